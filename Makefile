@@ -1,0 +1,39 @@
+# The whole set-up: `make run` to try the site, `make test` to run every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# Development defaults; a variable already set in the environment wins.
+export DEBUG ?= 1
+
+.PHONY: install run test lint migrations-check static clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml package.json package-lock.json
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet ".[dev]"
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrations-check: install
+	$(MANAGE) makemigrations --check --dry-run
+
+static: install
+	$(MANAGE) collectstatic --noinput
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var

@@ -1,0 +1,90 @@
+"""Shared test set-up.
+
+Under CI=true nothing may pass by being skipped: a browser test without Chromium, or any other
+skip, is reported as a failure. PostgreSQL-only tests are not collected on SQLite at all (CI
+runs the suite on both databases, so they run there).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+# Playwright's sync API keeps an event loop in the test thread; Django would otherwise refuse
+# to touch the database from it. Only the test process sets this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgresql = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    if on_postgresql:
+        return
+    postgresql_only = [item for item in items if item.get_closest_marker("postgresql")]
+    if postgresql_only:
+        config.hook.pytest_deselected(items=postgresql_only)
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which counts as a failure: {report.longrepr}"
+    return report
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache(settings):
+    """Each test starts with an empty page cache of its own, in memory."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
+# Debian's Chromium, driven by Playwright; the flags keep it from reaching out to the network.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page the size of a small phone (375 px wide)."""
+    context = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
