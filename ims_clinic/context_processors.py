@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def clinic(request):
-    return {"clinic_name": settings.CLINIC_NAME}
+    return {"clinic_name": settings.CLINIC_NAME, "clinic_phone": settings.CLINIC_PHONE}

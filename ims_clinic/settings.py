@@ -64,6 +64,7 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 CLINIC_NAME = env_str("CLINIC_NAME", "IMS Clinic")
+CLINIC_PHONE = env_str("CLINIC_PHONE")  # shown on every page and on printed handouts
 
 INSTALLED_APPS = [
     "django.contrib.admin",

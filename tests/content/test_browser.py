@@ -18,6 +18,8 @@ pytestmark = [
 
 def test_a_patient_finds_aftercare_searches_for_water_and_prints_it(live_server, phone):
     page = phone
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(live_server.url)
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Welcome to"))
 
@@ -43,6 +45,7 @@ def test_a_patient_finds_aftercare_searches_for_water_and_prints_it(live_server,
     assert "Drink more water" in text
     assert "Staff sign in" not in text, "the menu is left off the printout"
     assert "Search the IMS pages" not in text
+    assert [url for url in requested if not url.startswith(live_server.url)] == []
 
 
 def test_the_menu_opens_on_a_phone(live_server, phone):

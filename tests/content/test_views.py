@@ -145,3 +145,10 @@ def test_a_signed_in_visitor_does_not_get_a_patients_cached_copy(client, admin_u
     assert "Sign out admin" in html
     client.logout()
     assert "Sign out admin" not in client.get("/").content.decode()
+
+
+def test_the_clinic_phone_number_is_on_every_page_and_the_printout(client, settings):
+    settings.CLINIC_PHONE = "604-555-0199"
+    html = client.get("/ims/aftercare/").content.decode()
+    assert 'href="tel:604-555-0199"' in html
+    assert '<p class="print-only clinic-line">IMS Clinic · 604-555-0199</p>' in html

@@ -1,0 +1,108 @@
+"""Staff sign in and out; the Django admin is for clinic admins."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from content.models import Page
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def clinic_admin():
+    return get_user_model().objects.create_superuser("casey", "casey@example.com", PASSWORD)
+
+
+@pytest.fixture
+def outsider():
+    return get_user_model().objects.create_user("olly", "olly@example.com", PASSWORD)
+
+
+def test_the_login_page_has_labelled_fields_and_one_heading(client):
+    html = client.get(reverse("login")).content.decode()
+    assert html.count("<h1") == 1
+    assert re.search(r'<label\s+for="id_username"', html)
+    assert re.search(r'<label\s+for="id_password"', html)
+
+
+def test_a_member_of_staff_signs_in_and_lands_on_the_home_page(client, clinic_admin):
+    response = client.post(reverse("login"), {"username": "casey", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("content:home")
+    assert "Sign out casey" in client.get(reverse("content:home")).content.decode()
+
+
+def test_a_wrong_password_gets_a_clear_message_and_no_session(client, clinic_admin):
+    response = client.post(reverse("login"), {"username": "casey", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    "username,password",
+    [("", ""), ("x" * 10_000, "y" * 10_000), ("<script>alert(1)</script>", "x"), ("\x00", "x")],
+)
+def test_odd_logins_are_refused_without_an_error(client, username, password):
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_signing_in_never_redirects_to_another_site(client, clinic_admin):
+    response = client.post(
+        reverse("login") + "?next=https://evil.example/",
+        {"username": "casey", "password": PASSWORD, "next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("content:home")
+
+
+def test_signing_out_takes_a_post_and_says_so(client, clinic_admin):
+    client.force_login(clinic_admin)
+    assert client.get(reverse("logout")).status_code == 405
+    response = client.post(reverse("logout"))
+    assert "You are signed out" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_sends_anonymous_visitors_to_sign_in(client):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_admin_refuses_a_user_who_is_not_staff(client, outsider):
+    client.force_login(outsider)
+    response = client.get(reverse("admin:content_page_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_clinic_admin_edits_a_page_and_patients_see_it_at_once(client, clinic_admin):
+    client.get("/ims/aftercare/")  # now cached
+    page = Page.objects.get(slug="aftercare")
+    client.force_login(clinic_admin)
+    url = reverse("admin:content_page_change", args=[page.pk])
+    form = {"title": "Aftercare checklist", "slug": "aftercare", "summary": page.summary,
+            "body": page.body, "order": page.order, "published": "on"}  # fmt: skip
+    assert client.post(url, form).status_code == 302
+    client.logout()
+    assert "<h1>Aftercare checklist</h1>" in client.get("/ims/aftercare/").content.decode()
+
+
+def test_the_admin_refuses_a_page_body_with_a_second_main_heading(client, clinic_admin):
+    page = Page.objects.get(slug="aftercare")
+    client.force_login(clinic_admin)
+    url = reverse("admin:content_page_change", args=[page.pk])
+    form = {"title": page.title, "slug": "aftercare", "summary": page.summary,
+            "body": "# Big heading\n\nText", "order": page.order, "published": "on"}  # fmt: skip
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert "the page title is the only main heading" in response.content.decode()
+    page.refresh_from_db()
+    assert not page.body.startswith("# Big heading")
