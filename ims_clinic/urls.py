@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from ims_clinic.views import staff_home
+
 admin.site.site_header = f"{settings.CLINIC_NAME} administration"
 admin.site.site_title = settings.CLINIC_NAME
 
@@ -14,5 +16,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("staff/", staff_home, name="staff-home"),
+    path("patients/", include("patients.urls")),
+    path("treatments/", include("treatments.urls")),
     path("", include("content.urls")),
 ]

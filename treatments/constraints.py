@@ -1,0 +1,32 @@
+"""Database constraints that only PostgreSQL can hold.
+
+The weekly rule and (later) practitioner overlap are exclusion constraints over ranges, which
+SQLite has no way to express. On SQLite these constraints produce no SQL at all; there the rule
+in treatments/scheduling.py runs inside an IMMEDIATE transaction, so writes are serialized.
+"""
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField
+from django.db.models import Func
+
+
+class DateRange(Func):
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+
+class PostgresExclusionConstraint(ExclusionConstraint):
+    def constraint_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().constraint_sql(model, schema_editor)
+
+    def create_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().create_sql(model, schema_editor)
+
+    def remove_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().remove_sql(model, schema_editor)

@@ -1,0 +1,473 @@
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.postgres.fields import RangeOperators
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import DateField, ExpressionWrapper, F, Q, Value
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from patients.models import Consent, Patient
+from treatments.constraints import DateRange, PostgresExclusionConstraint
+
+PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
+SPINAL_SEGMENTS = (
+    [f"C{n}" for n in range(1, 9)]
+    + [f"T{n}" for n in range(1, 13)]
+    + [f"L{n}" for n in range(1, 6)]
+    + ["S1", "S2"]
+)
+# The needle's effect lasts 7-10 days, so IMS is given at most once a week.
+DAYS_BETWEEN_SESSIONS = 7
+
+
+def pain_in_range(field: str) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lte": 10})
+
+
+class Practitioner(models.Model):
+    """A physiotherapist's professional details, on their staff account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practitioner"
+    )
+    registration_number = models.CharField(_("registration number"), max_length=40)
+    needling_authorized = models.BooleanField(
+        _("authorized to needle"),
+        default=False,
+        help_text=_("Holds the college's needling authorization (acupuncture/dry needling)."),
+    )
+    authorization_expires = models.DateField(_("authorization expires"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(needling_authorized=False) | Q(authorization_expires__isnull=False),
+                name="practitioner_authorization_has_expiry",
+                violation_error_message=_("Give the date the needling authorization expires."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    def can_needle_on(self, day: date) -> bool:
+        return (
+            self.needling_authorized
+            and self.authorization_expires is not None
+            and (self.authorization_expires >= day)
+        )
+
+
+class TreatmentCourse(models.Model):
+    class Length(models.TextChoices):
+        SHORT = "short", _("Short: 2-3 sessions")
+        EXTENDED = "extended", _("Extended: 6-12 sessions")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        DISCONTINUED = "discontinued", _("Discontinued")
+
+    EXPECTED_SESSIONS = {Length.SHORT: (2, 3), Length.EXTENDED: (6, 12)}
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="courses")
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="courses",
+        verbose_name=_("physiotherapist"),
+    )
+    region = models.CharField(
+        _("region or complaint"), max_length=120, help_text=_("For example: right low back.")
+    )
+    started_on = models.DateField(_("started on"), default=timezone.localdate)
+    expected_length = models.CharField(
+        _("expected length"), max_length=10, choices=Length.choices, default=Length.SHORT
+    )
+    goals = models.TextField(_("goals"), help_text=_("What the patient wants to be able to do."))
+    baseline_pain = models.PositiveSmallIntegerField(
+        _("baseline pain (0-10)"), validators=PAIN_SCALE, help_text=_("NPRS at the start.")
+    )
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.ACTIVE
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.TextField(_("reason for ending"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=pain_in_range("baseline_pain"),
+                name="course_baseline_pain_0_to_10",
+                violation_error_message=_("Pain is scored from 0 to 10."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active", ended_on__isnull=True)
+                | (~Q(status="active") & Q(ended_on__isnull=False)),
+                name="course_end_date_when_ended",
+                violation_error_message=_("A finished course has an end date; an active one none."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="discontinued") | ~Q(end_reason=""),
+                name="course_discontinued_with_reason",
+                violation_error_message=_("Give the reason the course was discontinued."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="course_ends_after_it_starts",
+                violation_error_message=_("A course cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} ({self.get_expected_length_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("treatments:course-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.started_on and self.started_on > timezone.localdate() + timedelta(days=366):
+            raise ValidationError({"started_on": _("Start the course within the next year.")})
+        if self.patient_id and self.started_on and self.started_on < self.patient.date_of_birth:
+            raise ValidationError(
+                {"started_on": _("A course cannot start before the patient's birth.")}
+            )
+
+    @property
+    def expected_sessions(self) -> tuple[int, int]:
+        return self.EXPECTED_SESSIONS[self.expected_length]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class SessionQuerySet(models.QuerySet):
+    def counting(self):
+        """Sessions the weekly rule counts: booked or attended."""
+        return self.filter(status__in=Session.COUNTING)
+
+    def for_patient(self, patient):
+        return self.filter(patient=patient)
+
+    def upcoming(self):
+        return self.filter(status=Session.Status.BOOKED, starts_at__gte=timezone.now())
+
+    def on(self, day: date):
+        return self.filter(date=day)
+
+    def attended_not_charted(self):
+        return self.filter(status=Session.Status.ATTENDED, chart__isnull=True)
+
+
+class Session(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        ATTENDED = "attended", _("Attended")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("No-show")
+
+    COUNTING = [Status.BOOKED, Status.ATTENDED]
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="sessions")
+    course = models.ForeignKey(TreatmentCourse, on_delete=models.PROTECT, related_name="sessions")
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("physiotherapist"),
+    )
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+    )
+    # Filled from date, start time and duration in the clinic's time zone, for ordering and
+    # the practitioner's calendar.
+    starts_at = models.DateTimeField(editable=False, db_index=True)
+    ends_at = models.DateTimeField(editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.BOOKED
+    )
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["patient", "date"], name="session_patient_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=240),
+                name="session_duration_5_to_240_minutes",
+                violation_error_message=_("A session lasts from 5 to 240 minutes."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancellation_reason=""),
+                name="session_cancelled_with_reason",
+                violation_error_message=_("Give the reason the session was cancelled."),
+            ),
+            PostgresExclusionConstraint(
+                name="session_once_a_week",
+                expressions=[
+                    ("patient", RangeOperators.EQUAL),
+                    (
+                        DateRange(
+                            "date",
+                            ExpressionWrapper(
+                                F("date") + Value(DAYS_BETWEEN_SESSIONS), output_field=DateField()
+                            ),
+                            Value("[)"),
+                        ),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                condition=Q(status__in=["booked", "attended"]),
+                violation_error_message=_("IMS is given at most once a week: sessions of one "
+                                          "patient are at least 7 days apart."),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.patient} on {self.date:%a %d %b %Y} at {self.start_time:%H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.date and self.start_time:
+            local = datetime.combine(self.date, self.start_time)
+            self.starts_at = timezone.make_aware(local)
+            self.ends_at = self.starts_at + timedelta(minutes=self.duration_minutes or 0)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("treatments:session-detail", args=[self.pk])
+
+    def get_constraints(self):
+        # clean() checks the weekly rule itself, with a message that names the conflicting
+        # session; the database constraint stays as the backstop for saves at the same moment.
+        return [
+            (model, [c for c in constraints if c.name != "session_once_a_week"])
+            for model, constraints in super().get_constraints()
+        ]
+
+    def clean(self) -> None:
+        from treatments.scheduling import check_once_a_week
+
+        errors = {}
+        if self.course_id and self.patient_id and self.course.patient_id != self.patient_id:
+            errors["course"] = _("This course belongs to another patient.")
+        if self.date and self.patient_id and self.date < self.patient.date_of_birth:
+            errors["date"] = _("The session date is before the patient's date of birth.")
+        elif self.date and self.status == self.Status.ATTENDED and self.date > timezone.localdate():
+            errors["status"] = _("A session in the future cannot be marked attended.")
+        if errors:
+            raise ValidationError(errors)
+        if self.date and self.patient_id:
+            check_once_a_week(self)
+
+    @property
+    def counts_for_weekly_rule(self) -> bool:
+        return self.status in self.COUNTING
+
+    @property
+    def is_charted(self) -> bool:
+        return hasattr(self, "chart")
+
+
+class SessionChart(models.Model):
+    """What was done at an attended IMS session. Written fresh each time: nothing is copied."""
+
+    class Position(models.TextChoices):
+        PRONE = "prone", _("Lying face down")
+        SIDE_LYING = "side_lying", _("Lying on the side")
+        SUPINE = "supine", _("Lying on the back")
+        SITTING = "sitting", _("Sitting (fainting is likelier)")
+
+    session = models.OneToOneField(Session, on_delete=models.PROTECT, related_name="chart")
+    consent_confirmed = models.BooleanField(
+        _("consent confirmed this session"),
+        default=False,
+        help_text=_("The patient (or their substitute) agreed to needling today."),
+    )
+    consent_confirmed_by = models.CharField(
+        _("consent confirmed by"),
+        max_length=20,
+        choices=Consent.GivenBy.choices,
+        default=Consent.GivenBy.PATIENT,
+    )
+    patient_position = models.CharField(
+        _("patient position"), max_length=15, choices=Position.choices
+    )
+    electrical_stimulation = models.BooleanField(_("electrical stimulation"), default=False)
+    stimulation_hz = models.DecimalField(
+        _("frequency (Hz)"), max_digits=5, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0.1), MaxValueValidator(200)],
+    )  # fmt: skip
+    stimulation_ma = models.DecimalField(
+        _("intensity (mA)"), max_digits=4, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0.1), MaxValueValidator(50)],
+    )  # fmt: skip
+    stimulation_minutes = models.PositiveSmallIntegerField(
+        _("stimulation (minutes)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )  # fmt: skip
+    pain_before = models.PositiveSmallIntegerField(_("pain before (0-10)"), validators=PAIN_SCALE)
+    pain_after = models.PositiveSmallIntegerField(_("pain after (0-10)"), validators=PAIN_SCALE)
+    retest_note = models.TextField(
+        _("range of motion or re-test"), blank=True, help_text=_("What changed on re-testing.")
+    )
+    note = models.TextField(_("session note"))
+    charted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("charted by"),
+    )
+    charted_at = models.DateTimeField(_("charted at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=pain_in_range("pain_before") & pain_in_range("pain_after"),
+                name="chart_pain_0_to_10",
+                violation_error_message=_("Pain is scored from 0 to 10."),
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_confirmed=True),
+                name="chart_consent_confirmed",
+                violation_error_message=_("Confirm consent for this session before needling."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    electrical_stimulation=True,
+                    stimulation_hz__isnull=False,
+                    stimulation_ma__isnull=False,
+                    stimulation_minutes__isnull=False,
+                )
+                | Q(
+                    electrical_stimulation=False,
+                    stimulation_hz__isnull=True,
+                    stimulation_ma__isnull=True,
+                    stimulation_minutes__isnull=True,
+                ),
+                name="chart_stimulation_details_complete",
+                violation_error_message=_(
+                    "With electrical stimulation, give Hz, mA and minutes; without it, leave them empty."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Chart of {self.session}"
+
+
+class NeedledSite(models.Model):
+    class Side(models.TextChoices):
+        LEFT = "left", _("Left")
+        RIGHT = "right", _("Right")
+        BOTH = "both", _("Both")
+
+    class SiteType(models.TextChoices):
+        PAIN_SITE = "pain_site", _("At the pain site")
+        PARASPINAL = "paraspinal", _("Paraspinal")
+
+    class Response(models.TextChoices):
+        GRASP = "grasp", _("Grasp (cramp)")
+        TWITCH = "twitch", _("Local twitch")
+        NONE = "none", _("None")
+
+    chart = models.ForeignKey(SessionChart, on_delete=models.CASCADE, related_name="sites")
+    muscle = models.CharField(_("muscle"), max_length=80)
+    side = models.CharField(_("side"), max_length=5, choices=Side.choices)
+    site_type = models.CharField(_("site"), max_length=10, choices=SiteType.choices)
+    spinal_segment = models.CharField(
+        _("spinal segment"), max_length=3, choices=[(s, s) for s in SPINAL_SEGMENTS]
+    )
+    response = models.CharField(_("response"), max_length=6, choices=Response.choices)
+    insertions = models.PositiveSmallIntegerField(
+        _("insertions"), default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    over_thorax = models.BooleanField(_("over the thorax"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(spinal_segment__in=SPINAL_SEGMENTS),
+                name="site_spinal_segment_exists",
+                violation_error_message=_("Choose a spinal segment from C1 to S2."),
+            ),
+            models.CheckConstraint(
+                condition=Q(insertions__gte=1, insertions__lte=50),
+                name="site_insertions_1_to_50",
+                violation_error_message=_("Insertions are counted from 1 to 50."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.muscle} ({self.get_side_display()}, {self.spinal_segment})"
+
+
+class AdverseEvent(models.Model):
+    """An adverse event at or after a session (Physiotherapy Alberta's severity scale)."""
+
+    class Kind(models.TextChoices):
+        BRUISING = "bruising", _("Bruising")
+        BLEEDING = "bleeding", _("Bleeding")
+        PAIN_DURING = "pain_during", _("Pain during treatment")
+        PAIN_AFTER = "pain_after", _("Pain after treatment")
+        FLARE = "flare", _("Symptom flare")
+        DROWSINESS = "drowsiness", _("Drowsiness")
+        FATIGUE = "fatigue", _("Fatigue")
+        FAINT = "faint", _("Feeling faint")
+        NAUSEA = "nausea", _("Nausea")
+        HEADACHE = "headache", _("Headache")
+        EMOTIONAL = "emotional", _("Emotional release")
+        SHAKINESS = "shakiness", _("Shakiness")
+        NUMBNESS = "numbness", _("Numbness")
+        NERVE = "nerve", _("Nerve irritation")
+        STUCK_NEEDLE = "stuck_needle", _("Stuck or bent needle")
+        BROKEN_NEEDLE = "broken_needle", _("Broken needle")
+        INFECTION = "infection", _("Infection")
+        PNEUMOTHORAX = "pneumothorax", _("Pneumothorax")
+
+    class Severity(models.TextChoices):
+        MILD = "mild", _("Mild")
+        SIGNIFICANT = "significant", _("Significant")
+        SERIOUS = "serious", _("Serious")
+
+    chart = models.ForeignKey(SessionChart, on_delete=models.CASCADE, related_name="adverse_events")
+    kind = models.CharField(_("adverse event"), max_length=15, choices=Kind.choices)
+    severity = models.CharField(_("severity"), max_length=12, choices=Severity.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_severity_display()})"
