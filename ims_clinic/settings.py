@@ -178,6 +178,9 @@ CACHES = {
     },
 }
 
+# History is kept, never replayed: a revert would skip the booking and charting rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

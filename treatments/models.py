@@ -66,6 +66,14 @@ class Practitioner(models.Model):
         )
 
 
+class TreatmentCourseQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=TreatmentCourse.Status.ACTIVE)
+
+    def for_practitioner(self, user):
+        return self.filter(practitioner=user)
+
+
 class TreatmentCourse(models.Model):
     class Length(models.TextChoices):
         SHORT = "short", _("Short: 2-3 sessions")
@@ -105,6 +113,7 @@ class TreatmentCourse(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
+    objects = TreatmentCourseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_on", "-pk"]
@@ -171,6 +180,16 @@ class SessionQuerySet(models.QuerySet):
 
     def attended_not_charted(self):
         return self.filter(status=Session.Status.ATTENDED, chart__isnull=True)
+
+    def booked(self):
+        return self.filter(status=Session.Status.BOOKED)
+
+    def for_practitioner(self, user):
+        return self.filter(practitioner=user)
+
+    def with_needled_site_count(self):
+        """Each session with `needled_site_count`: the sites on its chart (0 if uncharted)."""
+        return self.annotate(needled_site_count=models.Count("chart__sites"))
 
 
 class Session(models.Model):
@@ -373,7 +392,7 @@ class SessionChart(models.Model):
                 ),
                 name="chart_stimulation_details_complete",
                 violation_error_message=_(
-                    "With electrical stimulation, give Hz, mA and minutes; without it, leave them empty."
+                    "Give Hz, mA and minutes with electrical stimulation, and none without it."
                 ),
             ),
         ]

@@ -9,10 +9,13 @@ mode makes the second writer wait for the first.
 from datetime import date, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import formats, timezone
 
 from treatments.models import DAYS_BETWEEN_SESSIONS, Session, TreatmentCourse
+
+DEADLOCK = "40P01"  # PostgreSQL's deadlock_detected
+SAVE_ATTEMPTS = 3
 
 
 def _day(value: date) -> str:
@@ -69,20 +72,28 @@ def check_once_a_week(session: Session) -> None:
 
 def save_session(session: Session) -> Session:
     """Validate and save a session in one transaction, turning a lost race into a clear error."""
-    try:
-        with transaction.atomic():
+    attempt = 1
+    while True:
+        try:
+            with transaction.atomic():
+                session.full_clean()
+                session.save()
+            return session
+        except IntegrityError as error:
+            if "session_once_a_week" not in str(error):
+                raise
+            # Another save committed a conflicting session first: explain it as the rule would.
             session.full_clean()
-            session.save()
-    except IntegrityError as error:
-        if "session_once_a_week" not in str(error):
-            raise
-        # Another save committed a conflicting session first: explain it as the rule would.
-        session.full_clean()
-        raise ValidationError(
-            "Another session for this patient was saved at the same moment. Reload and try again.",
-            code="once_a_week",
-        ) from error
-    return session
+            raise ValidationError(
+                "Another session for this patient was saved at the same moment. Try again.",
+                code="once_a_week",
+            ) from error
+        except OperationalError as error:
+            # PostgreSQL may end one of several inserts racing on the exclusion constraint as a
+            # deadlock; running it again meets the winner's committed session and says so.
+            if getattr(error.__cause__, "pgcode", None) != DEADLOCK or attempt == SAVE_ATTEMPTS:
+                raise
+            attempt += 1
 
 
 def book_session(
@@ -141,4 +152,15 @@ def mark_attended(session: Session) -> Session:
     if session.status != Session.Status.BOOKED:
         raise ValidationError("Only a booked session can be marked attended.")
     session.status = Session.Status.ATTENDED
+    return save_session(session)
+
+
+def mark_no_show(session: Session) -> Session:
+    """The patient missed a booked session: it stays on the record but no longer counts for
+    the weekly rule, so the patient can be booked again in the same week."""
+    if session.status != Session.Status.BOOKED:
+        raise ValidationError("Only a booked session can be marked as a no-show.")
+    if session.date > timezone.localdate():
+        raise ValidationError("A session in the future cannot be marked as a no-show.")
+    session.status = Session.Status.NO_SHOW
     return save_session(session)

@@ -2,23 +2,45 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
+from patients.models import Patient
+from patients.roles import CLINIC_ADMIN, FRONT_DESK, PHYSIOTHERAPIST, has_role
+from treatments.models import Session, TreatmentCourse
+from treatments.progress import course_progress
+
 pytestmark = pytest.mark.django_db
 
 
-def test_it_creates_the_demo_staff_and_prints_their_logins(settings, capsys):
+def test_it_creates_the_demo_staff_with_their_roles_and_prints_their_logins(settings, capsys):
     settings.DEBUG = True
-    call_command("load_demo")
+    call_command("load_demo", patients=9)
     output = capsys.readouterr().out
-    assert "admin      demo-admin-2026" in output
-    admin = authenticate(username="admin", password="demo-admin-2026")
-    assert admin is not None and admin.is_staff
+    for username, password, role in [("admin", "demo-admin-2026", CLINIC_ADMIN),
+                                     ("lee", "demo-physio-2026", PHYSIOTHERAPIST),
+                                     ("desk", "demo-desk-2026", FRONT_DESK)]:  # fmt: skip
+        assert f"{username:<8} {password}" in output
+        user = authenticate(username=username, password=password)
+        assert user is not None and has_role(user, role)
+
+
+def test_it_loads_courses_of_both_lengths_with_flags_firing(settings):
+    settings.DEBUG = True
+    call_command("load_demo", patients=18)
+    assert Patient.objects.count() == 18
+    lengths = set(TreatmentCourse.objects.values_list("expected_length", flat=True))
+    assert lengths == {"short", "extended"}
+    flags = set()
+    for course in TreatmentCourse.objects.prefetch_related("sessions__chart"):
+        flags |= {flag.code for flag in course_progress(course, list(course.sessions.all())).flags}
+    assert {"no_change_3", "no_change_6", "past_12", "overdue", "due"} <= flags
+    assert Session.objects.attended_not_charted().exists()
 
 
 def test_it_can_run_twice_without_making_duplicates(settings, django_user_model):
     settings.DEBUG = True
-    call_command("load_demo")
-    call_command("load_demo")
+    call_command("load_demo", patients=3)
+    call_command("load_demo", patients=3)
     assert django_user_model.objects.filter(username="admin").count() == 1
+    assert Patient.objects.count() == 3
 
 
 def test_it_refuses_to_run_with_debug_off(settings, django_user_model):
@@ -26,3 +48,10 @@ def test_it_refuses_to_run_with_debug_off(settings, django_user_model):
     with pytest.raises(CommandError, match="only with DEBUG=1"):
         call_command("load_demo")
     assert not django_user_model.objects.exists()
+
+
+@pytest.mark.parametrize("patients", [-1, 100_001])
+def test_it_refuses_a_silly_number_of_patients(settings, patients):
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="from 0 to 100000"):
+        call_command("load_demo", patients=patients)

@@ -5,10 +5,11 @@ import django.db.models.deletion
 import django.db.models.expressions
 import django.utils.timezone
 import simple_history.models
-import treatments.constraints
 from django.conf import settings
 from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations, models
+
+import treatments.constraints
 
 
 class Migration(migrations.Migration):
@@ -308,7 +309,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='sessionchart',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('electrical_stimulation', True), ('stimulation_hz__isnull', False), ('stimulation_ma__isnull', False), ('stimulation_minutes__isnull', False)), models.Q(('electrical_stimulation', False), ('stimulation_hz__isnull', True), ('stimulation_ma__isnull', True), ('stimulation_minutes__isnull', True)), _connector='OR'), name='chart_stimulation_details_complete', violation_error_message='With electrical stimulation, give Hz, mA and minutes; without it, leave them empty.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('electrical_stimulation', True), ('stimulation_hz__isnull', False), ('stimulation_ma__isnull', False), ('stimulation_minutes__isnull', False)), models.Q(('electrical_stimulation', False), ('stimulation_hz__isnull', True), ('stimulation_ma__isnull', True), ('stimulation_minutes__isnull', True)), _connector='OR'), name='chart_stimulation_details_complete', violation_error_message='Give Hz, mA and minutes with electrical stimulation, and none without it.'),
         ),
         migrations.AddConstraint(
             model_name='needledsite',

@@ -1,5 +1,7 @@
 """Create the staff roles as groups, with the admin permissions each needs.
 
+Clinic admins manage staff, their needling authorizations and the education pages.
+
 Front desk staff work only in the app's own pages, so their group has no admin permissions.
 No role may delete clinical records: there is no delete permission to give.
 """
@@ -21,14 +23,18 @@ def create_roles(apps, schema_editor):
 
     physiotherapist, _ = Group.objects.get_or_create(name="Physiotherapist")
     physiotherapist.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=CLINICAL_APPS).exclude(
-            codename__startswith="delete_"
-        )
+        Permission.objects.filter(content_type__app_label__in=CLINICAL_APPS)
+        .exclude(codename__startswith="delete_")
+        .exclude(content_type__model__in=["practitioner", "historicalpractitioner"])
     )
     Group.objects.get_or_create(name="Front desk")
     clinic_admin, _ = Group.objects.get_or_create(name="Clinic admin")
     clinic_admin.permissions.set(
         Permission.objects.filter(content_type__app_label="content")
+        | Permission.objects.filter(
+            content_type__app_label="treatments",
+            codename__in=["add_practitioner", "change_practitioner", "view_practitioner"],
+        )
         | Permission.objects.filter(
             content_type__app_label="auth",
             codename__in=["add_user", "change_user", "view_user", "view_group", "change_group"],

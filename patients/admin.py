@@ -1,0 +1,101 @@
+"""The admin keeps the app's rules: no deletes, clinical records for physiotherapists only."""
+
+from django.contrib import admin, messages
+from simple_history.admin import SimpleHistoryAdmin
+
+from patients.models import Consent, Patient, Precaution, Screening
+from patients.roles import is_physiotherapist
+
+
+class NoDeleteAdmin(SimpleHistoryAdmin):
+    """Health records are never deleted: a patient is archived, a session cancelled."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+class ClinicalAdmin(NoDeleteAdmin):
+    """Clinical content: only physiotherapists may see it, whatever permissions say."""
+
+    def has_module_permission(self, request) -> bool:
+        return is_physiotherapist(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_physiotherapist(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args) -> bool:
+        return is_physiotherapist(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_physiotherapist(request.user) and super().has_change_permission(request, obj)
+
+
+@admin.register(Patient)
+class PatientAdmin(ClinicalAdmin):
+    list_display = [
+        "legal_last_name",
+        "legal_first_name",
+        "preferred_name",
+        "date_of_birth",
+        "phone",
+        "archived_at",
+    ]
+    list_filter = [("archived_at", admin.EmptyFieldListFilter)]
+    search_fields = ["legal_last_name", "legal_first_name", "preferred_name", "phone", "email"]
+    readonly_fields = ["archived_at", "created_at", "updated_at"]
+    actions = ["archive", "restore"]
+
+    @admin.action(description="Archive the selected patients")
+    def archive(self, request, queryset):
+        for patient in queryset.active():
+            patient.archive()
+        messages.success(request, "Archived. Archived records are kept and can be restored.")
+
+    @admin.action(description="Restore the selected patients")
+    def restore(self, request, queryset):
+        for patient in queryset.archived():
+            patient.restore()
+        messages.success(request, "Restored.")
+
+
+class PrecautionInline(admin.TabularInline):
+    model = Precaution
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Screening)
+class ScreeningAdmin(ClinicalAdmin):
+    list_display = ["patient", "screened_on", "signed_by"]
+    list_select_related = ["patient", "signed_by"]
+    inlines = [PrecautionInline]
+    autocomplete_fields = ["patient"]
+    readonly_fields = ["signed_by", "signed_at"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A signed screening is never edited: a new screening replaces it.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.signed_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Consent)
+class ConsentAdmin(ClinicalAdmin):
+    list_display = ["patient", "consented_on", "given_by", "obtained_by", "withdrawn_on"]
+    list_select_related = ["patient", "obtained_by"]
+    autocomplete_fields = ["patient"]
+    readonly_fields = ["obtained_by"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.obtained_by = request.user
+        super().save_model(request, obj, form, change)

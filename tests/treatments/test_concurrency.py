@@ -1,0 +1,83 @@
+"""Two people saving at the same moment cannot both break the once-a-week rule (PostgreSQL)."""
+
+import threading
+from datetime import date, time, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from tests.factories import make_course
+from treatments import scheduling
+from treatments.models import Session
+
+# serialized_rollback: the roles and pages made by data migrations survive the flush.
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+MONDAY = date(2030, 3, 4)
+THREADS = 4
+
+
+def book_at_once(course, days: list[date]) -> list[tuple[str, str]]:
+    """Book each day from its own thread and connection, all let go together."""
+    results = []
+
+    def book(day: date) -> None:
+        try:
+            scheduling.book_session(
+                course=course, practitioner=course.practitioner, day=day, start_time=time(10, 0)
+            )
+            results.append(("saved", str(day)))
+        except ValidationError as error:
+            results.append(("refused", " ".join(error.messages)))
+        except Exception as error:  # noqa: BLE001 (the test reports any other failure)
+            results.append(("error", repr(error)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=(day,)) for day in days]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.fixture
+def every_check_passes_before_anyone_saves(monkeypatch):
+    """Hold each thread after its rule check until all have checked: the worst-case race."""
+    real_check = scheduling.check_once_a_week
+    barrier = threading.Barrier(THREADS, timeout=10)
+    held = threading.local()
+
+    def check_then_wait(session):
+        real_check(session)
+        if not getattr(held, "done", False):
+            held.done = True
+            barrier.wait()
+
+    monkeypatch.setattr(scheduling, "check_once_a_week", check_then_wait)
+
+
+def test_only_one_of_several_conflicting_bookings_saved_at_once_is_kept(
+    every_check_passes_before_anyone_saves,
+):
+    course = make_course(started_on=date(2030, 1, 1))
+    days = [MONDAY + timedelta(days=k) for k in range(THREADS)]
+    results = book_at_once(course, days)
+    outcomes = sorted(outcome for outcome, _ in results)
+    assert outcomes == ["refused"] * (THREADS - 1) + ["saved"], results
+    assert Session.objects.filter(course=course).count() == 1
+    for outcome, message in results:
+        if outcome == "refused":
+            assert "at most once a week" in message or "at the same moment" in message
+
+
+def test_the_database_alone_refuses_a_second_session_within_a_week(monkeypatch):
+    monkeypatch.setattr(scheduling, "check_once_a_week", lambda session: None)
+    course = make_course(started_on=date(2030, 1, 1))
+    results = book_at_once(course, [MONDAY, MONDAY + timedelta(days=2)])
+    assert sorted(outcome for outcome, _ in results) == ["refused", "saved"], results
+    assert Session.objects.filter(course=course).count() == 1

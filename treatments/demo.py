@@ -1,0 +1,161 @@
+"""A demo clinic for trying the app: staff, patients, courses and a few weeks of sessions.
+
+Everything is made through the same functions the app uses (book_session, record_chart), so
+the demo data keeps every rule. Courses follow a handful of stories so that each of the
+dashboard's flags has an example.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from patients.models import Consent, Patient, Precaution, Screening
+from patients.roles import CLINIC_ADMIN, FRONT_DESK, PHYSIOTHERAPIST
+from treatments.charting import record_chart
+from treatments.models import NeedledSite, Practitioner, SessionChart, TreatmentCourse
+from treatments.scheduling import book_session, cancel_session, mark_attended
+
+# username, password, first name, last name, role
+DEMO_STAFF = [
+    ("admin", "demo-admin-2026", "Alex", "Admin", CLINIC_ADMIN),
+    ("lee", "demo-physio-2026", "Jordan", "Lee", PHYSIOTHERAPIST),
+    ("singh", "demo-physio-2026", "Priya", "Singh", PHYSIOTHERAPIST),
+    ("morgan", "demo-physio-2026", "Casey", "Morgan", PHYSIOTHERAPIST),
+    ("desk", "demo-desk-2026", "Robin", "Front", FRONT_DESK),
+]
+FIRST_NAMES = ["Ava", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Isla", "Jonas",
+               "Kiran", "Lena", "Mateo", "Nora", "Omar", "Paula", "Quinn", "Rosa", "Sami", "Tara"]  # fmt: skip
+LAST_NAMES = ["Anderson", "Bui", "Chen", "Dubois", "Evans", "Fraser", "Gill", "Haddad", "Ito",
+              "Jensen", "Khan", "Lopez", "MacDonald", "Nguyen", "Olsen", "Patel", "Roy", "Wong"]  # fmt: skip
+REGIONS = [("Right low back", "L4", "Lumbar multifidus"), ("Left neck", "C5", "Upper trapezius"),
+           ("Right shoulder", "C5", "Infraspinatus"), ("Left hip", "L5", "Gluteus medius"),
+           ("Mid back", "T6", "Rhomboid major"), ("Right elbow", "C6", "Extensor carpi radialis")]  # fmt: skip
+
+
+@dataclass
+class Story:
+    """How a demo course has gone: pain at each attended session, and what is next."""
+
+    length: str
+    pains: list[int]
+    days_since_last: int
+    booked_next: bool = True
+    uncharted_last: bool = False
+
+
+STORIES = [
+    Story("short", [7, 5, 3], 6),  # improving
+    Story("short", [6, 6, 6], 5),  # no change after 3: consider the extended course
+    Story("extended", [8, 7, 6, 5, 4, 3], 4),  # steady progress
+    Story("extended", [6, 6, 5, 6, 6, 6], 3),  # no change after 6: review the plan
+    Story("extended", [8, 7, 6, 6, 5, 5, 4, 4, 4, 4, 3, 3, 3], 5),  # past 12: re-assess
+    Story("short", [6, 4], 12, booked_next=False),  # overdue
+    Story("short", [7, 5], 8, booked_next=False),  # due
+    Story("short", [], 0),  # new course, first session booked
+    Story("short", [7, 6], 1, uncharted_last=True),  # seen yesterday, not yet charted
+]
+
+
+def create_staff() -> dict[str, object]:
+    User = get_user_model()
+    staff = {}
+    for username, password, first, last, role in DEMO_STAFF:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(
+                username, f"{username}@example.com", password, first_name=first, last_name=last,
+                is_staff=role != FRONT_DESK,
+            )  # fmt: skip
+            user.groups.add(Group.objects.get(name=role))
+        if role == PHYSIOTHERAPIST:
+            Practitioner.objects.get_or_create(
+                user=user,
+                defaults={"registration_number": f"PT-{user.pk:05}", "needling_authorized": True,
+                          "authorization_expires": timezone.localdate() + timedelta(days=365)},
+            )  # fmt: skip
+        staff[username] = user
+    return staff
+
+
+@transaction.atomic
+def create_clinic(patients: int = 40, seed: int = 2026) -> int:
+    """Add `patients` demo patients with their records; returns how many were added."""
+    rng = random.Random(seed)
+    staff = create_staff()
+    physios = [staff["lee"], staff["singh"], staff["morgan"]]
+    today = timezone.localdate()
+    for n in range(patients):
+        physio = physios[n % len(physios)]
+        slot = n // len(physios)  # each physiotherapist's patients get their own weekday and hour
+        patient = Patient.objects.create(
+            legal_first_name=FIRST_NAMES[n % len(FIRST_NAMES)],
+            legal_last_name=LAST_NAMES[(n * 7) % len(LAST_NAMES)],
+            date_of_birth=date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28)),
+            phone=f"604-555-{1000 + n:04}",
+            email=f"patient{n + 1}@example.com" if n % 5 else "",
+            emergency_contact_name=f"{FIRST_NAMES[(n + 3) % 20]} {LAST_NAMES[n % 18]}",
+            emergency_contact_phone=f"604-555-{2000 + n:04}",
+            primary_concern=REGIONS[n % len(REGIONS)][0].lower() + " pain",
+            referral_source=rng.choice(
+                ["Family doctor", "Friend", "Clinic website", "Sports club"]
+            ),
+        )
+        story = STORIES[n % len(STORIES)]
+        start_time = time(9 + slot // 5, 0)
+        add_course(patient, physio, story, n, start_time, today, rng)
+    return patients
+
+
+def add_course(patient, physio, story: Story, n: int, at: time, today: date, rng) -> None:
+    region, segment, muscle = REGIONS[n % len(REGIONS)]
+    last = today - timedelta(days=story.days_since_last)
+    dates = [last - timedelta(weeks=k) for k in reversed(range(len(story.pains)))]
+    started = dates[0] if dates else today
+    screening = Screening.objects.create(
+        patient=patient, screened_on=started - timedelta(days=1), signed_by=physio
+    )
+    if n % 4 == 0:
+        Precaution.objects.create(
+            screening=screening, kind=Precaution.Kind.FAINTING_RISK,
+            decision=Precaution.Decision.MODIFY, note="First sessions lying down; ate beforehand.",
+        )  # fmt: skip
+    Consent.objects.create(
+        patient=patient, consented_on=started - timedelta(days=1), obtained_by=physio,
+        explained=list(Consent.Topic.values),
+    )  # fmt: skip
+    course = TreatmentCourse.objects.create(
+        patient=patient, practitioner=physio, region=region, started_on=started - timedelta(days=1),
+        expected_length=story.length, goals="Back to daily activities without pain.",
+        baseline_pain=story.pains[0] + 1 if story.pains else 6,
+    )  # fmt: skip
+    for i, (day, pain) in enumerate(zip(dates, story.pains, strict=True)):
+        session = book_session(course=course, practitioner=physio, day=day, start_time=at)
+        if story.uncharted_last and i == len(dates) - 1:
+            mark_attended(session)
+            continue
+        chart = SessionChart(
+            consent_confirmed=True, patient_position=SessionChart.Position.PRONE,
+            pain_before=pain, pain_after=max(0, pain - rng.randint(1, 3)),
+            retest_note="Range of motion better on re-test.",
+            note=f"Session {i + 1}: needled {muscle.lower()} and paraspinals at {segment}.",
+        )  # fmt: skip
+        sites = [
+            NeedledSite(muscle=muscle, side="right", site_type="pain_site", spinal_segment=segment,
+                        response=rng.choice(["grasp", "twitch"]), insertions=rng.randint(2, 5)),
+            NeedledSite(muscle="Multifidus" if segment[0] == "L" else "Paraspinals", side="both",
+                        site_type="paraspinal", spinal_segment=segment, response="grasp",
+                        insertions=rng.randint(2, 4)),
+        ]  # fmt: skip
+        record_chart(session=session, chart=chart, sites=sites, adverse_events=[],
+                     charted_by=physio)  # fmt: skip
+    if story.booked_next:
+        next_day = (dates[-1] + timedelta(weeks=1)) if dates else today + timedelta(days=2)
+        next_day = max(next_day, today + timedelta(days=1))
+        booked = book_session(course=course, practitioner=physio, day=next_day, start_time=at)
+        if n % 11 == 0:  # a few cancellations, which stay on the record
+            cancel_session(booked, reason="Patient unwell; will call to rebook.")
