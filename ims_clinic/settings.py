@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ims_clinic.context_processors.clinic",
+                "ims_clinic.context_processors.staff_roles",
             ],
         },
     },

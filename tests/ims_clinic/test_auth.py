@@ -29,10 +29,10 @@ def test_the_login_page_has_labelled_fields_and_one_heading(client):
     assert re.search(r'<label\s+for="id_password"', html)
 
 
-def test_a_member_of_staff_signs_in_and_lands_on_the_home_page(client, clinic_admin):
+def test_a_member_of_staff_signs_in_and_is_sent_to_their_start_page(client, clinic_admin):
     response = client.post(reverse("login"), {"username": "casey", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("content:home")
+    assert response["Location"] == reverse("staff-home")
     assert "Sign out casey" in client.get(reverse("content:home")).content.decode()
 
 
@@ -59,7 +59,7 @@ def test_signing_in_never_redirects_to_another_site(client, clinic_admin):
         reverse("login") + "?next=https://evil.example/",
         {"username": "casey", "password": PASSWORD, "next": "https://evil.example/"},
     )
-    assert response["Location"] == reverse("content:home")
+    assert response["Location"] == reverse("staff-home")
 
 
 def test_signing_out_takes_a_post_and_says_so(client, clinic_admin):
