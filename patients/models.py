@@ -320,7 +320,7 @@ class Consent(models.Model):
 
     def clean(self) -> None:
         missing = [
-            label for value, label in self.Topic.choices if value not in (self.explained or [])
+            str(label) for value, label in self.Topic.choices if value not in (self.explained or [])
         ]
         if missing:
             raise ValidationError({"explained": _("Consent must cover: %s.") % "; ".join(missing)})

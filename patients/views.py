@@ -1,1 +1,152 @@
-"""Views of the patients app."""
+"""Finding and registering patients, their chart, screenings and consents.
+
+Front desk staff see contact details and appointments; only physiotherapists see clinical
+records. The chart view does not even load clinical records for anyone else.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from patients.forms import (
+    ConsentForm,
+    PatientCreateForm,
+    PatientForm,
+    PatientSearchForm,
+    ScreeningForm,
+)
+from patients.models import Consent, Patient, Screening
+from patients.roles import booking_staff, clinical_staff, is_physiotherapist
+
+PATIENTS_PER_PAGE = 25
+
+
+@booking_staff
+def patient_list(request):
+    form = PatientSearchForm(request.GET)
+    patients = Patient.objects.none()
+    if form.is_valid():
+        patients = Patient.objects.search(form.cleaned_data["q"])
+        patients = patients.archived() if form.cleaned_data["archived"] else patients.active()
+    page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    ctx = {"form": form, "page": page, "archived": form.cleaned_data.get("archived", False)}
+    return render(
+        request, "patients/patient_list.html", ctx, status=200 if form.is_valid() else 400
+    )
+
+
+@booking_staff
+def patient_create(request):
+    form = PatientCreateForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        patient = form.save()
+        messages.success(request, f"Added {patient.full_name}.")
+        return redirect(patient)
+    return render(request, "patients/patient_form.html", {"form": form})
+
+
+@booking_staff
+def patient_detail(request, pk: int):
+    patient = get_object_or_404(Patient, pk=pk)
+    clinical = is_physiotherapist(request.user)
+    ctx = {
+        "patient": patient,
+        "clinical": clinical,
+        "sessions": patient.sessions.select_related("practitioner").order_by("-starts_at"),
+    }
+    if clinical:
+        screenings = list(
+            patient.screenings.select_related("signed_by").prefetch_related("precautions")
+        )
+        ctx["screenings"] = screenings
+        ctx["latest_screening"] = screenings[0] if screenings else None
+        ctx["consents"] = patient.consents.select_related("obtained_by")
+        ctx["courses"] = patient.courses.select_related("practitioner")
+    return render(request, "patients/patient_detail.html", ctx)
+
+
+@booking_staff
+def patient_edit(request, pk: int):
+    patient = get_object_or_404(Patient, pk=pk)
+    form = PatientForm(request.POST if request.method == "POST" else None, instance=patient)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Saved the changes to {patient.full_name}'s details.")
+        return redirect(patient)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
+
+
+@booking_staff
+@require_POST
+def patient_archive(request, pk: int):
+    patient = get_object_or_404(Patient, pk=pk)
+    if not patient.is_archived:
+        patient.archive()
+    messages.success(request, f"Archived {patient.full_name}'s record. Restore it at any time.")
+    return redirect(patient)
+
+
+@booking_staff
+@require_POST
+def patient_restore(request, pk: int):
+    patient = get_object_or_404(Patient, pk=pk)
+    if patient.is_archived:
+        patient.restore()
+    messages.success(request, f"Restored {patient.full_name}'s record.")
+    return redirect(patient)
+
+
+@clinical_staff
+def screening_create(request, pk: int):
+    patient = get_object_or_404(Patient, pk=pk)
+    screening = Screening(patient=patient, signed_by=request.user)
+    form = ScreeningForm(request.POST if request.method == "POST" else None, instance=screening)
+    if form.is_valid():
+        screening = form.save()
+        if screening.allows_needling:
+            messages.success(request, f"Recorded the screening of {patient.full_name}.")
+        else:
+            messages.warning(
+                request,
+                f"Recorded the screening of {patient.full_name}: do not needle "
+                f"({'; '.join(screening.do_not_needle_reasons)}).",
+            )
+        return redirect(patient)
+    return render(request, "patients/screening_form.html", {"form": form, "patient": patient})
+
+
+@clinical_staff
+def consent_create(request, pk: int):
+    patient = get_object_or_404(Patient, pk=pk)
+    consent = Consent(patient=patient, obtained_by=request.user)
+    form = ConsentForm(request.POST if request.method == "POST" else None, instance=consent)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Recorded {patient.full_name}'s consent to IMS.")
+        return redirect(patient)
+    return render(request, "patients/consent_form.html", {"form": form, "patient": patient})
+
+
+@clinical_staff
+@require_POST
+def consent_withdraw(request, pk: int):
+    consent = get_object_or_404(Consent.objects.select_related("patient"), pk=pk)
+    if consent.withdrawn_on is None:
+        consent.withdrawn_on = timezone.localdate()
+        # Only the constraints: a withdrawal must go through even if the consent itself
+        # would not pass today's clean() (for example a topic added since it was given).
+        try:
+            consent.validate_constraints()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(consent.patient)
+        consent.save(update_fields=["withdrawn_on"])
+    messages.success(
+        request,
+        f"Consent of {consent.consented_on:%d %b %Y} marked withdrawn on "
+        f"{consent.withdrawn_on:%d %b %Y}. It stays on file.",
+    )
+    return redirect(consent.patient)

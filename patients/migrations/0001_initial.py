@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,188 +17,687 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalPatient',
+            name="HistoricalPatient",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('legal_first_name', models.CharField(max_length=80, verbose_name='legal first name')),
-                ('legal_last_name', models.CharField(max_length=80, verbose_name='legal last name')),
-                ('preferred_name', models.CharField(blank=True, help_text='What the patient likes to be called.', max_length=80, verbose_name='preferred name')),
-                ('date_of_birth', models.DateField(verbose_name='date of birth')),
-                ('phone', models.CharField(max_length=30, verbose_name='phone')),
-                ('phone_digits', models.CharField(db_index=True, editable=False, max_length=30)),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('emergency_contact_name', models.CharField(blank=True, max_length=120, verbose_name='emergency contact name')),
-                ('emergency_contact_phone', models.CharField(blank=True, max_length=30, verbose_name='emergency contact phone')),
-                ('primary_concern', models.CharField(blank=True, help_text="In the patient's words, e.g. low back pain.", max_length=200, verbose_name='primary concern')),
-                ('referral_source', models.CharField(blank=True, help_text='Who sent them: a doctor, a friend, the web.', max_length=120, verbose_name='referral source')),
-                ('archived_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "legal_first_name",
+                    models.CharField(max_length=80, verbose_name="legal first name"),
+                ),
+                (
+                    "legal_last_name",
+                    models.CharField(max_length=80, verbose_name="legal last name"),
+                ),
+                (
+                    "preferred_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the patient likes to be called.",
+                        max_length=80,
+                        verbose_name="preferred name",
+                    ),
+                ),
+                ("date_of_birth", models.DateField(verbose_name="date of birth")),
+                ("phone", models.CharField(max_length=30, verbose_name="phone")),
+                ("phone_digits", models.CharField(db_index=True, editable=False, max_length=30)),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                (
+                    "emergency_contact_name",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="emergency contact name"
+                    ),
+                ),
+                (
+                    "emergency_contact_phone",
+                    models.CharField(
+                        blank=True, max_length=30, verbose_name="emergency contact phone"
+                    ),
+                ),
+                (
+                    "primary_concern",
+                    models.CharField(
+                        blank=True,
+                        help_text="In the patient's words, e.g. low back pain.",
+                        max_length=200,
+                        verbose_name="primary concern",
+                    ),
+                ),
+                (
+                    "referral_source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who sent them: a doctor, a friend, the web.",
+                        max_length=120,
+                        verbose_name="referral source",
+                    ),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="archived"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="updated"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical patient',
-                'verbose_name_plural': 'historical patients',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical patient",
+                "verbose_name_plural": "historical patients",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Patient',
+            name="Patient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('legal_first_name', models.CharField(max_length=80, verbose_name='legal first name')),
-                ('legal_last_name', models.CharField(max_length=80, verbose_name='legal last name')),
-                ('preferred_name', models.CharField(blank=True, help_text='What the patient likes to be called.', max_length=80, verbose_name='preferred name')),
-                ('date_of_birth', models.DateField(verbose_name='date of birth')),
-                ('phone', models.CharField(max_length=30, verbose_name='phone')),
-                ('phone_digits', models.CharField(db_index=True, editable=False, max_length=30)),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('emergency_contact_name', models.CharField(blank=True, max_length=120, verbose_name='emergency contact name')),
-                ('emergency_contact_phone', models.CharField(blank=True, max_length=30, verbose_name='emergency contact phone')),
-                ('primary_concern', models.CharField(blank=True, help_text="In the patient's words, e.g. low back pain.", max_length=200, verbose_name='primary concern')),
-                ('referral_source', models.CharField(blank=True, help_text='Who sent them: a doctor, a friend, the web.', max_length=120, verbose_name='referral source')),
-                ('archived_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "legal_first_name",
+                    models.CharField(max_length=80, verbose_name="legal first name"),
+                ),
+                (
+                    "legal_last_name",
+                    models.CharField(max_length=80, verbose_name="legal last name"),
+                ),
+                (
+                    "preferred_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the patient likes to be called.",
+                        max_length=80,
+                        verbose_name="preferred name",
+                    ),
+                ),
+                ("date_of_birth", models.DateField(verbose_name="date of birth")),
+                ("phone", models.CharField(max_length=30, verbose_name="phone")),
+                ("phone_digits", models.CharField(db_index=True, editable=False, max_length=30)),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                (
+                    "emergency_contact_name",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="emergency contact name"
+                    ),
+                ),
+                (
+                    "emergency_contact_phone",
+                    models.CharField(
+                        blank=True, max_length=30, verbose_name="emergency contact phone"
+                    ),
+                ),
+                (
+                    "primary_concern",
+                    models.CharField(
+                        blank=True,
+                        help_text="In the patient's words, e.g. low back pain.",
+                        max_length=200,
+                        verbose_name="primary concern",
+                    ),
+                ),
+                (
+                    "referral_source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who sent them: a doctor, a friend, the web.",
+                        max_length=120,
+                        verbose_name="referral source",
+                    ),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="archived"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
             ],
             options={
-                'ordering': ['legal_last_name', 'legal_first_name', 'pk'],
-                'indexes': [models.Index(fields=['legal_last_name', 'legal_first_name'], name='patient_name_idx'), models.Index(fields=['date_of_birth'], name='patient_dob_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('date_of_birth__gte', datetime.date(1900, 1, 1))), name='patient_born_after_1900', violation_error_message='The date of birth must be in 1900 or later.')],
+                "ordering": ["legal_last_name", "legal_first_name", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["legal_last_name", "legal_first_name"], name="patient_name_idx"
+                    ),
+                    models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("date_of_birth__gte", datetime.date(1900, 1, 1))),
+                        name="patient_born_after_1900",
+                        violation_error_message="The date of birth must be in 1900 or later.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalScreening',
+            name="HistoricalScreening",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('screened_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='screened on')),
-                ('signed_at', models.DateTimeField(blank=True, editable=False, verbose_name='signed at')),
-                ('needle_phobia', models.BooleanField(default=False, verbose_name='needle phobia')),
-                ('unwilling', models.BooleanField(default=False, verbose_name='unwilling to be needled')),
-                ('unable_to_consent', models.BooleanField(default=False, verbose_name='unable to consent')),
-                ('acute_illness', models.BooleanField(default=False, verbose_name='acute illness or medical emergency')),
-                ('lymphedema_in_area', models.BooleanField(default=False, verbose_name='lymphedema in the area')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signed by')),
-                ('patient', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='patients.patient')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "screened_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="screened on"
+                    ),
+                ),
+                (
+                    "signed_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="signed at"),
+                ),
+                ("needle_phobia", models.BooleanField(default=False, verbose_name="needle phobia")),
+                (
+                    "unwilling",
+                    models.BooleanField(default=False, verbose_name="unwilling to be needled"),
+                ),
+                (
+                    "unable_to_consent",
+                    models.BooleanField(default=False, verbose_name="unable to consent"),
+                ),
+                (
+                    "acute_illness",
+                    models.BooleanField(
+                        default=False, verbose_name="acute illness or medical emergency"
+                    ),
+                ),
+                (
+                    "lymphedema_in_area",
+                    models.BooleanField(default=False, verbose_name="lymphedema in the area"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="signed by",
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="patients.patient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical screening',
-                'verbose_name_plural': 'historical screenings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical screening",
+                "verbose_name_plural": "historical screenings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalConsent',
+            name="HistoricalConsent",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('consented_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='consented on')),
-                ('given_by', models.CharField(choices=[('patient', 'The patient'), ('substitute', 'A substitute decision-maker')], default='patient', max_length=20, verbose_name='consent given by')),
-                ('substitute_name', models.CharField(blank=True, max_length=120, verbose_name="substitute decision-maker's name")),
-                ('explained', models.JSONField(default=list, verbose_name='what was explained')),
-                ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='withdrawn on')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('obtained_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='obtained by')),
-                ('patient', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='patients.patient')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "consented_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="consented on"
+                    ),
+                ),
+                (
+                    "given_by",
+                    models.CharField(
+                        choices=[
+                            ("patient", "The patient"),
+                            ("substitute", "A substitute decision-maker"),
+                        ],
+                        default="patient",
+                        max_length=20,
+                        verbose_name="consent given by",
+                    ),
+                ),
+                (
+                    "substitute_name",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="substitute decision-maker's name"
+                    ),
+                ),
+                ("explained", models.JSONField(default=list, verbose_name="what was explained")),
+                (
+                    "withdrawn_on",
+                    models.DateField(blank=True, null=True, verbose_name="withdrawn on"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "obtained_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="obtained by",
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="patients.patient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical consent',
-                'verbose_name_plural': 'historical consents',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical consent",
+                "verbose_name_plural": "historical consents",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Screening',
+            name="Screening",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('screened_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='screened on')),
-                ('signed_at', models.DateTimeField(auto_now_add=True, verbose_name='signed at')),
-                ('needle_phobia', models.BooleanField(default=False, verbose_name='needle phobia')),
-                ('unwilling', models.BooleanField(default=False, verbose_name='unwilling to be needled')),
-                ('unable_to_consent', models.BooleanField(default=False, verbose_name='unable to consent')),
-                ('acute_illness', models.BooleanField(default=False, verbose_name='acute illness or medical emergency')),
-                ('lymphedema_in_area', models.BooleanField(default=False, verbose_name='lymphedema in the area')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='screenings', to='patients.patient')),
-                ('signed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "screened_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="screened on"
+                    ),
+                ),
+                ("signed_at", models.DateTimeField(auto_now_add=True, verbose_name="signed at")),
+                ("needle_phobia", models.BooleanField(default=False, verbose_name="needle phobia")),
+                (
+                    "unwilling",
+                    models.BooleanField(default=False, verbose_name="unwilling to be needled"),
+                ),
+                (
+                    "unable_to_consent",
+                    models.BooleanField(default=False, verbose_name="unable to consent"),
+                ),
+                (
+                    "acute_illness",
+                    models.BooleanField(
+                        default=False, verbose_name="acute illness or medical emergency"
+                    ),
+                ),
+                (
+                    "lymphedema_in_area",
+                    models.BooleanField(default=False, verbose_name="lymphedema in the area"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="screenings",
+                        to="patients.patient",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="signed by",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-screened_on', '-signed_at'],
-                'get_latest_by': ['screened_on', 'signed_at'],
+                "ordering": ["-screened_on", "-signed_at"],
+                "get_latest_by": ["screened_on", "signed_at"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalPrecaution',
+            name="HistoricalPrecaution",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('bleeding', 'Bleeding tendency or blood thinners'), ('immunity', 'Weakened immunity'), ('vascular', 'Vascular disease'), ('diabetes', 'Diabetes'), ('pregnancy', 'Pregnancy'), ('child', 'Child'), ('frailty', 'Frailty'), ('epilepsy', 'Epilepsy'), ('psychological', 'Psychological state'), ('metal_allergy', 'Allergy to metal (nickel, chromium)'), ('medications', 'Medications'), ('recent_surgery', 'Recent surgery'), ('tumour', 'Tumour'), ('pacemaker', 'Pacemaker or ICD (no electrical stimulation)'), ('pneumothorax_risk', 'Pneumothorax risk (low body mass, needling near the chest)'), ('fainting_risk', 'Fainting risk (first sessions, hungry, tired)')], max_length=30, verbose_name='precaution')),
-                ('decision', models.CharField(choices=[('proceed', 'Proceed'), ('modify', 'Proceed with changes'), ('do_not_needle', 'Do not needle')], max_length=20, verbose_name='decision')),
-                ('note', models.TextField(help_text='Why, and any changes to the treatment.', verbose_name='note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('screening', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='patients.screening')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bleeding", "Bleeding tendency or blood thinners"),
+                            ("immunity", "Weakened immunity"),
+                            ("vascular", "Vascular disease"),
+                            ("diabetes", "Diabetes"),
+                            ("pregnancy", "Pregnancy"),
+                            ("child", "Child"),
+                            ("frailty", "Frailty"),
+                            ("epilepsy", "Epilepsy"),
+                            ("psychological", "Psychological state"),
+                            ("metal_allergy", "Allergy to metal (nickel, chromium)"),
+                            ("medications", "Medications"),
+                            ("recent_surgery", "Recent surgery"),
+                            ("tumour", "Tumour"),
+                            ("pacemaker", "Pacemaker or ICD (no electrical stimulation)"),
+                            (
+                                "pneumothorax_risk",
+                                "Pneumothorax risk (low body mass, needling near the chest)",
+                            ),
+                            ("fainting_risk", "Fainting risk (first sessions, hungry, tired)"),
+                        ],
+                        max_length=30,
+                        verbose_name="precaution",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("proceed", "Proceed"),
+                            ("modify", "Proceed with changes"),
+                            ("do_not_needle", "Do not needle"),
+                        ],
+                        max_length=20,
+                        verbose_name="decision",
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        help_text="Why, and any changes to the treatment.", verbose_name="note"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "screening",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="patients.screening",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical precaution',
-                'verbose_name_plural': 'historical precautions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical precaution",
+                "verbose_name_plural": "historical precautions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('consented_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='consented on')),
-                ('given_by', models.CharField(choices=[('patient', 'The patient'), ('substitute', 'A substitute decision-maker')], default='patient', max_length=20, verbose_name='consent given by')),
-                ('substitute_name', models.CharField(blank=True, max_length=120, verbose_name="substitute decision-maker's name")),
-                ('explained', models.JSONField(default=list, verbose_name='what was explained')),
-                ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='withdrawn on')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('obtained_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='obtained by')),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consents', to='patients.patient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "consented_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="consented on"
+                    ),
+                ),
+                (
+                    "given_by",
+                    models.CharField(
+                        choices=[
+                            ("patient", "The patient"),
+                            ("substitute", "A substitute decision-maker"),
+                        ],
+                        default="patient",
+                        max_length=20,
+                        verbose_name="consent given by",
+                    ),
+                ),
+                (
+                    "substitute_name",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="substitute decision-maker's name"
+                    ),
+                ),
+                ("explained", models.JSONField(default=list, verbose_name="what was explained")),
+                (
+                    "withdrawn_on",
+                    models.DateField(blank=True, null=True, verbose_name="withdrawn on"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "obtained_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="obtained by",
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consents",
+                        to="patients.patient",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-consented_on', '-created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('given_by', 'patient'), ('substitute_name', '')), models.Q(('given_by', 'substitute'), models.Q(('substitute_name', ''), _negated=True)), _connector='OR'), name='consent_substitute_named', violation_error_message='Name the substitute decision-maker (and only for a substitute).'), models.CheckConstraint(condition=models.Q(('withdrawn_on__isnull', True), ('withdrawn_on__gte', models.F('consented_on')), _connector='OR'), name='consent_withdrawn_after_given', violation_error_message='Consent cannot be withdrawn before it was given.')],
+                "ordering": ["-consented_on", "-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("given_by", "patient"), ("substitute_name", "")),
+                            models.Q(
+                                ("given_by", "substitute"),
+                                models.Q(("substitute_name", ""), _negated=True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="consent_substitute_named",
+                        violation_error_message="Name the substitute decision-maker (and only for a substitute).",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("withdrawn_on__isnull", True),
+                            ("withdrawn_on__gte", models.F("consented_on")),
+                            _connector="OR",
+                        ),
+                        name="consent_withdrawn_after_given",
+                        violation_error_message="Consent cannot be withdrawn before it was given.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Precaution',
+            name="Precaution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('bleeding', 'Bleeding tendency or blood thinners'), ('immunity', 'Weakened immunity'), ('vascular', 'Vascular disease'), ('diabetes', 'Diabetes'), ('pregnancy', 'Pregnancy'), ('child', 'Child'), ('frailty', 'Frailty'), ('epilepsy', 'Epilepsy'), ('psychological', 'Psychological state'), ('metal_allergy', 'Allergy to metal (nickel, chromium)'), ('medications', 'Medications'), ('recent_surgery', 'Recent surgery'), ('tumour', 'Tumour'), ('pacemaker', 'Pacemaker or ICD (no electrical stimulation)'), ('pneumothorax_risk', 'Pneumothorax risk (low body mass, needling near the chest)'), ('fainting_risk', 'Fainting risk (first sessions, hungry, tired)')], max_length=30, verbose_name='precaution')),
-                ('decision', models.CharField(choices=[('proceed', 'Proceed'), ('modify', 'Proceed with changes'), ('do_not_needle', 'Do not needle')], max_length=20, verbose_name='decision')),
-                ('note', models.TextField(help_text='Why, and any changes to the treatment.', verbose_name='note')),
-                ('screening', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='precautions', to='patients.screening')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bleeding", "Bleeding tendency or blood thinners"),
+                            ("immunity", "Weakened immunity"),
+                            ("vascular", "Vascular disease"),
+                            ("diabetes", "Diabetes"),
+                            ("pregnancy", "Pregnancy"),
+                            ("child", "Child"),
+                            ("frailty", "Frailty"),
+                            ("epilepsy", "Epilepsy"),
+                            ("psychological", "Psychological state"),
+                            ("metal_allergy", "Allergy to metal (nickel, chromium)"),
+                            ("medications", "Medications"),
+                            ("recent_surgery", "Recent surgery"),
+                            ("tumour", "Tumour"),
+                            ("pacemaker", "Pacemaker or ICD (no electrical stimulation)"),
+                            (
+                                "pneumothorax_risk",
+                                "Pneumothorax risk (low body mass, needling near the chest)",
+                            ),
+                            ("fainting_risk", "Fainting risk (first sessions, hungry, tired)"),
+                        ],
+                        max_length=30,
+                        verbose_name="precaution",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("proceed", "Proceed"),
+                            ("modify", "Proceed with changes"),
+                            ("do_not_needle", "Do not needle"),
+                        ],
+                        max_length=20,
+                        verbose_name="decision",
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        help_text="Why, and any changes to the treatment.", verbose_name="note"
+                    ),
+                ),
+                (
+                    "screening",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="precautions",
+                        to="patients.screening",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['screening', 'kind'],
-                'constraints': [models.UniqueConstraint(fields=('screening', 'kind'), name='precaution_once_per_screening', violation_error_message='Each precaution is recorded once per screening.'), models.CheckConstraint(condition=models.Q(('note', ''), _negated=True), name='precaution_has_a_note', violation_error_message='Write a note for each precaution that applies.')],
+                "ordering": ["screening", "kind"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("screening", "kind"),
+                        name="precaution_once_per_screening",
+                        violation_error_message="Each precaution is recorded once per screening.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("note", ""), _negated=True),
+                        name="precaution_has_a_note",
+                        violation_error_message="Write a note for each precaution that applies.",
+                    ),
+                ],
             },
         ),
     ]

@@ -1,0 +1,192 @@
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from patients.models import Consent, Patient, Precaution, Screening
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. It sends and expects ISO dates (2024-05-17)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class PatientSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find a patient"),
+        max_length=100,
+        required=False,
+        help_text=_("Name, phone, email or date of birth (YYYY-MM-DD)."),
+        error_messages={"max_length": _("Please search with 100 characters or fewer.")},
+    )
+    archived = forms.BooleanField(label=_("Show archived patients"), required=False)
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = [
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_name",
+            "date_of_birth",
+            "phone",
+            "email",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+            "primary_concern",
+            "referral_source",
+        ]
+        widgets = {
+            "date_of_birth": DateInput,
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "emergency_contact_phone": forms.TextInput(attrs={"type": "tel"}),
+        }
+
+
+class PatientCreateForm(PatientForm):
+    """A new patient, checked against the records already on file.
+
+    The same name and date of birth usually means the person is already registered; a second
+    record would split their chart in two. The check is a question for the person at the desk,
+    not a rule, so it lives here and not on the model.
+    """
+
+    different_person = forms.BooleanField(
+        label=_("This is a different person: create a new record anyway"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.possible_duplicates = []
+
+    def clean(self):
+        cleaned_data = super().clean()
+        first, last = cleaned_data.get("legal_first_name"), cleaned_data.get("legal_last_name")
+        born = cleaned_data.get("date_of_birth")
+        if first and last and born:
+            self.possible_duplicates = list(
+                Patient.objects.possible_duplicates_of(
+                    first_name=first, last_name=last, date_of_birth=born
+                )
+            )
+        if self.possible_duplicates and not cleaned_data.get("different_person"):
+            self.add_error(
+                "different_person",
+                _(
+                    "A patient with this name and date of birth is already on file. Open their "
+                    "record, or tick this box if this is a different person."
+                ),
+            )
+        return cleaned_data
+
+
+class ScreeningForm(forms.ModelForm):
+    """A screening, with one row per kind of precaution (applies, decision, note).
+
+    Only the precautions ticked as applying are saved.
+    """
+
+    class Meta:
+        model = Screening
+        fields = ["screened_on", *Screening.DO_NOT_NEEDLE_FIELDS, "note"]
+        widgets = {"screened_on": DateInput, "note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"note": _("General note")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A callable model default would add a hidden copy of the date to the page.
+        self.fields["screened_on"].show_hidden_initial = False
+        for kind, _label in Precaution.Kind.choices:
+            self.fields[f"{kind}_applies"] = forms.BooleanField(
+                label=_("Applies to this patient"), required=False
+            )
+            self.fields[f"{kind}_decision"] = forms.ChoiceField(
+                label=_("Decision"),
+                choices=[("", _("Choose a decision")), *Precaution.Decision.choices],
+                required=False,
+            )
+            self.fields[f"{kind}_note"] = forms.CharField(
+                label=_("Note"),
+                required=False,
+                help_text=Precaution._meta.get_field("note").help_text,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.precautions = []
+
+    def do_not_needle_fields(self) -> list:
+        return [self[name] for name in Screening.DO_NOT_NEEDLE_FIELDS]
+
+    def precaution_rows(self) -> list[tuple[str, list]]:
+        """(the precaution's name, its three bound fields), for the template."""
+        return [
+            (label, [self[f"{kind}_{part}"] for part in ("applies", "decision", "note")])
+            for kind, label in Precaution.Kind.choices
+        ]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.precautions = []
+        for kind, label in Precaution.Kind.choices:
+            applies = cleaned_data.get(f"{kind}_applies")
+            decision = cleaned_data.get(f"{kind}_decision")
+            note = cleaned_data.get(f"{kind}_note")
+            if f"{kind}_decision" in self.errors:
+                continue
+            if not applies:
+                # A decision written against an unticked precaution would be silently lost;
+                # for "do not needle" that is dangerous, so ask rather than guess.
+                if decision or note:
+                    self.add_error(
+                        f"{kind}_applies",
+                        _(
+                            "Tick “Applies to this patient” to record “%s”, "
+                            "or clear its decision and note."
+                        )
+                        % label,
+                    )
+                continue
+            if not decision:
+                self.add_error(f"{kind}_decision", _("Choose a decision for “%s”.") % label)
+            if not note:
+                self.add_error(
+                    f"{kind}_note",
+                    _("Write a note for “%s”: why, and any changes to the treatment.") % label,
+                )
+            if decision and note:
+                self.precautions.append(Precaution(kind=kind, decision=decision, note=note))
+        return cleaned_data
+
+    def save(self) -> Screening:
+        """Save the screening and its precautions together, or neither."""
+        with transaction.atomic():
+            screening = super().save()
+            for precaution in self.precautions:
+                precaution.screening = screening
+                precaution.save()
+        return screening
+
+
+class ConsentForm(forms.ModelForm):
+    # Not required here: the model's clean() names every topic that is missing.
+    explained = forms.MultipleChoiceField(
+        label=_("What was explained"),
+        choices=Consent.Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Tick each topic you explained. Consent must cover all of them."),
+    )
+
+    class Meta:
+        model = Consent
+        fields = ["consented_on", "given_by", "substitute_name", "explained"]
+        widgets = {"consented_on": DateInput, "given_by": forms.RadioSelect}
+        help_texts = {"substitute_name": _("Only when a substitute decision-maker consents.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A callable model default would add a hidden copy of the date to the page.
+        self.fields["consented_on"].show_hidden_initial = False
