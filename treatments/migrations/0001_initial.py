@@ -13,342 +13,1416 @@ import treatments.constraints
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('patients', '0001_initial'),
+        ("patients", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         BtreeGistExtension(),  # lets the weekly rule's constraint compare patient ids with =
         migrations.CreateModel(
-            name='HistoricalPractitioner',
+            name="HistoricalPractitioner",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('registration_number', models.CharField(max_length=40, verbose_name='registration number')),
-                ('needling_authorized', models.BooleanField(default=False, help_text="Holds the college's needling authorization (acupuncture/dry needling).", verbose_name='authorized to needle')),
-                ('authorization_expires', models.DateField(blank=True, null=True, verbose_name='authorization expires')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "registration_number",
+                    models.CharField(max_length=40, verbose_name="registration number"),
+                ),
+                (
+                    "needling_authorized",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Holds the college's needling authorization (acupuncture/dry needling).",
+                        verbose_name="authorized to needle",
+                    ),
+                ),
+                (
+                    "authorization_expires",
+                    models.DateField(blank=True, null=True, verbose_name="authorization expires"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical practitioner',
-                'verbose_name_plural': 'historical practitioners',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical practitioner",
+                "verbose_name_plural": "historical practitioners",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTreatmentCourse',
+            name="HistoricalTreatmentCourse",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('region', models.CharField(help_text='For example: right low back.', max_length=120, verbose_name='region or complaint')),
-                ('started_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='started on')),
-                ('expected_length', models.CharField(choices=[('short', 'Short: 2-3 sessions'), ('extended', 'Extended: 6-12 sessions')], default='short', max_length=10, verbose_name='expected length')),
-                ('goals', models.TextField(help_text='What the patient wants to be able to do.', verbose_name='goals')),
-                ('baseline_pain', models.PositiveSmallIntegerField(help_text='NPRS at the start.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)], verbose_name='baseline pain (0-10)')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('completed', 'Completed'), ('discontinued', 'Discontinued')], default='active', max_length=15, verbose_name='status')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
-                ('end_reason', models.TextField(blank=True, verbose_name='reason for ending')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='patients.patient')),
-                ('practitioner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='physiotherapist')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        help_text="For example: right low back.",
+                        max_length=120,
+                        verbose_name="region or complaint",
+                    ),
+                ),
+                (
+                    "started_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="started on"
+                    ),
+                ),
+                (
+                    "expected_length",
+                    models.CharField(
+                        choices=[
+                            ("short", "Short: 2-3 sessions"),
+                            ("extended", "Extended: 6-12 sessions"),
+                        ],
+                        default="short",
+                        max_length=10,
+                        verbose_name="expected length",
+                    ),
+                ),
+                (
+                    "goals",
+                    models.TextField(
+                        help_text="What the patient wants to be able to do.", verbose_name="goals"
+                    ),
+                ),
+                (
+                    "baseline_pain",
+                    models.PositiveSmallIntegerField(
+                        help_text="NPRS at the start.",
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                        verbose_name="baseline pain (0-10)",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("discontinued", "Discontinued"),
+                        ],
+                        default="active",
+                        max_length=15,
+                        verbose_name="status",
+                    ),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended on")),
+                ("end_reason", models.TextField(blank=True, verbose_name="reason for ending")),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="updated"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="patients.patient",
+                    ),
+                ),
+                (
+                    "practitioner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="physiotherapist",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical treatment course',
-                'verbose_name_plural': 'historical treatment courses',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical treatment course",
+                "verbose_name_plural": "historical treatment courses",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('start_time', models.TimeField(verbose_name='start time')),
-                ('duration_minutes', models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(240)], verbose_name='duration (minutes)')),
-                ('starts_at', models.DateTimeField(db_index=True, editable=False)),
-                ('ends_at', models.DateTimeField(editable=False)),
-                ('status', models.CharField(choices=[('booked', 'Booked'), ('attended', 'Attended'), ('cancelled', 'Cancelled'), ('no_show', 'No-show')], default='booked', max_length=10, verbose_name='status')),
-                ('cancellation_reason', models.TextField(blank=True, verbose_name='reason for cancelling')),
-                ('cancelled_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='cancelled at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='patients.patient')),
-                ('practitioner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to=settings.AUTH_USER_MODEL, verbose_name='physiotherapist')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("start_time", models.TimeField(verbose_name="start time")),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        validators=[
+                            django.core.validators.MinValueValidator(5),
+                            django.core.validators.MaxValueValidator(240),
+                        ],
+                        verbose_name="duration (minutes)",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(db_index=True, editable=False)),
+                ("ends_at", models.DateTimeField(editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("booked", "Booked"),
+                            ("attended", "Attended"),
+                            ("cancelled", "Cancelled"),
+                            ("no_show", "No-show"),
+                        ],
+                        default="booked",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "cancellation_reason",
+                    models.TextField(blank=True, verbose_name="reason for cancelling"),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="cancelled at"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="patients.patient",
+                    ),
+                ),
+                (
+                    "practitioner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="physiotherapist",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at', 'pk'],
+                "ordering": ["starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalSessionChart',
+            name="HistoricalSessionChart",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('consent_confirmed', models.BooleanField(default=False, help_text='The patient (or their substitute) agreed to needling today.', verbose_name='consent confirmed this session')),
-                ('consent_confirmed_by', models.CharField(choices=[('patient', 'The patient'), ('substitute', 'A substitute decision-maker')], default='patient', max_length=20, verbose_name='consent confirmed by')),
-                ('patient_position', models.CharField(choices=[('prone', 'Lying face down'), ('side_lying', 'Lying on the side'), ('supine', 'Lying on the back'), ('sitting', 'Sitting (fainting is likelier)')], max_length=15, verbose_name='patient position')),
-                ('electrical_stimulation', models.BooleanField(default=False, verbose_name='electrical stimulation')),
-                ('stimulation_hz', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0.1), django.core.validators.MaxValueValidator(200)], verbose_name='frequency (Hz)')),
-                ('stimulation_ma', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, validators=[django.core.validators.MinValueValidator(0.1), django.core.validators.MaxValueValidator(50)], verbose_name='intensity (mA)')),
-                ('stimulation_minutes', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)], verbose_name='stimulation (minutes)')),
-                ('pain_before', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)], verbose_name='pain before (0-10)')),
-                ('pain_after', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)], verbose_name='pain after (0-10)')),
-                ('retest_note', models.TextField(blank=True, help_text='What changed on re-testing.', verbose_name='range of motion or re-test')),
-                ('note', models.TextField(verbose_name='session note')),
-                ('charted_at', models.DateTimeField(blank=True, editable=False, verbose_name='charted at')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('charted_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='charted by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='treatments.session')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "consent_confirmed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The patient (or their substitute) agreed to needling today.",
+                        verbose_name="consent confirmed this session",
+                    ),
+                ),
+                (
+                    "consent_confirmed_by",
+                    models.CharField(
+                        choices=[
+                            ("patient", "The patient"),
+                            ("substitute", "A substitute decision-maker"),
+                        ],
+                        default="patient",
+                        max_length=20,
+                        verbose_name="consent confirmed by",
+                    ),
+                ),
+                (
+                    "patient_position",
+                    models.CharField(
+                        choices=[
+                            ("prone", "Lying face down"),
+                            ("side_lying", "Lying on the side"),
+                            ("supine", "Lying on the back"),
+                            ("sitting", "Sitting (fainting is likelier)"),
+                        ],
+                        max_length=15,
+                        verbose_name="patient position",
+                    ),
+                ),
+                (
+                    "electrical_stimulation",
+                    models.BooleanField(default=False, verbose_name="electrical stimulation"),
+                ),
+                (
+                    "stimulation_hz",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.1),
+                            django.core.validators.MaxValueValidator(200),
+                        ],
+                        verbose_name="frequency (Hz)",
+                    ),
+                ),
+                (
+                    "stimulation_ma",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=4,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.1),
+                            django.core.validators.MaxValueValidator(50),
+                        ],
+                        verbose_name="intensity (mA)",
+                    ),
+                ),
+                (
+                    "stimulation_minutes",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(60),
+                        ],
+                        verbose_name="stimulation (minutes)",
+                    ),
+                ),
+                (
+                    "pain_before",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                        verbose_name="pain before (0-10)",
+                    ),
+                ),
+                (
+                    "pain_after",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                        verbose_name="pain after (0-10)",
+                    ),
+                ),
+                (
+                    "retest_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="What changed on re-testing.",
+                        verbose_name="range of motion or re-test",
+                    ),
+                ),
+                ("note", models.TextField(verbose_name="session note")),
+                (
+                    "charted_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="charted at"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="updated"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "charted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="charted by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="treatments.session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical session chart',
-                'verbose_name_plural': 'historical session charts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical session chart",
+                "verbose_name_plural": "historical session charts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='SessionChart',
+            name="SessionChart",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('consent_confirmed', models.BooleanField(default=False, help_text='The patient (or their substitute) agreed to needling today.', verbose_name='consent confirmed this session')),
-                ('consent_confirmed_by', models.CharField(choices=[('patient', 'The patient'), ('substitute', 'A substitute decision-maker')], default='patient', max_length=20, verbose_name='consent confirmed by')),
-                ('patient_position', models.CharField(choices=[('prone', 'Lying face down'), ('side_lying', 'Lying on the side'), ('supine', 'Lying on the back'), ('sitting', 'Sitting (fainting is likelier)')], max_length=15, verbose_name='patient position')),
-                ('electrical_stimulation', models.BooleanField(default=False, verbose_name='electrical stimulation')),
-                ('stimulation_hz', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0.1), django.core.validators.MaxValueValidator(200)], verbose_name='frequency (Hz)')),
-                ('stimulation_ma', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, validators=[django.core.validators.MinValueValidator(0.1), django.core.validators.MaxValueValidator(50)], verbose_name='intensity (mA)')),
-                ('stimulation_minutes', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)], verbose_name='stimulation (minutes)')),
-                ('pain_before', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)], verbose_name='pain before (0-10)')),
-                ('pain_after', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)], verbose_name='pain after (0-10)')),
-                ('retest_note', models.TextField(blank=True, help_text='What changed on re-testing.', verbose_name='range of motion or re-test')),
-                ('note', models.TextField(verbose_name='session note')),
-                ('charted_at', models.DateTimeField(auto_now_add=True, verbose_name='charted at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('charted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='charted by')),
-                ('session', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='chart', to='treatments.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "consent_confirmed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The patient (or their substitute) agreed to needling today.",
+                        verbose_name="consent confirmed this session",
+                    ),
+                ),
+                (
+                    "consent_confirmed_by",
+                    models.CharField(
+                        choices=[
+                            ("patient", "The patient"),
+                            ("substitute", "A substitute decision-maker"),
+                        ],
+                        default="patient",
+                        max_length=20,
+                        verbose_name="consent confirmed by",
+                    ),
+                ),
+                (
+                    "patient_position",
+                    models.CharField(
+                        choices=[
+                            ("prone", "Lying face down"),
+                            ("side_lying", "Lying on the side"),
+                            ("supine", "Lying on the back"),
+                            ("sitting", "Sitting (fainting is likelier)"),
+                        ],
+                        max_length=15,
+                        verbose_name="patient position",
+                    ),
+                ),
+                (
+                    "electrical_stimulation",
+                    models.BooleanField(default=False, verbose_name="electrical stimulation"),
+                ),
+                (
+                    "stimulation_hz",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.1),
+                            django.core.validators.MaxValueValidator(200),
+                        ],
+                        verbose_name="frequency (Hz)",
+                    ),
+                ),
+                (
+                    "stimulation_ma",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=4,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.1),
+                            django.core.validators.MaxValueValidator(50),
+                        ],
+                        verbose_name="intensity (mA)",
+                    ),
+                ),
+                (
+                    "stimulation_minutes",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(60),
+                        ],
+                        verbose_name="stimulation (minutes)",
+                    ),
+                ),
+                (
+                    "pain_before",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                        verbose_name="pain before (0-10)",
+                    ),
+                ),
+                (
+                    "pain_after",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                        verbose_name="pain after (0-10)",
+                    ),
+                ),
+                (
+                    "retest_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="What changed on re-testing.",
+                        verbose_name="range of motion or re-test",
+                    ),
+                ),
+                ("note", models.TextField(verbose_name="session note")),
+                ("charted_at", models.DateTimeField(auto_now_add=True, verbose_name="charted at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "charted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="charted by",
+                    ),
+                ),
+                (
+                    "session",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="chart",
+                        to="treatments.session",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='NeedledSite',
+            name="NeedledSite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('muscle', models.CharField(max_length=80, verbose_name='muscle')),
-                ('side', models.CharField(choices=[('left', 'Left'), ('right', 'Right'), ('both', 'Both')], max_length=5, verbose_name='side')),
-                ('site_type', models.CharField(choices=[('pain_site', 'At the pain site'), ('paraspinal', 'Paraspinal')], max_length=10, verbose_name='site')),
-                ('spinal_segment', models.CharField(choices=[('C1', 'C1'), ('C2', 'C2'), ('C3', 'C3'), ('C4', 'C4'), ('C5', 'C5'), ('C6', 'C6'), ('C7', 'C7'), ('C8', 'C8'), ('T1', 'T1'), ('T2', 'T2'), ('T3', 'T3'), ('T4', 'T4'), ('T5', 'T5'), ('T6', 'T6'), ('T7', 'T7'), ('T8', 'T8'), ('T9', 'T9'), ('T10', 'T10'), ('T11', 'T11'), ('T12', 'T12'), ('L1', 'L1'), ('L2', 'L2'), ('L3', 'L3'), ('L4', 'L4'), ('L5', 'L5'), ('S1', 'S1'), ('S2', 'S2')], max_length=3, verbose_name='spinal segment')),
-                ('response', models.CharField(choices=[('grasp', 'Grasp (cramp)'), ('twitch', 'Local twitch'), ('none', 'None')], max_length=6, verbose_name='response')),
-                ('insertions', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(50)], verbose_name='insertions')),
-                ('over_thorax', models.BooleanField(default=False, verbose_name='over the thorax')),
-                ('chart', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sites', to='treatments.sessionchart')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("muscle", models.CharField(max_length=80, verbose_name="muscle")),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("left", "Left"), ("right", "Right"), ("both", "Both")],
+                        max_length=5,
+                        verbose_name="side",
+                    ),
+                ),
+                (
+                    "site_type",
+                    models.CharField(
+                        choices=[("pain_site", "At the pain site"), ("paraspinal", "Paraspinal")],
+                        max_length=10,
+                        verbose_name="site",
+                    ),
+                ),
+                (
+                    "spinal_segment",
+                    models.CharField(
+                        choices=[
+                            ("C1", "C1"),
+                            ("C2", "C2"),
+                            ("C3", "C3"),
+                            ("C4", "C4"),
+                            ("C5", "C5"),
+                            ("C6", "C6"),
+                            ("C7", "C7"),
+                            ("C8", "C8"),
+                            ("T1", "T1"),
+                            ("T2", "T2"),
+                            ("T3", "T3"),
+                            ("T4", "T4"),
+                            ("T5", "T5"),
+                            ("T6", "T6"),
+                            ("T7", "T7"),
+                            ("T8", "T8"),
+                            ("T9", "T9"),
+                            ("T10", "T10"),
+                            ("T11", "T11"),
+                            ("T12", "T12"),
+                            ("L1", "L1"),
+                            ("L2", "L2"),
+                            ("L3", "L3"),
+                            ("L4", "L4"),
+                            ("L5", "L5"),
+                            ("S1", "S1"),
+                            ("S2", "S2"),
+                        ],
+                        max_length=3,
+                        verbose_name="spinal segment",
+                    ),
+                ),
+                (
+                    "response",
+                    models.CharField(
+                        choices=[
+                            ("grasp", "Grasp (cramp)"),
+                            ("twitch", "Local twitch"),
+                            ("none", "None"),
+                        ],
+                        max_length=6,
+                        verbose_name="response",
+                    ),
+                ),
+                (
+                    "insertions",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(50),
+                        ],
+                        verbose_name="insertions",
+                    ),
+                ),
+                ("over_thorax", models.BooleanField(default=False, verbose_name="over the thorax")),
+                (
+                    "chart",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sites",
+                        to="treatments.sessionchart",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalNeedledSite',
+            name="HistoricalNeedledSite",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('muscle', models.CharField(max_length=80, verbose_name='muscle')),
-                ('side', models.CharField(choices=[('left', 'Left'), ('right', 'Right'), ('both', 'Both')], max_length=5, verbose_name='side')),
-                ('site_type', models.CharField(choices=[('pain_site', 'At the pain site'), ('paraspinal', 'Paraspinal')], max_length=10, verbose_name='site')),
-                ('spinal_segment', models.CharField(choices=[('C1', 'C1'), ('C2', 'C2'), ('C3', 'C3'), ('C4', 'C4'), ('C5', 'C5'), ('C6', 'C6'), ('C7', 'C7'), ('C8', 'C8'), ('T1', 'T1'), ('T2', 'T2'), ('T3', 'T3'), ('T4', 'T4'), ('T5', 'T5'), ('T6', 'T6'), ('T7', 'T7'), ('T8', 'T8'), ('T9', 'T9'), ('T10', 'T10'), ('T11', 'T11'), ('T12', 'T12'), ('L1', 'L1'), ('L2', 'L2'), ('L3', 'L3'), ('L4', 'L4'), ('L5', 'L5'), ('S1', 'S1'), ('S2', 'S2')], max_length=3, verbose_name='spinal segment')),
-                ('response', models.CharField(choices=[('grasp', 'Grasp (cramp)'), ('twitch', 'Local twitch'), ('none', 'None')], max_length=6, verbose_name='response')),
-                ('insertions', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(50)], verbose_name='insertions')),
-                ('over_thorax', models.BooleanField(default=False, verbose_name='over the thorax')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('chart', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='treatments.sessionchart')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("muscle", models.CharField(max_length=80, verbose_name="muscle")),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("left", "Left"), ("right", "Right"), ("both", "Both")],
+                        max_length=5,
+                        verbose_name="side",
+                    ),
+                ),
+                (
+                    "site_type",
+                    models.CharField(
+                        choices=[("pain_site", "At the pain site"), ("paraspinal", "Paraspinal")],
+                        max_length=10,
+                        verbose_name="site",
+                    ),
+                ),
+                (
+                    "spinal_segment",
+                    models.CharField(
+                        choices=[
+                            ("C1", "C1"),
+                            ("C2", "C2"),
+                            ("C3", "C3"),
+                            ("C4", "C4"),
+                            ("C5", "C5"),
+                            ("C6", "C6"),
+                            ("C7", "C7"),
+                            ("C8", "C8"),
+                            ("T1", "T1"),
+                            ("T2", "T2"),
+                            ("T3", "T3"),
+                            ("T4", "T4"),
+                            ("T5", "T5"),
+                            ("T6", "T6"),
+                            ("T7", "T7"),
+                            ("T8", "T8"),
+                            ("T9", "T9"),
+                            ("T10", "T10"),
+                            ("T11", "T11"),
+                            ("T12", "T12"),
+                            ("L1", "L1"),
+                            ("L2", "L2"),
+                            ("L3", "L3"),
+                            ("L4", "L4"),
+                            ("L5", "L5"),
+                            ("S1", "S1"),
+                            ("S2", "S2"),
+                        ],
+                        max_length=3,
+                        verbose_name="spinal segment",
+                    ),
+                ),
+                (
+                    "response",
+                    models.CharField(
+                        choices=[
+                            ("grasp", "Grasp (cramp)"),
+                            ("twitch", "Local twitch"),
+                            ("none", "None"),
+                        ],
+                        max_length=6,
+                        verbose_name="response",
+                    ),
+                ),
+                (
+                    "insertions",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(50),
+                        ],
+                        verbose_name="insertions",
+                    ),
+                ),
+                ("over_thorax", models.BooleanField(default=False, verbose_name="over the thorax")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "chart",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="treatments.sessionchart",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical needled site',
-                'verbose_name_plural': 'historical needled sites',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical needled site",
+                "verbose_name_plural": "historical needled sites",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalAdverseEvent',
+            name="HistoricalAdverseEvent",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('bruising', 'Bruising'), ('bleeding', 'Bleeding'), ('pain_during', 'Pain during treatment'), ('pain_after', 'Pain after treatment'), ('flare', 'Symptom flare'), ('drowsiness', 'Drowsiness'), ('fatigue', 'Fatigue'), ('faint', 'Feeling faint'), ('nausea', 'Nausea'), ('headache', 'Headache'), ('emotional', 'Emotional release'), ('shakiness', 'Shakiness'), ('numbness', 'Numbness'), ('nerve', 'Nerve irritation'), ('stuck_needle', 'Stuck or bent needle'), ('broken_needle', 'Broken needle'), ('infection', 'Infection'), ('pneumothorax', 'Pneumothorax')], max_length=15, verbose_name='adverse event')),
-                ('severity', models.CharField(choices=[('mild', 'Mild'), ('significant', 'Significant'), ('serious', 'Serious')], max_length=12, verbose_name='severity')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('chart', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='treatments.sessionchart')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bruising", "Bruising"),
+                            ("bleeding", "Bleeding"),
+                            ("pain_during", "Pain during treatment"),
+                            ("pain_after", "Pain after treatment"),
+                            ("flare", "Symptom flare"),
+                            ("drowsiness", "Drowsiness"),
+                            ("fatigue", "Fatigue"),
+                            ("faint", "Feeling faint"),
+                            ("nausea", "Nausea"),
+                            ("headache", "Headache"),
+                            ("emotional", "Emotional release"),
+                            ("shakiness", "Shakiness"),
+                            ("numbness", "Numbness"),
+                            ("nerve", "Nerve irritation"),
+                            ("stuck_needle", "Stuck or bent needle"),
+                            ("broken_needle", "Broken needle"),
+                            ("infection", "Infection"),
+                            ("pneumothorax", "Pneumothorax"),
+                        ],
+                        max_length=15,
+                        verbose_name="adverse event",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("mild", "Mild"),
+                            ("significant", "Significant"),
+                            ("serious", "Serious"),
+                        ],
+                        max_length=12,
+                        verbose_name="severity",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "chart",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="treatments.sessionchart",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical adverse event',
-                'verbose_name_plural': 'historical adverse events',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical adverse event",
+                "verbose_name_plural": "historical adverse events",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='AdverseEvent',
+            name="AdverseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('bruising', 'Bruising'), ('bleeding', 'Bleeding'), ('pain_during', 'Pain during treatment'), ('pain_after', 'Pain after treatment'), ('flare', 'Symptom flare'), ('drowsiness', 'Drowsiness'), ('fatigue', 'Fatigue'), ('faint', 'Feeling faint'), ('nausea', 'Nausea'), ('headache', 'Headache'), ('emotional', 'Emotional release'), ('shakiness', 'Shakiness'), ('numbness', 'Numbness'), ('nerve', 'Nerve irritation'), ('stuck_needle', 'Stuck or bent needle'), ('broken_needle', 'Broken needle'), ('infection', 'Infection'), ('pneumothorax', 'Pneumothorax')], max_length=15, verbose_name='adverse event')),
-                ('severity', models.CharField(choices=[('mild', 'Mild'), ('significant', 'Significant'), ('serious', 'Serious')], max_length=12, verbose_name='severity')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('chart', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='adverse_events', to='treatments.sessionchart')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bruising", "Bruising"),
+                            ("bleeding", "Bleeding"),
+                            ("pain_during", "Pain during treatment"),
+                            ("pain_after", "Pain after treatment"),
+                            ("flare", "Symptom flare"),
+                            ("drowsiness", "Drowsiness"),
+                            ("fatigue", "Fatigue"),
+                            ("faint", "Feeling faint"),
+                            ("nausea", "Nausea"),
+                            ("headache", "Headache"),
+                            ("emotional", "Emotional release"),
+                            ("shakiness", "Shakiness"),
+                            ("numbness", "Numbness"),
+                            ("nerve", "Nerve irritation"),
+                            ("stuck_needle", "Stuck or bent needle"),
+                            ("broken_needle", "Broken needle"),
+                            ("infection", "Infection"),
+                            ("pneumothorax", "Pneumothorax"),
+                        ],
+                        max_length=15,
+                        verbose_name="adverse event",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("mild", "Mild"),
+                            ("significant", "Significant"),
+                            ("serious", "Serious"),
+                        ],
+                        max_length=12,
+                        verbose_name="severity",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "chart",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="adverse_events",
+                        to="treatments.sessionchart",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='TreatmentCourse',
+            name="TreatmentCourse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region', models.CharField(help_text='For example: right low back.', max_length=120, verbose_name='region or complaint')),
-                ('started_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='started on')),
-                ('expected_length', models.CharField(choices=[('short', 'Short: 2-3 sessions'), ('extended', 'Extended: 6-12 sessions')], default='short', max_length=10, verbose_name='expected length')),
-                ('goals', models.TextField(help_text='What the patient wants to be able to do.', verbose_name='goals')),
-                ('baseline_pain', models.PositiveSmallIntegerField(help_text='NPRS at the start.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)], verbose_name='baseline pain (0-10)')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('completed', 'Completed'), ('discontinued', 'Discontinued')], default='active', max_length=15, verbose_name='status')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
-                ('end_reason', models.TextField(blank=True, verbose_name='reason for ending')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='courses', to='patients.patient')),
-                ('practitioner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='courses', to=settings.AUTH_USER_MODEL, verbose_name='physiotherapist')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        help_text="For example: right low back.",
+                        max_length=120,
+                        verbose_name="region or complaint",
+                    ),
+                ),
+                (
+                    "started_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="started on"
+                    ),
+                ),
+                (
+                    "expected_length",
+                    models.CharField(
+                        choices=[
+                            ("short", "Short: 2-3 sessions"),
+                            ("extended", "Extended: 6-12 sessions"),
+                        ],
+                        default="short",
+                        max_length=10,
+                        verbose_name="expected length",
+                    ),
+                ),
+                (
+                    "goals",
+                    models.TextField(
+                        help_text="What the patient wants to be able to do.", verbose_name="goals"
+                    ),
+                ),
+                (
+                    "baseline_pain",
+                    models.PositiveSmallIntegerField(
+                        help_text="NPRS at the start.",
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                        verbose_name="baseline pain (0-10)",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("discontinued", "Discontinued"),
+                        ],
+                        default="active",
+                        max_length=15,
+                        verbose_name="status",
+                    ),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended on")),
+                ("end_reason", models.TextField(blank=True, verbose_name="reason for ending")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="courses",
+                        to="patients.patient",
+                    ),
+                ),
+                (
+                    "practitioner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="courses",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="physiotherapist",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_on', '-pk'],
+                "ordering": ["-started_on", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='session',
-            name='course',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='treatments.treatmentcourse'),
+            model_name="session",
+            name="course",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sessions",
+                to="treatments.treatmentcourse",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalSession',
+            name="HistoricalSession",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('start_time', models.TimeField(verbose_name='start time')),
-                ('duration_minutes', models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(240)], verbose_name='duration (minutes)')),
-                ('starts_at', models.DateTimeField(db_index=True, editable=False)),
-                ('ends_at', models.DateTimeField(editable=False)),
-                ('status', models.CharField(choices=[('booked', 'Booked'), ('attended', 'Attended'), ('cancelled', 'Cancelled'), ('no_show', 'No-show')], default='booked', max_length=10, verbose_name='status')),
-                ('cancellation_reason', models.TextField(blank=True, verbose_name='reason for cancelling')),
-                ('cancelled_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='cancelled at')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='patients.patient')),
-                ('practitioner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='physiotherapist')),
-                ('course', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='treatments.treatmentcourse')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("start_time", models.TimeField(verbose_name="start time")),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        validators=[
+                            django.core.validators.MinValueValidator(5),
+                            django.core.validators.MaxValueValidator(240),
+                        ],
+                        verbose_name="duration (minutes)",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(db_index=True, editable=False)),
+                ("ends_at", models.DateTimeField(editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("booked", "Booked"),
+                            ("attended", "Attended"),
+                            ("cancelled", "Cancelled"),
+                            ("no_show", "No-show"),
+                        ],
+                        default="booked",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "cancellation_reason",
+                    models.TextField(blank=True, verbose_name="reason for cancelling"),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="cancelled at"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="updated"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="patients.patient",
+                    ),
+                ),
+                (
+                    "practitioner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="physiotherapist",
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="treatments.treatmentcourse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical session',
-                'verbose_name_plural': 'historical sessions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical session",
+                "verbose_name_plural": "historical sessions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Practitioner',
+            name="Practitioner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('registration_number', models.CharField(max_length=40, verbose_name='registration number')),
-                ('needling_authorized', models.BooleanField(default=False, help_text="Holds the college's needling authorization (acupuncture/dry needling).", verbose_name='authorized to needle')),
-                ('authorization_expires', models.DateField(blank=True, null=True, verbose_name='authorization expires')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='practitioner', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "registration_number",
+                    models.CharField(max_length=40, verbose_name="registration number"),
+                ),
+                (
+                    "needling_authorized",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Holds the college's needling authorization (acupuncture/dry needling).",
+                        verbose_name="authorized to needle",
+                    ),
+                ),
+                (
+                    "authorization_expires",
+                    models.DateField(blank=True, null=True, verbose_name="authorization expires"),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="practitioner",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user__last_name', 'user__first_name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('needling_authorized', False), ('authorization_expires__isnull', False), _connector='OR'), name='practitioner_authorization_has_expiry', violation_error_message='Give the date the needling authorization expires.')],
+                "ordering": ["user__last_name", "user__first_name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("needling_authorized", False),
+                            ("authorization_expires__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="practitioner_authorization_has_expiry",
+                        violation_error_message="Give the date the needling authorization expires.",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='sessionchart',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('pain_before__isnull', True), models.Q(('pain_before__gte', 0), ('pain_before__lte', 10)), _connector='OR'), models.Q(('pain_after__isnull', True), models.Q(('pain_after__gte', 0), ('pain_after__lte', 10)), _connector='OR')), name='chart_pain_0_to_10', violation_error_message='Pain is scored from 0 to 10.'),
+            model_name="sessionchart",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("pain_before__isnull", True),
+                        models.Q(("pain_before__gte", 0), ("pain_before__lte", 10)),
+                        _connector="OR",
+                    ),
+                    models.Q(
+                        ("pain_after__isnull", True),
+                        models.Q(("pain_after__gte", 0), ("pain_after__lte", 10)),
+                        _connector="OR",
+                    ),
+                ),
+                name="chart_pain_0_to_10",
+                violation_error_message="Pain is scored from 0 to 10.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sessionchart',
-            constraint=models.CheckConstraint(condition=models.Q(('consent_confirmed', True)), name='chart_consent_confirmed', violation_error_message='Confirm consent for this session before needling.'),
+            model_name="sessionchart",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("consent_confirmed", True)),
+                name="chart_consent_confirmed",
+                violation_error_message="Confirm consent for this session before needling.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sessionchart',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('electrical_stimulation', True), ('stimulation_hz__isnull', False), ('stimulation_ma__isnull', False), ('stimulation_minutes__isnull', False)), models.Q(('electrical_stimulation', False), ('stimulation_hz__isnull', True), ('stimulation_ma__isnull', True), ('stimulation_minutes__isnull', True)), _connector='OR'), name='chart_stimulation_details_complete', violation_error_message='Give Hz, mA and minutes with electrical stimulation, and none without it.'),
+            model_name="sessionchart",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("electrical_stimulation", True),
+                        ("stimulation_hz__isnull", False),
+                        ("stimulation_ma__isnull", False),
+                        ("stimulation_minutes__isnull", False),
+                    ),
+                    models.Q(
+                        ("electrical_stimulation", False),
+                        ("stimulation_hz__isnull", True),
+                        ("stimulation_ma__isnull", True),
+                        ("stimulation_minutes__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="chart_stimulation_details_complete",
+                violation_error_message="Give Hz, mA and minutes with electrical stimulation, and none without it.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='needledsite',
-            constraint=models.CheckConstraint(condition=models.Q(('spinal_segment__in', ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9', 'T10', 'T11', 'T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'S1', 'S2'])), name='site_spinal_segment_exists', violation_error_message='Choose a spinal segment from C1 to S2.'),
+            model_name="needledsite",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "spinal_segment__in",
+                        [
+                            "C1",
+                            "C2",
+                            "C3",
+                            "C4",
+                            "C5",
+                            "C6",
+                            "C7",
+                            "C8",
+                            "T1",
+                            "T2",
+                            "T3",
+                            "T4",
+                            "T5",
+                            "T6",
+                            "T7",
+                            "T8",
+                            "T9",
+                            "T10",
+                            "T11",
+                            "T12",
+                            "L1",
+                            "L2",
+                            "L3",
+                            "L4",
+                            "L5",
+                            "S1",
+                            "S2",
+                        ],
+                    )
+                ),
+                name="site_spinal_segment_exists",
+                violation_error_message="Choose a spinal segment from C1 to S2.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='needledsite',
-            constraint=models.CheckConstraint(condition=models.Q(('insertions__gte', 1), ('insertions__lte', 50)), name='site_insertions_1_to_50', violation_error_message='Insertions are counted from 1 to 50.'),
+            model_name="needledsite",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("insertions__gte", 1), ("insertions__lte", 50)),
+                name="site_insertions_1_to_50",
+                violation_error_message="Insertions are counted from 1 to 50.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmentcourse',
-            constraint=models.CheckConstraint(condition=models.Q(('baseline_pain__isnull', True), models.Q(('baseline_pain__gte', 0), ('baseline_pain__lte', 10)), _connector='OR'), name='course_baseline_pain_0_to_10', violation_error_message='Pain is scored from 0 to 10.'),
+            model_name="treatmentcourse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("baseline_pain__isnull", True),
+                    models.Q(("baseline_pain__gte", 0), ("baseline_pain__lte", 10)),
+                    _connector="OR",
+                ),
+                name="course_baseline_pain_0_to_10",
+                violation_error_message="Pain is scored from 0 to 10.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmentcourse',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ended_on__isnull', True), ('status', 'active')), models.Q(models.Q(('status', 'active'), _negated=True), ('ended_on__isnull', False)), _connector='OR'), name='course_end_date_when_ended', violation_error_message='A finished course has an end date; an active one none.'),
+            model_name="treatmentcourse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("ended_on__isnull", True), ("status", "active")),
+                    models.Q(
+                        models.Q(("status", "active"), _negated=True), ("ended_on__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="course_end_date_when_ended",
+                violation_error_message="A finished course has an end date; an active one none.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmentcourse',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'discontinued'), _negated=True), models.Q(('end_reason', ''), _negated=True), _connector='OR'), name='course_discontinued_with_reason', violation_error_message='Give the reason the course was discontinued.'),
+            model_name="treatmentcourse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "discontinued"), _negated=True),
+                    models.Q(("end_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="course_discontinued_with_reason",
+                violation_error_message="Give the reason the course was discontinued.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmentcourse',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='course_ends_after_it_starts', violation_error_message='A course cannot end before it starts.'),
+            model_name="treatmentcourse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True),
+                    ("ended_on__gte", models.F("started_on")),
+                    _connector="OR",
+                ),
+                name="course_ends_after_it_starts",
+                violation_error_message="A course cannot end before it starts.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['patient', 'date'], name='session_patient_date_idx'),
+            model_name="session",
+            index=models.Index(fields=["patient", "date"], name="session_patient_date_idx"),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__gte', 5), ('duration_minutes__lte', 240)), name='session_duration_5_to_240_minutes', violation_error_message='A session lasts from 5 to 240 minutes.'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("duration_minutes__gte", 5), ("duration_minutes__lte", 240)),
+                name="session_duration_5_to_240_minutes",
+                violation_error_message="A session lasts from 5 to 240 minutes.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'cancelled'), _negated=True), models.Q(('cancellation_reason', ''), _negated=True), _connector='OR'), name='session_cancelled_with_reason', violation_error_message='Give the reason the session was cancelled.'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "cancelled"), _negated=True),
+                    models.Q(("cancellation_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="session_cancelled_with_reason",
+                violation_error_message="Give the reason the session was cancelled.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=treatments.constraints.PostgresExclusionConstraint(condition=models.Q(('status__in', ['booked', 'attended'])), expressions=[('patient', '='), (treatments.constraints.DateRange('date', models.ExpressionWrapper(django.db.models.expressions.CombinedExpression(models.F('date'), '+', models.Value(7)), output_field=models.DateField()), models.Value('[)')), '&&')], name='session_once_a_week', violation_error_message='IMS is given at most once a week: sessions of one patient are at least 7 days apart.'),
+            model_name="session",
+            constraint=treatments.constraints.PostgresExclusionConstraint(
+                condition=models.Q(("status__in", ["booked", "attended"])),
+                expressions=[
+                    ("patient", "="),
+                    (
+                        treatments.constraints.DateRange(
+                            "date",
+                            models.ExpressionWrapper(
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("date"), "+", models.Value(7)
+                                ),
+                                output_field=models.DateField(),
+                            ),
+                            models.Value("[)"),
+                        ),
+                        "&&",
+                    ),
+                ],
+                name="session_once_a_week",
+                violation_error_message="IMS is given at most once a week: sessions of one patient are at least 7 days apart.",
+            ),
         ),
     ]
