@@ -62,7 +62,32 @@ class CourseProgress:
         drop, baseline = self.change_from_baseline, self.course.baseline_pain
         if drop is None or drop <= 0:
             return False
-        return drop >= IMPORTANT_DROP_POINTS or (baseline > 0 and drop / baseline >= IMPORTANT_DROP_SHARE)
+        return drop >= IMPORTANT_DROP_POINTS or (
+            baseline > 0 and drop / baseline >= IMPORTANT_DROP_SHARE
+        )
+
+    @property
+    def change_summary(self) -> str:
+        """The change from baseline in words, e.g. "Pain is down 3 points from 7 (43%): an
+        important change"."""
+        baseline, drop = self.course.baseline_pain, self.change_from_baseline
+        if drop is None:
+            return f"No pain score charted yet to compare with the baseline of {baseline}."
+        if drop < 0:
+            return f"Pain is up {_points(-drop)} from {baseline}: worse than at the start."
+        if drop == 0:
+            change = f"Pain is unchanged from {baseline}"
+        else:
+            change = f"Pain is down {_points(drop)} from {baseline} ({drop / baseline:.0%})"
+        if self.has_important_change:
+            return f"{change}: an important change."
+        threshold = f"{IMPORTANT_DROP_POINTS} points or {IMPORTANT_DROP_SHARE:.0%}"
+        return f"{change}: not yet an important change ({threshold})."
+
+    @property
+    def numbered(self) -> list[tuple[int, Session]]:
+        """The attended sessions with their number in the course, from 1."""
+        return list(enumerate(self.attended, start=1))
 
     @property
     def last_attended(self) -> Session | None:
@@ -72,6 +97,10 @@ class CourseProgress:
     def days_since_last(self) -> int | None:
         last = self.last_attended
         return (self.today - last.date).days if last else None
+
+
+def _points(n: int) -> str:
+    return f"{n} point{'s' if n != 1 else ''}"
 
 
 def course_progress(course: TreatmentCourse, sessions: list[Session], today: date | None = None):
@@ -96,7 +125,9 @@ def course_flags(progress: CourseProgress) -> list[Flag]:
     if count > 12:
         flags.append(Flag("past_12", f"{count} sessions, past the usual 12: re-assess.", "danger"))
     elif count >= 6 and not improved:
-        flags.append(Flag("no_change_6", "No important change after 6 sessions: review the plan.", "danger"))
+        flags.append(
+            Flag("no_change_6", "No important change after 6 sessions: review the plan.", "danger")
+        )
     elif count >= 3 and not improved:
         message = "No important change after 3 sessions"
         if progress.course.expected_length == TreatmentCourse.Length.SHORT:
@@ -107,7 +138,116 @@ def course_flags(progress: CourseProgress) -> list[Flag]:
     days = progress.days_since_last
     if days is not None and progress.next_booking is None and days >= DUE_AFTER_DAYS:
         if days > OVERDUE_AFTER_DAYS:
-            flags.append(Flag("overdue", f"Overdue: last session {days} days ago, none booked.", "danger"))
+            flags.append(
+                Flag("overdue", f"Overdue: last session {days} days ago, none booked.", "danger")
+            )
         else:
-            flags.append(Flag("due", f"Next session due: last one {days} days ago, none booked.", "info"))
+            flags.append(
+                Flag("due", f"Next session due: last one {days} days ago, none booked.", "info")
+            )
     return flags
+
+
+@dataclass
+class ChartPoint:
+    session_number: int
+    pain: int
+    x: float
+    y: float
+
+
+@dataclass
+class PainChart:
+    """Pain before and after each charted session, laid out for an inline SVG line chart.
+
+    The page draws it on the server so that it reads without JavaScript; the table beside it
+    holds the same numbers for screen readers and printing.
+    """
+
+    session_count: int
+    baseline: int
+    before: list[ChartPoint]
+    after: list[ChartPoint]
+    width: int = 640
+    height: int = 300
+    left: int = 48
+    right: int = 16
+    top: int = 40
+    bottom: int = 48
+
+    @property
+    def plot_width(self) -> int:
+        return self.width - self.left - self.right
+
+    @property
+    def plot_height(self) -> int:
+        return self.height - self.top - self.bottom
+
+    @property
+    def x_axis_y(self) -> int:
+        return self.height - self.bottom
+
+    @property
+    def x_end(self) -> int:
+        return self.width - self.right
+
+    @property
+    def x_middle(self) -> float:
+        return self.left + self.plot_width / 2
+
+    @property
+    def legend_x(self) -> int:
+        return self.width - self.right - 300
+
+    def x(self, session_number: int) -> float:
+        # Each session has a slot of equal width; its points sit in the middle of the slot.
+        slot = self.plot_width / max(self.session_count, 1)
+        return round(self.left + (session_number - 0.5) * slot, 1)
+
+    def y(self, pain: int) -> float:
+        return round(self.top + (10 - pain) * self.plot_height / 10, 1)
+
+    @property
+    def baseline_y(self) -> float:
+        return self.y(self.baseline)
+
+    @property
+    def y_ticks(self) -> list[tuple[int, float]]:
+        return [(pain, self.y(pain)) for pain in range(0, 11, 2)]
+
+    @property
+    def x_ticks(self) -> list[tuple[int, float]]:
+        return [(n, self.x(n)) for n in range(1, self.session_count + 1)]
+
+    @property
+    def before_line(self) -> str:
+        return " ".join(f"{p.x:g},{p.y:g}" for p in self.before)
+
+    @property
+    def after_line(self) -> str:
+        return " ".join(f"{p.x:g},{p.y:g}" for p in self.after)
+
+    @property
+    def description(self) -> str:
+        scores = "; ".join(
+            f"session {b.session_number}: {b.pain} before, {a.pain} after"
+            for b, a in zip(self.before, self.after, strict=True)
+        )
+        return (
+            f"Pain from 0 (none) to 10 (worst), before and after needling. Baseline "
+            f"{self.baseline}. {scores[:1].upper()}{scores[1:]}."
+        )
+
+
+def pain_chart(progress: CourseProgress) -> PainChart | None:
+    """The pain chart of a course, or None while no attended session is charted."""
+    chart = PainChart(progress.session_count, progress.course.baseline_pain, [], [])
+    for number, session in progress.numbered:
+        if not session.is_charted:
+            continue
+        for line, pain in (
+            (chart.before, session.chart.pain_before),
+            (chart.after, session.chart.pain_after),
+        ):
+            line.append(ChartPoint(number, pain, chart.x(number), chart.y(pain)))
+    return chart if chart.before else None

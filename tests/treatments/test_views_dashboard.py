@@ -1,0 +1,119 @@
+"""The physiotherapist's dashboard: today's sessions, courses that need a look, charts to write."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_course, make_physiotherapist, make_session, ready_for_needling
+from tests.treatments.conftest import TODAY
+from tests.treatments.helpers import chart_session, page_text
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
+URL = reverse("treatments:dashboard")
+
+
+def stalled_course(physio):
+    """Three charted sessions a week apart without an important change, and none booked."""
+    course = ready_for_needling(practitioner=physio)
+    for weeks_ago in (3, 2, 1):
+        session = make_session(course, TODAY - timedelta(weeks=weeks_ago), status="attended")
+        chart_session(session, physio, pain=(7, 6))
+    return course
+
+
+def test_it_lists_todays_sessions_of_the_physiotherapist(client, physio):
+    course = make_course(practitioner=physio)
+    mine = make_session(course, TODAY, at=time(9, 30))
+    colleague = make_physiotherapist()
+    theirs = make_session(make_course(practitioner=colleague), TODAY, at=time(11, 0))
+    tomorrow = make_session(make_course(practitioner=physio), TODAY + timedelta(days=1))
+    client.force_login(physio)
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    assert "Your day: Tuesday 10 March 2026" in html
+    assert "<td>09:30</td>" in html and f"<td>{course.patient}</td>" in html
+    assert "<td>Booked</td>" in html
+    assert mine.get_absolute_url() in html
+    assert theirs.get_absolute_url() not in html
+    assert tomorrow.get_absolute_url() not in html
+
+
+def test_it_says_when_there_is_nothing_today(client, physio):
+    client.force_login(physio)
+    html = client.get(URL).content.decode()
+    assert "You have no sessions today." in html
+    assert "Every attended session of yours is charted." in html
+    assert "You have no active course." in html
+
+
+def test_it_lists_the_physiotherapists_courses_that_have_flags(client, physio):
+    stalled = stalled_course(physio)
+    quiet = make_course(practitioner=physio)
+    others = stalled_course(make_physiotherapist())
+    client.force_login(physio)
+    html = page_text(client.get(URL))
+    assert stalled.get_absolute_url() in html
+    assert "No important change after 3 sessions: consider the extended course (6-12)." in html
+    assert "Next session due: last one 7 days ago, none booked." in html
+    assert "Now at session 3 of an expected 2-3." in html
+    assert "1 of your 2 active courses." in html
+    assert quiet.get_absolute_url() not in html
+    assert others.get_absolute_url() not in html
+
+
+def test_it_says_when_no_course_needs_a_look(client, physio):
+    make_course(practitioner=physio)
+    client.force_login(physio)
+    html = client.get(URL).content.decode()
+    assert "None of your 1 active course needs a look right now." in html
+
+
+def test_it_leaves_out_ended_courses(client, physio):
+    course = stalled_course(physio)
+    course.status, course.ended_on = "completed", TODAY
+    course.save()
+    client.force_login(physio)
+    assert course.get_absolute_url() not in client.get(URL).content.decode()
+
+
+def test_it_links_each_attended_session_without_a_chart_to_the_chart_form(client, physio):
+    course = make_course(practitioner=physio)
+    waiting = make_session(course, TODAY - timedelta(days=7), status="attended")
+    charted_course = ready_for_needling(practitioner=physio)
+    charted = make_session(charted_course, TODAY - timedelta(days=7), status="attended")
+    chart_session(charted, physio)
+    client.force_login(physio)
+    html = client.get(URL).content.decode()
+    assert reverse("treatments:session-chart", args=[waiting.pk]) in html
+    assert reverse("treatments:session-chart", args=[charted.pk]) not in html
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_it_takes_the_same_queries_however_many_courses(
+    client, physio, django_assert_num_queries, size
+):
+    for _ in range(size):
+        stalled_course(physio)
+        course = make_course(practitioner=physio)
+        make_session(course, TODAY, at=time(8 + size, 0))
+        make_session(course, TODAY - timedelta(days=7), status="attended")
+    client.force_login(physio)
+    # session, user, roles; today's sessions; courses; their sessions; sessions to chart
+    with django_assert_num_queries(7):
+        response = client.get(URL)
+    assert len(response.context["flagged"]) == size
+
+
+def test_it_sends_visitors_to_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/treatments/"
+
+
+@pytest.mark.parametrize("person", ["front_desk", "clinic_admin", "outsider"])
+def test_it_refuses_staff_who_are_not_physiotherapists(client, request, person):
+    client.force_login(request.getfixturevalue(person))
+    assert client.get(URL).status_code == 403

@@ -1,0 +1,233 @@
+"""Forms of the treatments app. They clean and convert input; the rules that span records live
+in treatments/scheduling.py and treatments/charting.py, which the views call."""
+
+from datetime import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from patients.roles import PHYSIOTHERAPIST
+from treatments.models import AdverseEvent, NeedledSite, SessionChart, TreatmentCourse
+
+PAIN_ERRORS = {
+    "min_value": _("Score pain from 0 (none) to 10 (worst)."),
+    "max_value": _("Score pain from 0 (none) to 10 (worst)."),
+    "invalid": _("Score pain as a whole number from 0 to 10."),
+}
+DATE_INPUT = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
+LONG_TEXT = 5000  # generous for a note, but a pasted novel is a mistake
+
+
+def physiotherapists():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=PHYSIOTHERAPIST)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field it names if the form has
+    that field, otherwise at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class PhysiotherapistField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Physiotherapist"))
+        super().__init__(queryset=physiotherapists(), **kwargs)
+
+    def label_from_instance(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class PainField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.update(min_value=0, max_value=10, error_messages=PAIN_ERRORS)
+        super().__init__(**kwargs)
+
+
+class CourseForm(forms.ModelForm):
+    practitioner = PhysiotherapistField()
+
+    class Meta:
+        model = TreatmentCourse
+        fields = [
+            "region", "started_on", "expected_length", "goals", "baseline_pain", "practitioner",
+        ]  # fmt: skip
+        field_classes = {"baseline_pain": PainField}
+        widgets = {
+            "started_on": forms.DateInput(**DATE_INPUT),
+            "goals": forms.Textarea(attrs={"rows": 3, "maxlength": LONG_TEXT}),
+        }
+
+    def clean_goals(self) -> str:
+        return _limit(self.cleaned_data["goals"])
+
+
+class CourseEditForm(forms.ModelForm):
+    # The start date is on this form too: a ModelForm skips the constraints on fields it
+    # leaves out, and "ends after it starts" would then reach the database unchecked.
+    class Meta:
+        model = TreatmentCourse
+        fields = [
+            "region", "goals", "expected_length", "status", "started_on", "ended_on", "end_reason",
+        ]  # fmt: skip
+        widgets = {
+            "started_on": forms.DateInput(**DATE_INPUT),
+            "ended_on": forms.DateInput(**DATE_INPUT),
+            "goals": forms.Textarea(attrs={"rows": 3, "maxlength": LONG_TEXT}),
+            "end_reason": forms.Textarea(attrs={"rows": 2, "maxlength": LONG_TEXT}),
+        }
+        help_texts = {
+            "ended_on": _("Needed once the course is completed or discontinued."),
+            "end_reason": _("Needed when the course is discontinued."),
+        }
+
+    def clean_goals(self) -> str:
+        return _limit(self.cleaned_data["goals"])
+
+    def clean_end_reason(self) -> str:
+        return _limit(self.cleaned_data["end_reason"])
+
+
+def _limit(text: str) -> str:
+    if len(text) > LONG_TEXT:
+        raise ValidationError(
+            _("Keep this to %(limit)s characters or fewer (it has %(length)s)."),
+            params={"limit": LONG_TEXT, "length": len(text)},
+        )
+    return text
+
+
+class SessionTimeForm(forms.Form):
+    """A date and start time, which must not be in the past.
+
+    The booking pages refuse the past; the admin may still record an earlier session.
+    """
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(**DATE_INPUT))
+    start_time = forms.TimeField(
+        label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        day, start_time = data.get("date"), data.get("start_time")
+        if day and day < timezone.localdate():
+            self.add_error("date", _("This date has passed: choose today or a later date."))
+        elif day and start_time:
+            starts_at = timezone.make_aware(datetime.combine(day, start_time))
+            if starts_at < timezone.now():
+                self.add_error("start_time", _("This time has passed: choose a later time."))
+        return data
+
+
+class BookingForm(SessionTimeForm):
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        initial=30,
+        min_value=5,
+        max_value=240,
+        error_messages={
+            "min_value": _("A session lasts from 5 to 240 minutes."),
+            "max_value": _("A session lasts from 5 to 240 minutes."),
+        },
+    )
+    practitioner = PhysiotherapistField()
+
+
+class CancelForm(forms.Form):
+    # Named as on the model, so the service's error lands on this field.
+    cancellation_reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the patient called in sick. Kept on the record."),
+        error_messages={"required": _("Give the reason the session was cancelled.")},
+    )
+
+
+class ChartForm(forms.ModelForm):
+    """What was done at the session. A new chart starts empty: nothing is copied forward,
+    because "as previous" does not meet the documentation standard."""
+
+    consent_confirmed = forms.BooleanField(
+        label=_("Consent confirmed this session"),
+        help_text=_("The patient (or their substitute) agreed to needling today."),
+        error_messages={"required": _("Confirm consent for this session before needling.")},
+    )
+
+    class Meta:
+        model = SessionChart
+        fields = [
+            "consent_confirmed", "consent_confirmed_by", "patient_position",
+            "electrical_stimulation", "stimulation_hz", "stimulation_ma", "stimulation_minutes",
+            "pain_before", "pain_after", "retest_note", "note",
+        ]  # fmt: skip
+        field_classes = {"pain_before": PainField, "pain_after": PainField}
+        widgets = {
+            "retest_note": forms.Textarea(attrs={"rows": 2, "maxlength": LONG_TEXT}),
+            "note": forms.Textarea(attrs={"rows": 4, "maxlength": LONG_TEXT}),
+        }
+
+    def __init__(self, *args, correcting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if correcting:
+            self.fields["correction_reason"] = forms.CharField(
+                label=_("Reason for the correction"),
+                max_length=500,
+                help_text=_("Kept with the earlier version of the chart."),
+                error_messages={"required": _("Say why the chart is being corrected.")},
+            )
+
+    def clean_note(self) -> str:
+        return _limit(self.cleaned_data["note"])
+
+    def clean_retest_note(self) -> str:
+        return _limit(self.cleaned_data["retest_note"])
+
+
+class NeedledSiteForm(forms.ModelForm):
+    class Meta:
+        model = NeedledSite
+        fields = [
+            "muscle", "side", "site_type", "spinal_segment", "response", "insertions",
+            "over_thorax",
+        ]  # fmt: skip
+        error_messages = {
+            "spinal_segment": {"invalid_choice": _("Choose a spinal segment from C1 to S2.")},
+        }
+
+
+class AdverseEventForm(forms.ModelForm):
+    class Meta:
+        model = AdverseEvent
+        fields = ["kind", "severity", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 1, "maxlength": LONG_TEXT})}
+
+    def clean_note(self) -> str:
+        return _limit(self.cleaned_data["note"])
+
+
+def needled_site_formset(correcting: bool):
+    # Three empty rows for a new chart; a correction shows the sites on file plus one row,
+    # each with a box to remove it.
+    return inlineformset_factory(
+        SessionChart, NeedledSite, form=NeedledSiteForm,
+        extra=1 if correcting else 3, can_delete=correcting,
+    )  # fmt: skip
+
+
+def adverse_event_formset(correcting: bool):
+    return inlineformset_factory(
+        SessionChart, AdverseEvent, form=AdverseEventForm, extra=1, can_delete=correcting
+    )
