@@ -56,6 +56,8 @@ def patient_detail(request, pk: int):
         "patient": patient,
         "clinical": clinical,
         "sessions": patient.sessions.select_related("practitioner").order_by("-starts_at"),
+        # Front desk staff book on a course too (named by physiotherapist and date, not region).
+        "active_courses": patient.courses.active().select_related("practitioner"),
     }
     if clinical:
         screenings = list(

@@ -63,7 +63,8 @@ def record_chart(
         if problems:
             raise ValidationError(problems)
         kept_sites = [site for site in sites if site not in removed]
-        remaining = chart.sites.exclude(pk__in=[s.pk for s in removed]).count() if correcting else 0
+        removed_sites = [item.pk for item in removed if isinstance(item, NeedledSite)]
+        remaining = chart.sites.exclude(pk__in=removed_sites).count() if correcting else 0
         if not kept_sites and not remaining:
             raise ValidationError("Record at least one needled site.")
         if session.status == Session.Status.BOOKED:
@@ -74,6 +75,7 @@ def record_chart(
         if not correcting:
             chart.charted_by = charted_by
         chart._change_reason = correction_reason.strip() or "Charted"
+        chart._history_user = charted_by  # the web request sets it too; commands do not
         chart.full_clean()
         chart.save()
         for item in removed:

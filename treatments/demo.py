@@ -20,6 +20,7 @@ from treatments.charting import record_chart
 from treatments.models import NeedledSite, Practitioner, SessionChart, TreatmentCourse
 from treatments.scheduling import book_session, cancel_session, mark_attended
 
+# fmt: off
 # username, password, first name, last name, role
 DEMO_STAFF = [
     ("admin", "demo-admin-2026", "Alex", "Admin", CLINIC_ADMIN),
@@ -29,12 +30,13 @@ DEMO_STAFF = [
     ("desk", "demo-desk-2026", "Robin", "Front", FRONT_DESK),
 ]
 FIRST_NAMES = ["Ava", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Isla", "Jonas",
-               "Kiran", "Lena", "Mateo", "Nora", "Omar", "Paula", "Quinn", "Rosa", "Sami", "Tara"]  # fmt: skip
+               "Kiran", "Lena", "Mateo", "Nora", "Omar", "Paula", "Quinn", "Rosa", "Sami", "Tara"]
 LAST_NAMES = ["Anderson", "Bui", "Chen", "Dubois", "Evans", "Fraser", "Gill", "Haddad", "Ito",
-              "Jensen", "Khan", "Lopez", "MacDonald", "Nguyen", "Olsen", "Patel", "Roy", "Wong"]  # fmt: skip
+              "Jensen", "Khan", "Lopez", "MacDonald", "Nguyen", "Olsen", "Patel", "Roy", "Wong"]
 REGIONS = [("Right low back", "L4", "Lumbar multifidus"), ("Left neck", "C5", "Upper trapezius"),
            ("Right shoulder", "C5", "Infraspinatus"), ("Left hip", "L5", "Gluteus medius"),
-           ("Mid back", "T6", "Rhomboid major"), ("Right elbow", "C6", "Extensor carpi radialis")]  # fmt: skip
+           ("Mid back", "T6", "Rhomboid major"), ("Right elbow", "C6", "Extensor carpi radialis")]
+# fmt: on
 
 
 @dataclass
@@ -85,7 +87,7 @@ def create_staff() -> dict[str, object]:
 @transaction.atomic
 def create_clinic(patients: int = 40, seed: int = 2026) -> int:
     """Add `patients` demo patients with their records; returns how many were added."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (repeatable demo data, not security)
     staff = create_staff()
     physios = [staff["lee"], staff["singh"], staff["morgan"]]
     today = timezone.localdate()

@@ -150,6 +150,8 @@ class TreatmentCourse(models.Model):
     def clean(self) -> None:
         if self.started_on and self.started_on > timezone.localdate() + timedelta(days=366):
             raise ValidationError({"started_on": _("Start the course within the next year.")})
+        if self._state.adding and self.patient_id and self.patient.is_archived:
+            raise ValidationError(_("This patient's record is archived. Restore it first."))
         if self.patient_id and self.started_on and self.started_on < self.patient.date_of_birth:
             raise ValidationError(
                 {"started_on": _("A course cannot start before the patient's birth.")}

@@ -1,21 +1,20 @@
 """The once-a-week rule, and the only functions that create, move, cancel or restore a session.
 
 Every path (views, the admin, management commands) books through these functions, so the rule
-is checked in one place. On PostgreSQL the exclusion constraint "session_once_a_week" holds it
-too, so two saves at the same moment cannot both pass; on SQLite the IMMEDIATE transaction
-mode makes the second writer wait for the first.
+is checked in one place. Two saves for one patient at the same moment queue on a lock of the
+patient's row (PostgreSQL) or on SQLite's IMMEDIATE transactions, so the second one's check sees
+the first one's session. On PostgreSQL the exclusion constraint "session_once_a_week" holds the
+rule as well, for any path that writes without these functions.
 """
 
 from datetime import date, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
+from patients.models import Patient
 from treatments.models import DAYS_BETWEEN_SESSIONS, Session, TreatmentCourse
-
-DEADLOCK = "40P01"  # PostgreSQL's deadlock_detected
-SAVE_ATTEMPTS = 3
 
 
 def _day(value: date) -> str:
@@ -72,28 +71,22 @@ def check_once_a_week(session: Session) -> None:
 
 def save_session(session: Session) -> Session:
     """Validate and save a session in one transaction, turning a lost race into a clear error."""
-    attempt = 1
-    while True:
-        try:
-            with transaction.atomic():
-                session.full_clean()
-                session.save()
-            return session
-        except IntegrityError as error:
-            if "session_once_a_week" not in str(error):
-                raise
-            # Another save committed a conflicting session first: explain it as the rule would.
+    try:
+        with transaction.atomic():
+            # One save per patient at a time: a second booking waits here for the first to
+            # commit, then its rule check sees the first one's session.
+            Patient.objects.select_for_update().only("pk").get(pk=session.patient_id)
             session.full_clean()
-            raise ValidationError(
-                "Another session for this patient was saved at the same moment. Try again.",
-                code="once_a_week",
-            ) from error
-        except OperationalError as error:
-            # PostgreSQL may end one of several inserts racing on the exclusion constraint as a
-            # deadlock; running it again meets the winner's committed session and says so.
-            if getattr(error.__cause__, "pgcode", None) != DEADLOCK or attempt == SAVE_ATTEMPTS:
-                raise
-            attempt += 1
+            session.save()
+    except IntegrityError as error:
+        if "session_once_a_week" not in str(error):
+            raise
+        # Only a path that skipped the check above gets here: the constraint held the rule.
+        raise ValidationError(
+            "Another session for this patient was saved at the same moment. Try again.",
+            code="once_a_week",
+        ) from error
+    return session
 
 
 def book_session(

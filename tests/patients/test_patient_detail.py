@@ -74,7 +74,7 @@ def test_the_front_desk_never_receives_clinical_content(client, front_desk, char
         assert words.lower() not in html.lower(), words
     assert "Record screening" not in html
     assert "Open a course" not in html
-    assert reverse("treatments:course-detail", args=[chart.pk]) not in html
+    assert f'href="{reverse("treatments:course-detail", args=[chart.pk])}"' not in html
 
 
 def test_a_physiotherapist_sees_the_screening_consent_and_course(client, physio, chart):
@@ -202,8 +202,9 @@ def test_a_physiotherapist_reads_the_chart_in_a_fixed_number_of_queries(
 ):
     add_history(patient, physio, courses)
     client.force_login(physio)
-    # Session, user, roles, patient, appointments, screenings, precautions, consents, courses.
-    with django_assert_num_queries(9):
+    # Session, user, roles, patient, appointments, active courses (to book on), screenings,
+    # precautions, consents, courses.
+    with django_assert_num_queries(10):
         response = client.get(url(patient))
     assert len(response.context["screenings"]) == courses
 
@@ -214,7 +215,9 @@ def test_the_front_desk_reads_the_chart_in_a_fixed_number_of_queries(
 ):
     add_history(patient, physio, courses)
     client.force_login(front_desk)
-    # Session, user, roles, patient, appointments: no clinical record is even read.
-    with django_assert_num_queries(5):
+    # Session, user, roles, patient, appointments, active courses: no clinical record is read.
+    with django_assert_num_queries(6):
         response = client.get(url(patient))
-    assert response.content.decode().count("<tr>") == 1 + 2 * courses
+    html = response.content.decode()
+    assert html.count("<tr>") == 1 + 2 * courses
+    assert html.count("Book a session:") == courses

@@ -14,7 +14,7 @@ from tests.factories import (
     ready_for_needling,
 )
 from treatments.charting import needling_problems, record_chart
-from treatments.models import NeedledSite, Session, SessionChart
+from treatments.models import AdverseEvent, NeedledSite, Session, SessionChart
 
 pytestmark = pytest.mark.django_db
 YESTERDAY = date.today() - timedelta(days=1)
@@ -113,3 +113,19 @@ def test_a_correction_needs_a_reason_and_keeps_the_earlier_version():
     versions = list(first.history.order_by("history_date"))
     assert [v.note for v in versions] == ["Needled L4 multifidus", "Needled L4 and L5 multifidus"]
     assert versions[-1].history_change_reason == "Forgot L5"
+
+
+def test_removing_an_adverse_event_keeps_the_needled_sites_on_file():
+    course = ready_for_needling()
+    first = chart(make_session(course, YESTERDAY), course.practitioner)
+    event = AdverseEvent.objects.create(chart=first, kind="bruising", severity="mild")
+    chart(first.session, course.practitioner, chart=first, sites=[], removed=[event],
+          correction_reason="Bruise was from last week")  # fmt: skip
+    assert first.sites.count() == 1
+    assert not AdverseEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_each_chart_version_names_who_saved_it():
+    course = ready_for_needling()
+    first = chart(make_session(course, YESTERDAY), course.practitioner)
+    assert first.history.get().history_user == course.practitioner

@@ -135,3 +135,14 @@ def test_record_chart_is_not_a_way_around_the_rules():
         record_chart(session=session, chart=SessionChart(**chart_fields()), sites=[],
                      adverse_events=[], charted_by=course.practitioner)  # fmt: skip
     assert not SessionChart.objects.exists()
+
+
+def test_a_course_cannot_be_opened_for_an_archived_patient():
+    course = make_course()
+    course.patient.archive()
+    new_course = TreatmentCourse(patient=course.patient, practitioner=course.practitioner,
+                                 region="Neck", goals="x", baseline_pain=5)  # fmt: skip
+    with pytest.raises(ValidationError, match="archived"):
+        new_course.full_clean()
+    course.goals = "Still editable after archiving"
+    course.full_clean()
