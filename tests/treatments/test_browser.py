@@ -1,0 +1,89 @@
+"""A physiotherapist charts a session in a real browser and sees the course move on."""
+
+import re
+from datetime import time
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD, make_patient, make_session, ready_for_needling
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def sign_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def fill_site(page, number: int, muscle: str, side: str, site: str, segment: str, response: str):
+    group = page.get_by_role("group", name=f"Site {number}", exact=True)
+    group.get_by_label("Muscle").fill(muscle)
+    group.get_by_label("Side").select_option(label=side)
+    group.get_by_label("Site", exact=False).and_(group.locator("select[name$='site_type']")).select_option(label=site)
+    group.get_by_label("Spinal segment").select_option(segment)
+    group.get_by_label("Response").select_option(label=response)
+
+
+def test_a_physiotherapist_charts_two_needled_sites_and_sees_the_course_progress(
+    live_server, desktop
+):
+    page, axe, violations = desktop, Axe(), {}
+
+    def check_accessibility():
+        result = axe.run(page)
+        if result.violations_count:
+            violations[page.url] = [v["id"] for v in result.response["violations"]]
+
+    patient = make_patient(legal_first_name="Marguerite", legal_last_name="Okafor")
+    course = ready_for_needling(patient)
+    course.practitioner.username = "priya"
+    course.practitioner.save()
+    make_session(course, timezone.localdate(), time(8, 0))
+
+    sign_in(page, live_server, "priya")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your day")
+    check_accessibility()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Patients").click()
+    page.get_by_label("Find a patient").fill("Okafor")
+    page.get_by_role("main").get_by_role("button", name="Search").click()
+    check_accessibility()
+    page.get_by_role("link", name="Marguerite Okafor").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Marguerite Okafor")
+    check_accessibility()
+
+    page.get_by_role("link", name="Right low back").click()
+    expect(page.get_by_text("session 0 of an expected 2-3")).to_be_visible()
+    page.goto(f"{live_server.url}{course.sessions.get().get_absolute_url()}")
+    page.get_by_role("link", name="Chart this session").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Chart the session")
+    check_accessibility()
+
+    page.get_by_label("Consent confirmed this session").check()
+    page.get_by_label("Patient position").select_option(label="Lying face down")
+    fill_site(page, 1, "Gluteus medius", "Right", "At the pain site", "L5", "Grasp (cramp)")
+    fill_site(page, 2, "Multifidus", "Both", "Paraspinal", "L4", "Local twitch")
+    page.get_by_label("Pain before (0-10)").fill("7")
+    page.get_by_label("Pain after (0-10)").fill("3")
+    page.get_by_label("Session note").fill("Tight band in right gluteus medius; strong grasp.")
+    page.get_by_role("button", name="Save the chart").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Session of")
+    expect(page.get_by_role("cell", name="Gluteus medius", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Multifidus", exact=True)).to_be_visible()
+
+    page.goto(f"{live_server.url}{course.get_absolute_url()}")
+    expect(page.get_by_text("session 1 of an expected 2-3")).to_be_visible()
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="1"))
+    expect(row).to_contain_text(re.compile(r"7.*3.*2", re.S))
+    expect(page.get_by_role("img", name=re.compile("Pain", re.I))).to_be_visible()
+    check_accessibility()
+    assert violations == {}
