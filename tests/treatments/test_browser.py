@@ -27,7 +27,7 @@ def fill_site(page, number: int, muscle: str, side: str, site: str, segment: str
     group = page.get_by_role("group", name=f"Site {number}", exact=True)
     group.get_by_label("Muscle").fill(muscle)
     group.get_by_label("Side").select_option(label=side)
-    group.get_by_label("Site", exact=False).and_(group.locator("select[name$='site_type']")).select_option(label=site)
+    group.locator("select[name$='site_type']").select_option(label=site)
     group.get_by_label("Spinal segment").select_option(segment)
     group.get_by_label("Response").select_option(label=response)
 
