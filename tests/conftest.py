@@ -5,6 +5,7 @@ skip, is reported as a failure. PostgreSQL-only tests are not collected on SQLit
 runs the suite on both databases, so they run there).
 """
 
+import importlib
 import os
 from pathlib import Path
 
@@ -35,6 +36,22 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, which counts as a failure: {report.longrepr}"
     return report
+
+
+@pytest.fixture
+def migrated_data(transactional_db):
+    """Put back what the data migrations made (pages, roles): a transactional test's flush
+    empties every table. Django's serialized_rollback should do this but, on PostgreSQL, left
+    the tables empty once a browser test had run after ordinary tests."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    state_apps = MigrationLoader(connection).project_state().apps
+    for migration, function in [
+        ("content.migrations.0002_education_pages", "load_pages"),
+        ("treatments.migrations.0002_roles", "create_roles"),
+    ]:
+        getattr(importlib.import_module(migration), function)(state_apps, None)
 
 
 @pytest.fixture(autouse=True)

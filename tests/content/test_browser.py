@@ -12,7 +12,8 @@ from content.models import Page
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migrated_data"),
 ]
 
 

@@ -12,7 +12,8 @@ from tests.factories import PASSWORD, make_patient, make_session, ready_for_need
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migrated_data"),
 ]
 
 

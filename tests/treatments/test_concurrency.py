@@ -11,10 +11,10 @@ from tests.factories import make_course
 from treatments import scheduling
 from treatments.models import Session
 
-# serialized_rollback: the roles and pages made by data migrations survive the flush.
 pytestmark = [
     pytest.mark.postgresql,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migrated_data"),
 ]
 MONDAY = date(2030, 3, 4)
 THREADS = 4
