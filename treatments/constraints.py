@@ -1,18 +1,23 @@
 """Database constraints that only PostgreSQL can hold.
 
-The weekly rule and (later) practitioner overlap are exclusion constraints over ranges, which
+The weekly rule and the practitioner overlap rule are exclusion constraints over ranges, which
 SQLite has no way to express. On SQLite these constraints produce no SQL at all; there the rule
 in treatments/scheduling.py runs inside an IMMEDIATE transaction, so writes are serialized.
 """
 
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField
+from django.contrib.postgres.fields import DateRangeField, DateTimeRangeField
 from django.db.models import Func
 
 
 class DateRange(Func):
     function = "DATERANGE"
     output_field = DateRangeField()
+
+
+class TimestampRange(Func):
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
 
 
 class PostgresExclusionConstraint(ExclusionConstraint):

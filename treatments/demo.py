@@ -17,7 +17,13 @@ from django.utils import timezone
 from patients.models import Consent, Patient, Precaution, Screening
 from patients.roles import CLINIC_ADMIN, FRONT_DESK, PHYSIOTHERAPIST
 from treatments.charting import record_chart
-from treatments.models import NeedledSite, Practitioner, SessionChart, TreatmentCourse
+from treatments.models import (
+    NeedledSite,
+    Practitioner,
+    SessionChart,
+    TreatmentCourse,
+    WorkingHours,
+)
 from treatments.scheduling import book_session, cancel_session, mark_attended
 
 # fmt: off
@@ -63,6 +69,14 @@ STORIES = [
 ]
 
 
+def weekday_on_or_before(day: date) -> date:
+    return day - timedelta(days=max(day.weekday() - 4, 0))
+
+
+def weekday_on_or_after(day: date) -> date:
+    return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() > 4 else 0)
+
+
 def create_staff() -> dict[str, object]:
     User = get_user_model()
     staff = {}
@@ -75,6 +89,11 @@ def create_staff() -> dict[str, object]:
             )  # fmt: skip
             user.groups.add(Group.objects.get(name=role))
         if role == PHYSIOTHERAPIST:
+            for weekday in range(5):
+                WorkingHours.objects.get_or_create(
+                    practitioner=user, weekday=weekday,
+                    defaults={"starts_at": time(8), "ends_at": time(18)},
+                )  # fmt: skip
             Practitioner.objects.get_or_create(
                 user=user,
                 defaults={"registration_number": f"PT-{user.pk:05}", "needling_authorized": True,
@@ -108,14 +127,15 @@ def create_clinic(patients: int = 40, seed: int = 2026) -> int:
             ),
         )
         story = STORIES[n % len(STORIES)]
-        start_time = time(9 + slot // 5, 0)
+        # Half-hour slots from 08:00: no two patients of one physiotherapist ever overlap.
+        start_time = time(8 + slot // 2, 30 * (slot % 2))
         add_course(patient, physio, story, n, start_time, today, rng)
     return patients
 
 
 def add_course(patient, physio, story: Story, n: int, at: time, today: date, rng) -> None:
     region, segment, muscle = REGIONS[n % len(REGIONS)]
-    last = today - timedelta(days=story.days_since_last)
+    last = weekday_on_or_before(today - timedelta(days=story.days_since_last))
     dates = [last - timedelta(weeks=k) for k in reversed(range(len(story.pains)))]
     started = dates[0] if dates else today
     screening = Screening.objects.create(
@@ -157,7 +177,7 @@ def add_course(patient, physio, story: Story, n: int, at: time, today: date, rng
                      charted_by=physio)  # fmt: skip
     if story.booked_next:
         next_day = (dates[-1] + timedelta(weeks=1)) if dates else today + timedelta(days=2)
-        next_day = max(next_day, today + timedelta(days=1))
+        next_day = weekday_on_or_after(max(next_day, today + timedelta(days=1)))
         booked = book_session(course=course, practitioner=physio, day=next_day, start_time=at)
         if n % 11 == 0:  # a few cancellations, which stay on the record
             cancel_session(booked, reason="Patient unwell; will call to rebook.")

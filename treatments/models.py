@@ -1,3 +1,4 @@
+import secrets
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from patients.models import Consent, Patient
-from treatments.constraints import DateRange, PostgresExclusionConstraint
+from treatments.constraints import DateRange, PostgresExclusionConstraint, TimestampRange
 
 PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
 SPINAL_SEGMENTS = (
@@ -23,6 +24,10 @@ SPINAL_SEGMENTS = (
 )
 # The needle's effect lasts 7-10 days, so IMS is given at most once a week.
 DAYS_BETWEEN_SESSIONS = 7
+LATE_CANCELLATION = timedelta(hours=24)
+RULES_CHECKED_IN_CLEAN = {"session_once_a_week", "session_no_double_booking"}
+WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
+            (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday"))]  # fmt: skip
 
 
 def pain_in_range(field: str) -> Q:
@@ -42,8 +47,15 @@ class Practitioner(models.Model):
         help_text=_("Holds the college's needling authorization (acupuncture/dry needling)."),
     )
     authorization_expires = models.DateField(_("authorization expires"), null=True, blank=True)
+    calendar_token = models.CharField(
+        _("calendar feed key"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("The secret part of the private calendar feed's address."),
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["calendar_token"])
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
@@ -53,10 +65,21 @@ class Practitioner(models.Model):
                 name="practitioner_authorization_has_expiry",
                 violation_error_message=_("Give the date the needling authorization expires."),
             ),
+            models.UniqueConstraint(
+                fields=["calendar_token"],
+                condition=~Q(calendar_token=""),
+                name="practitioner_calendar_token_unique",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
+
+    def renew_calendar_token(self) -> str:
+        """A new secret feed address; the old one stops working at once."""
+        self.calendar_token = secrets.token_urlsafe(32)
+        self.save(update_fields=["calendar_token"])
+        return self.calendar_token
 
     def can_needle_on(self, day: date) -> bool:
         return (
@@ -266,31 +289,37 @@ class Session(models.Model):
                 violation_error_message=_("IMS is given at most once a week: sessions of one "
                                           "patient are at least 7 days apart."),
             ),
+            PostgresExclusionConstraint(
+                name="session_no_double_booking",
+                expressions=[
+                    ("practitioner", RangeOperators.EQUAL),
+                    (TimestampRange("starts_at", "ends_at", Value("[)")), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(status__in=["booked", "attended"]),
+                violation_error_message=_("This physiotherapist already has a session then."),
+            ),
         ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.patient} on {self.date:%a %d %b %Y} at {self.start_time:%H:%M}"
 
     def save(self, *args, **kwargs) -> None:
-        if self.date and self.start_time:
-            local = datetime.combine(self.date, self.start_time)
-            self.starts_at = timezone.make_aware(local)
-            self.ends_at = self.starts_at + timedelta(minutes=self.duration_minutes or 0)
+        self.set_times()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("treatments:session-detail", args=[self.pk])
 
     def get_constraints(self):
-        # clean() checks the weekly rule itself, with a message that names the conflicting
-        # session; the database constraint stays as the backstop for saves at the same moment.
+        # clean() checks these rules itself, with a message that names the conflicting session;
+        # the database constraints stay as the backstop for saves at the same moment.
         return [
-            (model, [c for c in constraints if c.name != "session_once_a_week"])
+            (model, [c for c in constraints if c.name not in RULES_CHECKED_IN_CLEAN])
             for model, constraints in super().get_constraints()
         ]
 
     def clean(self) -> None:
-        from treatments.scheduling import check_once_a_week
+        from treatments.scheduling import check_no_double_booking, check_once_a_week
 
         errors = {}
         if self.course_id and self.patient_id and self.course.patient_id != self.patient_id:
@@ -303,6 +332,20 @@ class Session(models.Model):
             raise ValidationError(errors)
         if self.date and self.patient_id:
             check_once_a_week(self)
+        if self.date and self.start_time and self.practitioner_id:
+            self.set_times()
+            check_no_double_booking(self)
+
+    def set_times(self) -> None:
+        """Fill starts_at and ends_at from the date, start time and duration (clinic's zone)."""
+        if self.date and self.start_time:
+            self.starts_at = timezone.make_aware(datetime.combine(self.date, self.start_time))
+            self.ends_at = self.starts_at + timedelta(minutes=self.duration_minutes or 0)
+
+    @property
+    def is_late_cancellation(self) -> bool:
+        """Cancelled less than 24 hours before it was due to start."""
+        return bool(self.cancelled_at and self.starts_at - self.cancelled_at < LATE_CANCELLATION)
 
     @property
     def counts_for_weekly_rule(self) -> bool:
@@ -492,3 +535,131 @@ class AdverseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_severity_display()})"
+
+
+class ClinicHours(models.Model):
+    """When the clinic is open on a weekday. A weekday without a row is closed."""
+
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS, unique=True)
+    opens_at = models.TimeField(_("opens at"))
+    closes_at = models.TimeField(_("closes at"))
+
+    class Meta:
+        ordering = ["weekday"]
+        verbose_name_plural = _("clinic hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")),
+                name="clinic_closes_after_it_opens",
+                violation_error_message=_("The clinic must close after it opens."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}-{self.closes_at:%H:%M}"
+
+
+class WorkingHours(models.Model):
+    """When a physiotherapist works on a weekday; several rows make a split day."""
+
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="working_hours",
+        verbose_name=_("physiotherapist"),
+    )  # fmt: skip
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(_("ends at"))
+
+    class Meta:
+        ordering = ["practitioner", "weekday", "starts_at"]
+        verbose_name_plural = _("working hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="working_hours_end_after_start",
+                violation_error_message=_("Working hours must end after they start."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}-{self.ends_at:%H:%M}"
+
+
+class DayOff(models.Model):
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="days_off",
+        verbose_name=_("physiotherapist"),
+    )  # fmt: skip
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name_plural = _("days off")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practitioner", "date"],
+                name="day_off_once_per_date",
+                violation_error_message=_("This day off is already recorded."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practitioner} off on {self.date}"
+
+
+class WaitlistEntryQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class WaitlistEntry(models.Model):
+    """A patient who would like an earlier appointment if one comes free."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="waitlist_entries")
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=200, blank=True,
+                            help_text=_("For example: mornings only."))  # fmt: skip
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    objects = WaitlistEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["added_at"]
+        verbose_name_plural = _("waitlist entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(resolved_at__isnull=True),
+                name="waitlist_patient_once",
+                violation_error_message=_("This patient is already on the waitlist."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} (waiting since {self.added_at:%d %b})"
+
+
+class ReminderSent(models.Model):
+    """An email sent about a session; one of each kind per session, ever."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Appointment reminder")
+        AFTERCARE = "aftercare", _("Aftercare")
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="emails")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "kind"],
+                name="email_once_per_session_and_kind",
+                violation_error_message=_("This email was already sent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.session}"

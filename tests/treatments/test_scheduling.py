@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from tests.factories import make_course, make_patient, make_session
 from treatments.models import Session
 from treatments.scheduling import (
+    BookingRefused,
     book_session,
     cancel_session,
     mark_attended,
@@ -36,14 +37,20 @@ def test_it_books_monday_after_monday(course):
 
 
 def test_it_rejects_a_session_six_days_after_the_last(course):
-    book(course, MONDAY)
-    with pytest.raises(ValidationError) as error:
-        book(course, MONDAY + timedelta(days=6))
+    tuesday = MONDAY + timedelta(days=1)
+    book(course, tuesday)
+    with pytest.raises(BookingRefused) as error:
+        book(course, tuesday + timedelta(days=6))
     message = error.value.messages[0]
     assert "at most once a week" in message
-    assert "Monday 4 March 2030 at 10:00 (6 days apart)" in message
-    assert "Monday 25 February 2030 or earlier, and Monday 11 March 2030 or later" in message
+    assert "Tuesday 5 March 2030 at 10:00 (6 days apart)" in message
+    assert "Tuesday 26 February 2030 or earlier, and Tuesday 12 March 2030 or later" in message
     assert Session.objects.filter(course=course).count() == 1
+    # The alternatives offered keep the weekly rule and fall in opening hours.
+    assert error.value.alternatives
+    for moment in error.value.alternatives:
+        assert abs((moment.date() - tuesday).days) >= 7
+        assert moment.weekday() < 5 and time(8) <= moment.time() < time(18)
 
 
 def test_it_rejects_a_session_six_days_before_the_next(course):
@@ -70,7 +77,7 @@ def test_cancelled_and_no_show_sessions_do_not_count(course):
     cancelled = book(course, MONDAY + timedelta(days=14))
     cancel_session(cancelled, reason="Flu")
     book(course, MONDAY + timedelta(days=3))
-    book(course, MONDAY + timedelta(days=12))
+    book(course, MONDAY + timedelta(days=10))
     assert Session.objects.counting().filter(course=course).count() == 2
 
 
@@ -90,8 +97,8 @@ def test_the_rule_counts_sessions_of_every_course_of_the_patient(course):
 def test_moving_a_session_rechecks_the_rule(course):
     book(course, MONDAY)
     later = book(course, MONDAY + timedelta(days=14))
-    with pytest.raises(ValidationError, match="5 days apart"):
-        move_session(later, day=MONDAY + timedelta(days=5), start_time=time(11, 0))
+    with pytest.raises(ValidationError, match="4 days apart"):
+        move_session(later, day=MONDAY + timedelta(days=4), start_time=time(11, 0))
     later.refresh_from_db()
     assert later.date == MONDAY + timedelta(days=14)
     move_session(later, day=MONDAY + timedelta(days=7), start_time=time(11, 0))
