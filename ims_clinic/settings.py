@@ -65,6 +65,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 CLINIC_NAME = env_str("CLINIC_NAME", "IMS Clinic")
 CLINIC_PHONE = env_str("CLINIC_PHONE")  # shown on every page and on printed handouts
+# The site's public address, for links in emails and calendar files (no request to read it from).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

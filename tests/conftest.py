@@ -40,9 +40,11 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def migrated_data(transactional_db):
-    """Put back what the data migrations made (pages, roles): a transactional test's flush
-    empties every table. Django's serialized_rollback should do this but, on PostgreSQL, left
-    the tables empty once a browser test had run after ordinary tests."""
+    """Put back what the data migrations made (pages, roles, opening hours).
+
+    A transactional test's flush empties every table. Django's serialized_rollback should
+    restore them but, on PostgreSQL, left them empty once a browser test ran after ordinary
+    tests."""
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
 
@@ -50,6 +52,7 @@ def migrated_data(transactional_db):
     for migration, function in [
         ("content.migrations.0002_education_pages", "load_pages"),
         ("treatments.migrations.0002_roles", "create_roles"),
+        ("treatments.migrations.0004_default_hours", "open_clinic"),
     ]:
         getattr(importlib.import_module(migration), function)(state_apps, None)
 

@@ -1,6 +1,6 @@
 """Small factory functions for the people and records the tests need. No fixed keys."""
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import count
 
 from django.contrib.auth import get_user_model
@@ -85,11 +85,28 @@ def ready_for_needling(patient: Patient | None = None, practitioner=None) -> Tre
     return make_course(patient, practitioner)
 
 
-def make_session(course: TreatmentCourse, day: date, at: time = time(10, 0), **fields) -> Session:
-    """A session saved directly, bypassing the booking rules (for arranging a test's past)."""
+def make_session(course: TreatmentCourse, day: date, at: time | None = None, **fields) -> Session:
+    """A session saved directly, bypassing the booking rules (for arranging a test's past).
+
+    Without a time it takes 10:00, or the next half hour the physiotherapist has free that day,
+    so arranged sessions never trip the database's no-double-booking constraint.
+    """
+    at = at or first_free_time(course.practitioner, day)
     session = Session(
         patient=course.patient, course=course, practitioner=course.practitioner,
         date=day, start_time=at, **fields,
     )  # fmt: skip
     session.save()
     return session
+
+
+def first_free_time(practitioner, day: date, start: time = time(10, 0)) -> time:
+    taken = set(
+        Session.objects.counting()
+        .filter(practitioner=practitioner, date=day)
+        .values_list("start_time", flat=True)
+    )
+    moment = datetime.combine(day, start)
+    while moment.time() in taken:
+        moment += timedelta(minutes=30)
+    return moment.time()

@@ -4,11 +4,15 @@ from patients.admin import ClinicalAdmin, NoDeleteAdmin
 from patients.roles import CLINIC_ADMIN, has_role
 from treatments.models import (
     AdverseEvent,
+    ClinicHours,
+    DayOff,
     NeedledSite,
     Practitioner,
+    ReminderSent,
     Session,
     SessionChart,
     TreatmentCourse,
+    WorkingHours,
 )
 from treatments.scheduling import save_session
 
@@ -48,8 +52,9 @@ class SessionAdmin(ClinicalAdmin):
     readonly_fields = ["cancelled_at"]
 
     def save_model(self, request, obj, form, change) -> None:
-        # The form has already run Session.clean() (the weekly rule); save_session adds the
-        # transaction and the clear message should another save win the race.
+        # The form has already run Session.clean() (the weekly and overlap rules); save_session
+        # adds the transaction and the row locks. The admin may record a session outside the
+        # opening hours (an exception the clinic allowed); the booking pages may not.
         save_session(obj)
 
 
@@ -79,6 +84,42 @@ class SessionChartAdmin(ClinicalAdmin):
     list_display = ["session", "charted_by", "charted_at"]
     list_select_related = ["session__patient", "charted_by"]
     inlines = [NeedledSiteInline, AdverseEventInline]
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ClinicHours)
+class ClinicHoursAdmin(admin.ModelAdmin):
+    """Clinic admins set when the clinic is open; a weekday without a row is closed."""
+
+    list_display = ["__str__", "opens_at", "closes_at"]
+
+
+@admin.register(WorkingHours)
+class WorkingHoursAdmin(admin.ModelAdmin):
+    list_display = ["practitioner", "weekday", "starts_at", "ends_at"]
+    list_filter = ["practitioner", "weekday"]
+    list_select_related = ["practitioner"]
+
+
+@admin.register(DayOff)
+class DayOffAdmin(admin.ModelAdmin):
+    list_display = ["practitioner", "date", "reason"]
+    list_filter = ["practitioner"]
+    list_select_related = ["practitioner"]
+    date_hierarchy = "date"
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ClinicalAdmin):
+    """What was emailed to whom: a record, never edited."""
+
+    list_display = ["session", "kind", "sent_at"]
+    list_select_related = ["session__patient"]
 
     def has_add_permission(self, request, *args) -> bool:
         return False

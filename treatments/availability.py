@@ -109,7 +109,10 @@ def nearest_free_slots(
     allowed=lambda day: True,
 ) -> list[datetime]:  # fmt: skip
     """The practitioner's free times nearest to `around`, on days that `allowed` accepts."""
-    start, end = around.date() - timedelta(days=days), around.date() + timedelta(days=days)
+    try:
+        start, end = around.date() - timedelta(days=days), around.date() + timedelta(days=days)
+    except OverflowError:  # a date at the very end of the calendar: nothing to offer
+        return []
     availability = Availability.load([practitioner_id], start, end)
     candidates = []
     for offset in range(-days, days + 1):

@@ -1,7 +1,7 @@
 """Forms of the treatments app. They clean and convert input; the rules that span records live
 in treatments/scheduling.py and treatments/charting.py, which the views call."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -108,6 +108,9 @@ def _limit(text: str) -> str:
     return text
 
 
+BOOKING_HORIZON = timedelta(days=2 * 366)
+
+
 class SessionTimeForm(forms.Form):
     """A date and start time, which must not be in the past.
 
@@ -124,6 +127,8 @@ class SessionTimeForm(forms.Form):
         day, start_time = data.get("date"), data.get("start_time")
         if day and day < timezone.localdate():
             self.add_error("date", _("This date has passed: choose today or a later date."))
+        elif day and day > timezone.localdate() + BOOKING_HORIZON:
+            self.add_error("date", _("Book within the next two years."))
         elif day and start_time:
             starts_at = timezone.make_aware(datetime.combine(day, start_time))
             if starts_at < timezone.now():

@@ -639,6 +639,10 @@ class WaitlistEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.patient} (waiting since {self.added_at:%d %b})"
 
+    def clean(self) -> None:
+        if self._state.adding and self.patient_id and self.patient.is_archived:
+            raise ValidationError(_("This patient's record is archived. Restore it first."))
+
 
 class ReminderSent(models.Model):
     """An email sent about a session; one of each kind per session, ever."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from treatments import views
+from treatments import booking_views, ical_views, views, worklist_views
 
 app_name = "treatments"
 
@@ -18,3 +18,4 @@ urlpatterns = [
     path("sessions/<int:pk>/no-show/", views.session_no_show, name="session-no-show"),
     path("sessions/<int:pk>/chart/", views.session_chart, name="session-chart"),
 ]
+urlpatterns += booking_views.urlpatterns + worklist_views.urlpatterns + ical_views.urlpatterns

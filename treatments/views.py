@@ -32,6 +32,7 @@ from treatments.forms import (
 )
 from treatments.models import Session, SessionChart, TreatmentCourse
 from treatments.progress import course_progress, pain_chart
+from treatments.worklist import waitlist_candidates
 
 
 def _posted(request):
@@ -154,6 +155,9 @@ def session_detail(request, pk: int):
         sessions = sessions.select_related("chart__charted_by")
     session = get_object_or_404(sessions, pk=pk)
     ctx = {"session": session, "clinical": clinical}
+    if session.status == Session.Status.CANCELLED and session.starts_at > timezone.now():
+        # One query, however many are waiting; a slot that has passed is left alone.
+        ctx["waitlist_candidates"] = waitlist_candidates(session)
     if clinical and session.is_charted:
         chart = session.chart
         ctx.update(

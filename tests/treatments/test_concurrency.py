@@ -1,4 +1,4 @@
-"""Two people saving at the same moment cannot both break the once-a-week rule (PostgreSQL)."""
+"""Two people saving at the same moment cannot both break a booking rule (PostgreSQL)."""
 
 import threading
 from datetime import date, time, timedelta
@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from tests.factories import make_course
+from tests.factories import make_course, make_patient, make_physiotherapist
 from treatments import scheduling
 from treatments.models import Session
 
@@ -20,11 +20,12 @@ MONDAY = date(2030, 3, 4)
 THREADS = 4
 
 
-def book_at_once(course, days: list[date]) -> list[tuple[str, str]]:
-    """Book each day from its own thread and connection, all let go at the same moment."""
+def book_at_once(course, days: list[date], courses=None) -> list[tuple[str, str]]:
+    """Book each day (on each course) from its own thread and connection, all let go at once."""
+    courses = courses or [course] * len(days)
     results, start = [], threading.Barrier(len(days), timeout=10)
 
-    def book(day: date) -> None:
+    def book(day: date, course) -> None:
         try:
             start.wait()
             scheduling.book_session(
@@ -38,7 +39,7 @@ def book_at_once(course, days: list[date]) -> list[tuple[str, str]]:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=book, args=(day,)) for day in days]
+    threads = [threading.Thread(target=book, args=pair) for pair in zip(days, courses, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -63,3 +64,14 @@ def test_the_database_alone_refuses_a_second_session_within_a_week(monkeypatch):
     results = book_at_once(course, [MONDAY, MONDAY + timedelta(days=2)])
     assert sorted(outcome for outcome, _ in results) == ["refused", "saved"], results
     assert Session.objects.filter(course=course).count() == 1
+
+
+def test_only_one_of_several_bookings_of_the_same_slot_is_kept():
+    physio = make_physiotherapist(first_name="Priya", last_name="Singh")
+    courses = [make_course(make_patient(), physio, started_on=date(2030, 1, 1)) for _ in range(3)]
+    results = book_at_once(courses[0], [MONDAY] * 3, courses)
+    assert sorted(outcome for outcome, _ in results) == ["refused", "refused", "saved"], results
+    assert Session.objects.filter(date=MONDAY).count() == 1
+    for outcome, message in results:
+        if outcome == "refused":
+            assert "Priya Singh already has a session on Monday 4 March 2030" in message

@@ -13,11 +13,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 URL = reverse("treatments:dashboard")
 
 
-def stalled_course(physio):
+def stalled_course(physio, at: time = time(10, 0)):
     """Three charted sessions a week apart without an important change, and none booked."""
     course = ready_for_needling(practitioner=physio)
     for weeks_ago in (3, 2, 1):
-        session = make_session(course, TODAY - timedelta(weeks=weeks_ago), status="attended")
+        session = make_session(course, TODAY - timedelta(weeks=weeks_ago), at, status="attended")
         chart_session(session, physio, pain=(7, 6))
     return course
 
@@ -81,9 +81,9 @@ def test_it_leaves_out_ended_courses(client, physio):
 
 def test_it_links_each_attended_session_without_a_chart_to_the_chart_form(client, physio):
     course = make_course(practitioner=physio)
-    waiting = make_session(course, TODAY - timedelta(days=7), status="attended")
+    waiting = make_session(course, TODAY - timedelta(days=7), time(9, 0), status="attended")
     charted_course = ready_for_needling(practitioner=physio)
-    charted = make_session(charted_course, TODAY - timedelta(days=7), status="attended")
+    charted = make_session(charted_course, TODAY - timedelta(days=7), time(11), status="attended")
     chart_session(charted, physio)
     client.force_login(physio)
     html = client.get(URL).content.decode()
@@ -95,11 +95,12 @@ def test_it_links_each_attended_session_without_a_chart_to_the_chart_form(client
 def test_it_takes_the_same_queries_however_many_courses(
     client, physio, django_assert_num_queries, size
 ):
-    for _ in range(size):
-        stalled_course(physio)
+    # Each course at its own hour: one physiotherapist never has two sessions at once.
+    for n in range(size):
+        stalled_course(physio, at=time(8 + n, 0))
         course = make_course(practitioner=physio)
-        make_session(course, TODAY, at=time(8 + size, 0))
-        make_session(course, TODAY - timedelta(days=7), status="attended")
+        make_session(course, TODAY, at=time(8 + n, 30))
+        make_session(course, TODAY - timedelta(days=7), time(14 + n, 0), status="attended")
     client.force_login(physio)
     # session, user, roles; today's sessions; courses; their sessions; sessions to chart
     with django_assert_num_queries(7):

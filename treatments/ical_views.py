@@ -1,0 +1,81 @@
+"""Calendar files: an appointment to hand to a patient, and each physiotherapist's private feed,
+which a calendar app fetches without signing in (the secret address is the key)."""
+
+import re
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from patients.roles import booking_staff, clinical_staff
+from treatments import ical
+from treatments.models import Practitioner, Session
+
+# What secrets.token_urlsafe() makes: anything else cannot be a key, so it is not looked up.
+TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+def _calendar_response(calendar, filename: str | None = None) -> HttpResponse:
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@booking_staff
+def session_ics(request, pk: int):
+    session = get_object_or_404(Session.objects.select_related("practitioner"), pk=pk)
+    return _calendar_response(
+        ical.appointment_calendar(session), filename=f"appointment-{session.date:%Y-%m-%d}.ics"
+    )
+
+
+def practitioner_feed(request, token: str):
+    if not TOKEN.fullmatch(token):
+        raise Http404
+    practitioner = get_object_or_404(
+        Practitioner.objects.select_related("user"), calendar_token=token, user__is_active=True
+    )
+    response = _calendar_response(ical.practitioner_feed(practitioner))
+    # The feed names patients by initials; no proxy or browser should keep a copy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@clinical_staff
+def calendar_feed(request):
+    practitioner = Practitioner.objects.filter(user=request.user).first()
+    feed_url = None
+    if practitioner and practitioner.calendar_token:
+        feed_url = ical.absolute_url(
+            reverse("treatments:practitioner-feed", args=[practitioner.calendar_token])
+        )
+    ctx = {"practitioner": practitioner, "feed_url": feed_url}
+    if feed_url:
+        ctx["webcal_url"] = re.sub(r"^https?://", "webcal://", feed_url)
+    return render(request, "treatments/ical/calendar_feed.html", ctx)
+
+
+@clinical_staff
+@require_POST
+def calendar_feed_renew(request):
+    practitioner = get_object_or_404(Practitioner, user=request.user)
+    had_link = bool(practitioner.calendar_token)
+    practitioner.renew_calendar_token()
+    if had_link:
+        messages.success(request, "Your calendar has a new link. The old one no longer works.")
+    else:
+        messages.success(request, "Your private calendar link is ready.")
+    return redirect("treatments:calendar-feed")
+
+
+urlpatterns = [
+    path("sessions/<int:pk>/calendar.ics", session_ics, name="session-ics"),
+    path("feed/<str:token>.ics", practitioner_feed, name="practitioner-feed"),
+    path("calendar-feed/", calendar_feed, name="calendar-feed"),
+    path("calendar-feed/renew/", calendar_feed_renew, name="calendar-feed-renew"),
+]

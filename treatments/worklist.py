@@ -1,0 +1,134 @@
+"""Who to call: patients due for their next weekly session, and the waitlist.
+
+The needle's effect lasts 7-10 days, so a patient in an active course whose last session was a
+week ago or more, and who has nothing booked, is due; after 10 days, overdue. The weekly rule
+is about the patient, not the course, so both the last session and the next booking are looked
+up across all the patient's courses.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
+
+from patients.models import Patient
+from treatments.models import DAYS_BETWEEN_SESSIONS, Session, TreatmentCourse, WaitlistEntry
+from treatments.progress import DUE_AFTER_DAYS, OVERDUE_AFTER_DAYS
+
+ALREADY_WAITING = "This patient is already on the waitlist."
+
+
+@dataclass
+class DuePatient:
+    """A patient to call for a booking, with the active courses a session can be booked in."""
+
+    patient: Patient
+    last_session: Session
+    days_since: int
+    courses: list[TreatmentCourse] = field(default_factory=list)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.days_since > OVERDUE_AFTER_DAYS
+
+
+def due_for_booking(today: date | None = None) -> list[DuePatient]:
+    """Patients (not archived) with an active course, whose last attended session was
+    DUE_AFTER_DAYS or more ago and who have no booked session from today on; longest waiting
+    first. Two queries however many patients: the courses, then their last sessions."""
+    today = today or timezone.localdate()
+    attended = Session.objects.filter(
+        patient=OuterRef("patient"), status=Session.Status.ATTENDED
+    ).order_by("-starts_at", "-pk")
+    booked_ahead = Session.objects.booked().filter(patient=OuterRef("patient"), date__gte=today)
+    # Longest waiting first; a patient's courses side by side.
+    order = ["last_attended_on", "patient__legal_last_name", "patient__legal_first_name"]
+    courses = list(
+        TreatmentCourse.objects.active()
+        .filter(patient__archived_at__isnull=True)
+        .annotate(
+            last_attended_on=Subquery(attended.values("date")[:1]),
+            last_session_pk=Subquery(attended.values("pk")[:1]),
+            has_booking_ahead=Exists(booked_ahead),
+        )
+        .filter(
+            last_attended_on__lte=today - timedelta(days=DUE_AFTER_DAYS), has_booking_ahead=False
+        )
+        .select_related("patient", "practitioner")
+        .order_by(*order, "patient_id", "started_on", "pk")
+    )
+    last_sessions = Session.objects.select_related("practitioner").in_bulk(
+        {course.last_session_pk for course in courses}
+    )
+    due: dict[int, DuePatient] = {}
+    for course in courses:
+        if course.patient_id not in due:
+            last = last_sessions[course.last_session_pk]
+            due[course.patient_id] = DuePatient(course.patient, last, (today - last.date).days)
+        due[course.patient_id].courses.append(course)
+    return list(due.values())
+
+
+def waiting_list():
+    """The entries still waiting, oldest first, each with `has_active_course`."""
+    active_course = TreatmentCourse.objects.active().filter(patient=OuterRef("patient"))
+    return (
+        WaitlistEntry.objects.waiting()
+        .select_related("patient")
+        .annotate(has_active_course=Exists(active_course))
+    )
+
+
+def add_to_waitlist(*, patient: Patient, note: str = "") -> WaitlistEntry:
+    if patient.is_archived:
+        raise ValidationError("This patient's record is archived. Restore it first.")
+    entry = WaitlistEntry(patient=patient, note=note.strip())
+    entry.full_clean()  # "already on the waitlist" comes from the model's constraint
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as error:
+        # Added by someone else between the check and the save.
+        raise ValidationError(ALREADY_WAITING) from error
+    return entry
+
+
+def resolve_waitlist_entry(entry: WaitlistEntry) -> WaitlistEntry:
+    """Take the patient off the waitlist. The entry is kept, with the time it was resolved."""
+    if entry.resolved_at is not None:
+        raise ValidationError(f"{entry.patient} was already off the waitlist.")
+    entry.resolved_at = timezone.now()
+    entry.save(update_fields=["resolved_at"])
+    return entry
+
+
+def waitlist_candidates(session: Session) -> list[WaitlistEntry]:
+    """Who on the waitlist could take the slot a cancelled or no-show session freed.
+
+    Each is not archived, has an active course (`course_pk`, the most recent one, to book in),
+    and has no booked or attended session within a week of the slot, so booking them keeps the
+    once-a-week rule. The session's own patient gave the slot up and is left out. One query.
+    """
+    if session.status not in (Session.Status.CANCELLED, Session.Status.NO_SHOW):
+        return []
+    active_courses = (
+        TreatmentCourse.objects.active()
+        .filter(patient=OuterRef("patient"))
+        .order_by("-started_on", "-pk")
+    )
+    week = timedelta(days=DAYS_BETWEEN_SESSIONS - 1)
+    too_close = Session.objects.counting().filter(
+        patient=OuterRef("patient"), date__range=(session.date - week, session.date + week)
+    )
+    return list(
+        WaitlistEntry.objects.waiting()
+        .filter(patient__archived_at__isnull=True)
+        .exclude(patient=session.patient_id)
+        .filter(Exists(active_courses))
+        .exclude(Exists(too_close))
+        .annotate(course_pk=Subquery(active_courses.values("pk")[:1]))
+        .select_related("patient")
+    )
