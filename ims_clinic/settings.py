@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "ims_clinic.middleware.NoStoreForStaff",
 ]
 
 ROOT_URLCONF = "ims_clinic.urls"
