@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Development defaults; a variable already set in the environment wins.
 export DEBUG ?= 1
 
-.PHONY: install run test lint migrations-check static clean
+.PHONY: install run test lint security migrations-check static clean
 
 install: $(VENV)/.installed
 
@@ -29,6 +29,10 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+security: install
+	$(BIN)/bandit --quiet --recursive --severity-level medium --exclude "*/migrations/*" \
+		ims_clinic patients treatments content
 
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run

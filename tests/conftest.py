@@ -58,6 +58,12 @@ def migrated_data(transactional_db):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is slow on purpose; tests that are not about hashing use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def fresh_page_cache(settings):
     """Each test starts with an empty page cache of its own, in memory."""
     settings.CACHES = {
