@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from patients.models import Patient
@@ -18,8 +18,8 @@ def test_it_creates_the_demo_staff_with_their_roles_and_prints_their_logins(sett
                                      ("lee", "demo-physio-2026", PHYSIOTHERAPIST),
                                      ("desk", "demo-desk-2026", FRONT_DESK)]:  # fmt: skip
         assert f"{username:<8} {password}" in output
-        user = authenticate(username=username, password=password)
-        assert user is not None and has_role(user, role)
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password(password) and has_role(user, role)
 
 
 def test_it_loads_courses_of_both_lengths_with_flags_firing(settings):
