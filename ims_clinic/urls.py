@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from ims_clinic.forms import StaffAuthenticationForm
 from ims_clinic.views import staff_home
 
 admin.site.site_header = f"{settings.CLINIC_NAME} administration"
@@ -11,7 +12,9 @@ admin.site.site_title = settings.CLINIC_NAME
 urlpatterns = [
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=StaffAuthenticationForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

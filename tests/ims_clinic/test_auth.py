@@ -106,3 +106,9 @@ def test_the_admin_refuses_a_page_body_with_a_second_main_heading(client, clinic
     assert "the page title is the only main heading" in response.content.decode()
     page.refresh_from_db()
     assert not page.body.startswith("# Big heading")
+
+
+def test_an_over_long_username_gets_a_clear_message(client):
+    response = client.post(reverse("login"), {"username": "x" * 10_000, "password": "y"})
+    assert response.status_code == 200
+    assert "Usernames have at most 150 characters." in response.content.decode()
