@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "ims_clinic",
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ims_clinic.middleware.StaffSessionLimits",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "ims_clinic.middleware.NoStoreForStaff",
@@ -167,6 +169,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Staff are signed out after 30 idle minutes, and 12 hours after signing in whatever they do
+# (ims_clinic.middleware.StaffSessionLimits); the cookie itself lasts no longer than that.
+SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_MAX_LIFETIME = 12 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_MAX_LIFETIME
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff-home"
 
