@@ -197,9 +197,6 @@ class SessionQuerySet(models.QuerySet):
     def for_patient(self, patient):
         return self.filter(patient=patient)
 
-    def upcoming(self):
-        return self.filter(status=Session.Status.BOOKED, starts_at__gte=timezone.now())
-
     def on(self, day: date):
         return self.filter(date=day)
 
