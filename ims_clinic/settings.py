@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "pgtrigger",
     "axes",
     "content",
     "patients",
@@ -218,6 +219,8 @@ CACHES = {
 
 # History is kept, never replayed: a revert would skip the booking and charting rules.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# Amendment reasons may be long (up to 500 characters); the default column holds 100.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -3,11 +3,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from ims_clinic import audit_views
 from ims_clinic.forms import StaffAuthenticationForm
 from ims_clinic.views import staff_home
 
 admin.site.site_header = f"{settings.CLINIC_NAME} administration"
 admin.site.site_title = settings.CLINIC_NAME
+
+handler403 = "ims_clinic.views.permission_denied"
 
 urlpatterns = [
     path(
@@ -20,6 +23,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("staff/", staff_home, name="staff-home"),
+    path("staff/", include(audit_views.urlpatterns)),
     path("patients/", include("patients.urls")),
     path("treatments/", include("treatments.urls")),
     path("", include("content.urls")),

@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.views import defaults
 
+from ims_clinic import audit
 from patients.roles import CLINIC_ADMIN, FRONT_DESK, PHYSIOTHERAPIST, has_role
 
 
@@ -15,3 +17,9 @@ def staff_home(request):
     if has_role(request.user, CLINIC_ADMIN):
         return redirect("admin:index")
     raise PermissionDenied
+
+
+def permission_denied(request, exception):
+    """Every refused page is an audit entry: someone tried to open what their role does not."""
+    audit.record(request, audit.Action.REFUSED)
+    return defaults.permission_denied(request, exception)

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from ims_clinic import audit
 from patients.models import Consent, Patient, Precaution, Screening
 from patients.roles import is_physiotherapist
 
@@ -33,6 +34,22 @@ class ClinicalAdmin(NoDeleteAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return is_physiotherapist(request.user) and super().has_change_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # A record opened in the admin is a look at the record like any other (saves are
+        # recorded with their history).
+        record = self.get_object(request, object_id) if response.status_code == 200 else None
+        if request.method == "GET" and record is not None:
+            audit.viewed(request, record, "in the admin")
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        record = self.get_object(request, object_id) if response.status_code == 200 else None
+        if record is not None:
+            audit.viewed(request, record, "its history, in the admin")
+        return response
 
 
 @admin.register(Patient)

@@ -10,12 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from patients.history import ClinicalQuerySet
+
 
 def digits_only(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-class PatientQuerySet(models.QuerySet):
+class PatientQuerySet(ClinicalQuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 
@@ -166,6 +168,7 @@ class Screening(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
+    objects = ClinicalQuerySet.as_manager()
 
     DO_NOT_NEEDLE_FIELDS = [
         "needle_phobia",
@@ -240,6 +243,7 @@ class Precaution(models.Model):
     note = models.TextField(_("note"), help_text=_("Why, and any changes to the treatment."))
 
     history = HistoricalRecords()
+    objects = ClinicalQuerySet.as_manager()
 
     class Meta:
         ordering = ["screening", "kind"]
@@ -295,6 +299,7 @@ class Consent(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = ClinicalQuerySet.as_manager()
 
     class Meta:
         ordering = ["-consented_on", "-created_at"]

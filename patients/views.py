@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ims_clinic import audit
 from patients.forms import (
     ConsentForm,
     PatientCreateForm,
@@ -67,6 +68,7 @@ def patient_detail(request, pk: int):
         ctx["latest_screening"] = screenings[0] if screenings else None
         ctx["consents"] = patient.consents.select_related("obtained_by")
         ctx["courses"] = patient.courses.select_related("practitioner")
+    audit.viewed(request, patient, "clinical record" if clinical else "contact details")
     return render(request, "patients/patient_detail.html", ctx)
 
 

@@ -1,4 +1,5 @@
-"""Recording what was done at an IMS session: the rules that must hold before needling."""
+"""Recording what was done at an IMS session: the rules that must hold before needling, and
+signing a chart, after which it changes only by an amendment with a reason."""
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
@@ -44,6 +45,25 @@ def needling_problems(session: Session, practitioner) -> list[str]:
     return problems
 
 
+def _check_signer(chart: SessionChart, user) -> None:
+    if chart.charted_by_id != user.pk:
+        name = chart.charted_by.get_full_name() or chart.charted_by.get_username()
+        raise ValidationError(f"Only {name}, who wrote this chart, can sign it.")
+
+
+def sign_chart(chart: SessionChart, *, signed_by) -> SessionChart:
+    """Sign a draft chart: from now on it is amended only with a reason."""
+    with transaction.atomic():
+        chart = SessionChart.objects.select_for_update().get(pk=chart.pk)
+        if chart.is_signed:
+            raise ValidationError("This chart is already signed.")
+        _check_signer(chart, signed_by)
+        chart.signed_by, chart.signed_at = signed_by, timezone.now()
+        chart._change_reason, chart._history_user = "Signed", signed_by
+        chart.save()
+    return chart
+
+
 def record_chart(
     *,
     session: Session,
@@ -53,12 +73,25 @@ def record_chart(
     removed: list[NeedledSite | AdverseEvent] = (),
     charted_by,
     correction_reason: str = "",
+    sign: bool = False,
 ) -> SessionChart:
-    """Chart an attended session, or correct its chart; the earlier version stays in history."""
+    """Chart an attended session, edit its draft chart or amend its signed one, and sign it if
+    asked. Every earlier version stays in history; an amendment keeps its reason."""
     correcting = chart.pk is not None
-    if correcting and not correction_reason.strip():
-        raise ValidationError({"correction_reason": "Say why the chart is being corrected."})
+    reason = correction_reason.strip()
     with transaction.atomic():
+        # Read the lock from the database, under a row lock: a chart signed a moment ago in
+        # another window is not edited as a draft.
+        amending = (
+            correcting
+            and SessionChart.objects.select_for_update()
+            .filter(pk=chart.pk, signed_at__isnull=False)
+            .exists()
+        )
+        if amending and not reason:
+            raise ValidationError(
+                {"correction_reason": "A signed chart is amended only with a reason: say why."}
+            )
         problems = needling_problems(session, charted_by)
         if problems:
             raise ValidationError(problems)
@@ -74,7 +107,14 @@ def record_chart(
         chart.session = session
         if not correcting:
             chart.charted_by = charted_by
-        chart._change_reason = correction_reason.strip() or "Charted"
+        if sign and not amending:
+            _check_signer(chart, charted_by)
+            chart.signed_by, chart.signed_at = charted_by, timezone.now()
+        if amending:
+            chart._change_reason = f"Amended: {reason}"
+        else:
+            done = "Draft edited" if correcting else "Charted"
+            chart._change_reason = f"{done} and signed" if sign else done
         chart._history_user = charted_by  # the web request sets it too; commands do not
         chart.full_clean()
         chart.save()

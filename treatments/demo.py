@@ -173,8 +173,10 @@ def add_course(patient, physio, story: Story, n: int, at: time, today: date, rng
                         site_type="paraspinal", spinal_segment=segment, response="grasp",
                         insertions=rng.randint(2, 4)),
         ]  # fmt: skip
+        # Every third patient's latest chart is left as a draft, to be signed on the dashboard.
+        draft = i == len(dates) - 1 and n % 3 == 0
         record_chart(session=session, chart=chart, sites=sites, adverse_events=[],
-                     charted_by=physio)  # fmt: skip
+                     charted_by=physio, sign=not draft)  # fmt: skip
     if story.booked_next:
         next_day = (dates[-1] + timedelta(weeks=1)) if dates else today + timedelta(days=2)
         next_day = weekday_on_or_after(max(next_day, today + timedelta(days=1)))

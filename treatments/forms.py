@@ -184,14 +184,16 @@ class ChartForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 4, "maxlength": LONG_TEXT}),
         }
 
-    def __init__(self, *args, correcting: bool = False, **kwargs):
+    def __init__(self, *args, amending: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        if correcting:
+        if amending:
             self.fields["correction_reason"] = forms.CharField(
-                label=_("Reason for the correction"),
+                label=_("Reason for the amendment"),
                 max_length=500,
-                help_text=_("Kept with the earlier version of the chart."),
-                error_messages={"required": _("Say why the chart is being corrected.")},
+                help_text=_("The chart is signed. The reason is kept with the earlier version."),
+                error_messages={
+                    "required": _("A signed chart is amended only with a reason: say why.")
+                },
             )
 
     def clean_note(self) -> str:

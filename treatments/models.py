@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from patients.history import ClinicalQuerySet, HistoryKeepingQuerySet
 from patients.models import Consent, Patient
 from treatments.constraints import DateRange, PostgresExclusionConstraint, TimestampRange
 
@@ -56,6 +57,7 @@ class Practitioner(models.Model):
     )
 
     history = HistoricalRecords(excluded_fields=["calendar_token"])
+    objects = HistoryKeepingQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
@@ -89,7 +91,7 @@ class Practitioner(models.Model):
         )
 
 
-class TreatmentCourseQuerySet(models.QuerySet):
+class TreatmentCourseQuerySet(ClinicalQuerySet):
     def active(self):
         return self.filter(status=TreatmentCourse.Status.ACTIVE)
 
@@ -189,7 +191,7 @@ class TreatmentCourse(models.Model):
         return self.status == self.Status.ACTIVE
 
 
-class SessionQuerySet(models.QuerySet):
+class SessionQuerySet(ClinicalQuerySet):
     def counting(self):
         """Sessions the weekly rule counts: booked or attended."""
         return self.filter(status__in=Session.COUNTING)
@@ -404,8 +406,15 @@ class SessionChart(models.Model):
     )
     charted_at = models.DateTimeField(_("charted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # A signed chart is locked: it changes only by an amendment with a reason (charting.py).
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("signed by"),
+    )  # fmt: skip
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = ClinicalQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -437,10 +446,20 @@ class SessionChart(models.Model):
                     "Give Hz, mA and minutes with electrical stimulation, and none without it."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(signed_by__isnull=True, signed_at__isnull=True)
+                | Q(signed_by__isnull=False, signed_at__isnull=False),
+                name="chart_signed_by_someone_at_a_time",
+                violation_error_message=_("A signed chart records who signed it and when."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Chart of {self.session}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
 
 
 class NeedledSite(models.Model):
@@ -472,6 +491,7 @@ class NeedledSite(models.Model):
     over_thorax = models.BooleanField(_("over the thorax"), default=False)
 
     history = HistoricalRecords()
+    objects = ClinicalQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -526,6 +546,7 @@ class AdverseEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
+    objects = ClinicalQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

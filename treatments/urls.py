@@ -1,6 +1,6 @@
 from django.urls import path
 
-from treatments import booking_views, ical_views, views, worklist_views
+from treatments import booking_views, export_views, ical_views, views, worklist_views
 
 app_name = "treatments"
 
@@ -17,5 +17,7 @@ urlpatterns = [
     path("sessions/<int:pk>/attended/", views.session_attended, name="session-attended"),
     path("sessions/<int:pk>/no-show/", views.session_no_show, name="session-no-show"),
     path("sessions/<int:pk>/chart/", views.session_chart, name="session-chart"),
+    path("sessions/<int:pk>/chart/sign/", views.chart_sign, name="chart-sign"),
 ]
 urlpatterns += booking_views.urlpatterns + worklist_views.urlpatterns + ical_views.urlpatterns
+urlpatterns += export_views.urlpatterns

@@ -15,10 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ims_clinic import audit
 from patients.models import Patient
 from patients.roles import booking_staff, clinical_staff, is_physiotherapist
 from treatments import scheduling
-from treatments.charting import needling_problems, record_chart
+from treatments.charting import needling_problems, record_chart, sign_chart
 from treatments.forms import (
     BookingForm,
     CancelForm,
@@ -58,9 +59,15 @@ def dashboard(request):
         .for_practitioner(request.user)
         .select_related("patient", "course")
     )
+    to_sign = (
+        Session.objects.filter(chart__charted_by=request.user, chart__signed_at__isnull=True)
+        .select_related("patient")
+        .order_by("date")
+    )
     ctx = {
         "today": today,
         "todays_sessions": todays_sessions,
+        "to_sign": to_sign,
         "active_count": len(progresses),
         "flagged": [progress for progress in progresses if progress.flags],
         "to_chart": to_chart,
@@ -102,6 +109,7 @@ def course_detail(request, pk: int):
         "booked": [s for s in sessions if s.status == Session.Status.BOOKED],
         "missed": [s for s in sessions if not s.counts_for_weekly_rule],
     }
+    audit.viewed(request, course)
     return render(request, "treatments/course_detail.html", ctx)
 
 
@@ -114,6 +122,7 @@ def course_edit(request, pk: int):
         form.save()
         messages.success(request, "Course saved.")
         return redirect(course)
+    audit.viewed(request, course, "edit form")
     ctx = {"course": course, "patient": course.patient, "title": title, "form": form}
     return render(request, "treatments/course_edit.html", ctx)
 
@@ -152,7 +161,7 @@ def session_detail(request, pk: int):
     clinical = is_physiotherapist(request.user)
     sessions = Session.objects.select_related("patient", "course", "practitioner")
     if clinical:
-        sessions = sessions.select_related("chart__charted_by")
+        sessions = sessions.select_related("chart__charted_by", "chart__signed_by")
     session = get_object_or_404(sessions, pk=pk)
     ctx = {"session": session, "clinical": clinical}
     if session.status == Session.Status.CANCELLED and session.starts_at > timezone.now():
@@ -166,6 +175,7 @@ def session_detail(request, pk: int):
             adverse_events=list(chart.adverse_events.all()),
             versions=list(chart.history.select_related("history_user")),
         )
+    audit.viewed(request, session, "with its chart" if "chart" in ctx else "")
     return render(request, "treatments/session_detail.html", ctx)
 
 
@@ -245,8 +255,9 @@ def session_chart(request, pk: int):
         return render(request, "treatments/session_chart.html", ctx)
     correcting = session.is_charted
     chart = session.chart if correcting else SessionChart(session=session)
+    amending = correcting and chart.is_signed
     data = _posted(request)
-    form = ChartForm(data, instance=chart, correcting=correcting)
+    form = ChartForm(data, instance=chart, amending=amending)
     sites = needled_site_formset(correcting)(data, instance=chart, prefix="sites")
     events = adverse_event_formset(correcting)(data, instance=chart, prefix="events")
     if data is not None and all([form.is_valid(), sites.is_valid(), events.is_valid()]):
@@ -260,19 +271,43 @@ def session_chart(request, pk: int):
                 removed=[*sites.deleted_objects, *events.deleted_objects],
                 charted_by=request.user,
                 correction_reason=form.cleaned_data.get("correction_reason", ""),
+                sign="sign" in data,
             )
         except ValidationError as error:
             session.refresh_from_db()  # nothing was saved; show the session as it is
             add_service_errors(form, error)
         else:
-            done = "Chart corrected; the earlier version is kept." if correcting else "Chart saved."
+            if amending:
+                done = "Chart amended; the earlier version is kept."
+            elif "sign" in data:
+                done = "Chart saved and signed."
+            else:
+                done = "Draft chart saved. Sign it when it is complete."
             messages.success(request, done)
             return redirect(session)
+    audit.viewed(request, session, "chart form")
     ctx = {
         "session": session,
         "correcting": correcting,
+        "amending": amending,
         "form": form,
         "sites": sites,
         "events": events,
     }
     return render(request, "treatments/session_chart.html", ctx)
+
+
+@clinical_staff
+@require_POST
+def chart_sign(request, pk: int):
+    session = get_object_or_404(Session.objects.select_related("chart__charted_by"), pk=pk)
+    if not session.is_charted:
+        messages.error(request, "This session has no chart to sign.")
+        return redirect(session)
+    try:
+        sign_chart(session.chart, signed_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Chart signed. From now on it is amended only with a reason.")
+    return redirect(session)

@@ -32,11 +32,15 @@ BOOKING = {"anonymous": LOGIN, "front_desk": 200, "physiotherapist": 200, "clini
 CLINICAL = {**BOOKING, "front_desk": 403}
 BOOKING_POST_ONLY = {**BOOKING, "front_desk": 405, "physiotherapist": 405}
 CLINICAL_POST_ONLY = {**CLINICAL, "physiotherapist": 405}
+ADMIN_ONLY = {"anonymous": LOGIN, "front_desk": 403, "physiotherapist": 403, "clinic_admin": 200,
+              "no_role": 403}  # fmt: skip
 
 EXPECTED = {
     "login": {**dict.fromkeys(ROLES, 302), "anonymous": 200},
     "logout": dict.fromkeys(ROLES, 405),
     "staff-home": {**dict.fromkeys(ROLES, 302), "anonymous": LOGIN, "no_role": 403},
+    "audit-trail": ADMIN_ONLY,
+    "audit-trail-csv": ADMIN_ONLY,
     "content:home": PUBLIC,
     "content:page-list": PUBLIC,
     "content:search": PUBLIC,
@@ -62,6 +66,9 @@ EXPECTED = {
     "treatments:session-attended": BOOKING_POST_ONLY,
     "treatments:session-no-show": BOOKING_POST_ONLY,
     "treatments:session-chart": CLINICAL,
+    "treatments:chart-sign": CLINICAL_POST_ONLY,
+    "treatments:record-print": CLINICAL,
+    "treatments:record-json": CLINICAL,
     "treatments:calendar": BOOKING,
     "treatments:book": BOOKING,
     # An unknown series sends the user back to the booking page.

@@ -59,8 +59,10 @@ def correction_data(chart: SessionChart, *, reason: str = "Wrong side recorded",
     }
 
 
-def chart_session(session: Session, by, *, sites: int = 1, pain=(7, 4), note="First note"):
-    """Chart a session through the service, as the chart page would."""
+def chart_session(
+    session: Session, by, *, sites: int = 1, pain=(7, 4), note="First note", sign: bool = True
+):
+    """Chart a session through the service, as the chart page would; signed unless asked not."""
     before, after = pain
     chart = SessionChart(
         consent_confirmed=True, patient_position="prone", pain_before=before, pain_after=after,
@@ -76,7 +78,9 @@ def chart_session(session: Session, by, *, sites: int = 1, pain=(7, 4), note="Fi
         )
         for n in range(1, sites + 1)
     ]
-    return record_chart(session=session, chart=chart, sites=rows, adverse_events=[], charted_by=by)
+    return record_chart(
+        session=session, chart=chart, sites=rows, adverse_events=[], charted_by=by, sign=sign
+    )
 
 
 def page_text(response) -> str:

@@ -75,7 +75,7 @@ def test_a_physiotherapist_charts_two_needled_sites_and_sees_the_course_progress
     page.get_by_label("Pain before (0-10)").fill("7")
     page.get_by_label("Pain after (0-10)").fill("3")
     page.get_by_label("Session note").fill("Tight band in right gluteus medius; strong grasp.")
-    page.get_by_role("button", name="Save the chart").click()
+    page.get_by_role("button", name="Save and sign").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Session of")
     expect(page.get_by_role("cell", name="Gluteus medius", exact=True)).to_be_visible()

@@ -32,6 +32,7 @@ def site(**fields) -> NeedledSite:
 
 def chart(session, by, **kwargs):
     kwargs.setdefault("sites", [site()])
+    kwargs.setdefault("sign", True)
     return record_chart(session=session, chart=kwargs.pop("chart", new_chart()),
                         adverse_events=[], charted_by=by, **kwargs)  # fmt: skip
 
@@ -106,13 +107,13 @@ def test_a_correction_needs_a_reason_and_keeps_the_earlier_version():
     course = ready_for_needling()
     first = chart(make_session(course, YESTERDAY), course.practitioner)
     first.note = "Needled L4 and L5 multifidus"
-    with pytest.raises(ValidationError, match="why the chart is being corrected"):
+    with pytest.raises(ValidationError, match="amended only with a reason"):
         chart(first.session, course.practitioner, chart=first, sites=[])
     chart(first.session, course.practitioner, chart=first, sites=[],
           correction_reason="Forgot L5")  # fmt: skip
     versions = list(first.history.order_by("history_date"))
     assert [v.note for v in versions] == ["Needled L4 multifidus", "Needled L4 and L5 multifidus"]
-    assert versions[-1].history_change_reason == "Forgot L5"
+    assert versions[-1].history_change_reason == "Amended: Forgot L5"
 
 
 def test_removing_an_adverse_event_keeps_the_needled_sites_on_file():

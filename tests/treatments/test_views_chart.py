@@ -85,7 +85,7 @@ def test_charting_two_sites_updates_the_course_page(client, physio, session):
     data = chart_data(sites=[SITE, SECOND_SITE], pain_before="7", pain_after="3")
     response = client.post(chart_url(session), data, follow=True)
     assert response.redirect_chain == [(session.get_absolute_url(), 302)]
-    assert "Chart saved." in response.content.decode()
+    assert "Draft chart saved. Sign it when it is complete." in response.content.decode()
     session.refresh_from_db()
     assert session.status == Session.Status.ATTENDED
     chart = session.chart
@@ -265,7 +265,7 @@ def test_the_correction_form_is_filled_and_asks_for_a_reason(client, physio, cha
     client.force_login(physio)
     response = client.get(chart_url(charted))
     html = response.content.decode()
-    assert "Correct the chart of" in html
+    assert "Amend the signed chart of" in html
     assert "Needled the left side" in html
     assert 'value="Muscle 1"' in html and 'value="Muscle 2"' in html
     assert 'for="id_correction_reason"' in html
@@ -278,12 +278,12 @@ def test_a_correction_keeps_the_earlier_version_with_the_reason(client, physio, 
     client.force_login(physio)
     data = correction_data(chart, note="Needled the right side", reason="Wrong side recorded")
     response = client.post(chart_url(charted), data, follow=True)
-    assert "Chart corrected; the earlier version is kept." in response.content.decode()
+    assert "Chart amended; the earlier version is kept." in response.content.decode()
     chart.refresh_from_db()
     assert chart.note == "Needled the right side"
     latest, earlier = chart.history.all()
     assert earlier.note == "Needled the left side"
-    assert latest.history_change_reason == "Wrong side recorded"
+    assert latest.history_change_reason == "Amended: Wrong side recorded"
     assert latest.history_user == physio
     html = client.get(charted.get_absolute_url()).content.decode()
     assert "Needled the left side" in html and "Wrong side recorded" in html
@@ -293,7 +293,7 @@ def test_a_correction_without_a_reason_changes_nothing(client, physio, charted):
     client.force_login(physio)
     data = correction_data(charted.chart, note="Changed", reason="")
     response = client.post(chart_url(charted), data)
-    assert "Say why the chart is being corrected." in response.content.decode()
+    assert "A signed chart is amended only with a reason: say why." in response.content.decode()
     charted.chart.refresh_from_db()
     assert charted.chart.note == "Needled the left side"
     assert charted.chart.history.count() == 1

@@ -186,7 +186,7 @@ def test_the_physiotherapist_sees_the_booking_and_the_chart(client, physio):
     assert "Muscle 2" in html
     assert "Confirmed by the patient" in html
     assert "Priya Physio" in html
-    assert "Correct the chart" in html
+    assert "Amend the chart" in html
 
 
 def test_the_front_desk_sees_the_booking_but_none_of_the_chart(client, physio, front_desk):
@@ -244,11 +244,12 @@ def test_the_session_page_takes_the_same_queries_however_big_the_chart(
 ):
     session = charted_session(physio, sites=sites)
     client.force_login(physio)
-    # session, user, roles; the session with its chart; sites; adverse events; versions
-    with django_assert_num_queries(7):
+    # session, user, roles; the session with its chart; sites; adverse events; versions; the
+    # audit entry
+    with django_assert_num_queries(8):
         client.get(url("session-detail", session))
     client.force_login(front_desk)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(url("session-detail", session))
 
 

@@ -1,0 +1,87 @@
+"""Writing the audit trail.
+
+Views call viewed() and exported() for what they show; changes to any record with history,
+sign-ins, sign-outs, failed sign-ins and refused pages are recorded by the receivers below, so
+no view, admin page or command can change a record without an entry.
+"""
+
+from axes.helpers import get_client_ip_address
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from simple_history.models import HistoricalRecords
+from simple_history.signals import post_create_historical_record
+
+from ims_clinic.models import AuditEntry
+
+Action = AuditEntry.Action
+CHANGES = {"+": Action.CREATED, "~": Action.CHANGED, "-": Action.REMOVED}
+
+
+def patient_id_of(record) -> int | None:
+    """The patient a clinical record belongs to, following its parent records."""
+    if record._meta.label == "patients.Patient":
+        return record.pk
+    if hasattr(record, "patient_id"):
+        return record.patient_id
+    for parent in ("session", "screening", "chart"):
+        if hasattr(record, f"{parent}_id"):
+            return patient_id_of(getattr(record, parent))
+    return None
+
+
+def record(request, action: str, subject=None, *, user=None, username="", detail="") -> None:
+    """Write one entry: who (the request's user unless given), what, when and from where."""
+    if user is None and request is not None:
+        user = request.user
+    if user is not None and not user.is_authenticated:
+        user = None
+    AuditEntry.objects.create(
+        user=user,
+        username=(username or (user.get_username() if user else ""))[:150],
+        action=action,
+        record_type=str(subject._meta.verbose_name) if subject is not None else "",
+        record_id=str(subject.pk) if subject is not None else "",
+        patient_id=patient_id_of(subject) if subject is not None else None,
+        ip_address=get_client_ip_address(request) if request is not None else None,
+        path=request.get_full_path()[:200] if request is not None else "",
+        detail=detail[:200],
+    )
+
+
+def viewed(request, subject, detail: str = "") -> None:
+    record(request, Action.VIEWED, subject, detail=detail)
+
+
+def exported(request, subject, detail: str) -> None:
+    record(request, Action.EXPORTED, subject, detail=detail)
+
+
+@receiver(user_logged_in)
+def signed_in(sender, request, user, **kwargs) -> None:
+    record(request, Action.SIGNED_IN, user=user)
+
+
+@receiver(user_logged_out)
+def signed_out(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        record(request, Action.SIGNED_OUT, user=user)
+
+
+@receiver(user_login_failed)
+def sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
+    record(request, Action.SIGN_IN_FAILED, username=str(credentials.get("username", "")))
+
+
+@receiver(post_create_historical_record)
+def changed(sender, instance, history_instance, **kwargs) -> None:
+    """Every saved version of a clinical record is also an audit entry, wherever it came from."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = history_instance.history_user
+    record(
+        request,
+        CHANGES[history_instance.history_type],
+        instance,
+        user=user,
+        username="" if user else "(no signed-in user: a command or the shell)",
+        detail=history_instance.history_change_reason or "",
+    )

@@ -1,0 +1,120 @@
+"""A patient's whole record, for an access request: every screening, consent, course, session
+and chart, with each chart's amendments. One structure feeds the printable page and the JSON."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from patients.models import Consent, Patient, Screening
+from treatments.models import Session, SessionChart, TreatmentCourse
+
+# Internal or derived columns that say nothing the rest of the record does not.
+LEFT_OUT = {"id", "phone_digits", "starts_at", "ends_at", "updated_at", "patient", "course",
+            "session", "screening", "chart"}  # fmt: skip
+
+
+@dataclass
+class Part:
+    """One record: its fields as (name, label, value), and the records filed under it."""
+
+    title: str
+    fields: list[tuple[str, str, object]]
+    children: dict[str, list["Part"]] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        data = {name: value for name, _, value in self.fields}
+        for key, parts in self.children.items():
+            data[key] = [part.as_json() for part in parts]
+        return data
+
+
+def _value(record, model_field):
+    if model_field.is_relation:
+        related = getattr(record, model_field.name)
+        return str(related) if related is not None else None
+    if model_field.choices:
+        return getattr(record, f"get_{model_field.name}_display")()
+    value = getattr(record, model_field.attname)
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list):  # consent topics
+        return ", ".join(str(item) for item in value)
+    return value
+
+
+def _part(record, title: str, **children) -> Part:
+    fields = [
+        (f.name, str(f.verbose_name), _value(record, f))
+        for f in record._meta.concrete_fields
+        if f.name not in LEFT_OUT
+    ]
+    return Part(title, fields, children)
+
+
+def _version_part(version) -> Part:
+    at = timezone.localtime(version.history_date)
+    by = str(version.history_user) if version.history_user else None
+    fields = [("at", "when", at.isoformat()), ("by", "by", by),
+              ("reason", "reason", version.history_change_reason)]  # fmt: skip
+    return Part(f"Version of {at:%d %b %Y %H:%M}", fields)
+
+
+def _chart_part(chart, versions) -> Part:
+    return _part(
+        chart, "Chart",
+        needled_sites=[_part(site, str(site)) for site in chart.sites.all()],
+        adverse_events=[_part(event, str(event)) for event in chart.adverse_events.all()],
+        versions=[_version_part(version) for version in versions],
+    )  # fmt: skip
+
+
+def patient_record(patient_pk: int) -> Part:
+    """The whole record in a fixed number of queries, however long it is."""
+    sessions = Session.objects.select_related(
+        "practitioner", "chart__charted_by", "chart__signed_by"
+    ).prefetch_related("chart__sites", "chart__adverse_events")
+    patient = Patient.objects.prefetch_related(
+        Prefetch("screenings", Screening.objects.select_related("signed_by")
+                 .prefetch_related("precautions")),
+        Prefetch("consents", Consent.objects.select_related("obtained_by")),
+        Prefetch("courses", TreatmentCourse.objects.select_related("practitioner")
+                 .prefetch_related(Prefetch("sessions", sessions))),
+    ).get(pk=patient_pk)  # fmt: skip
+    chart_ids = [
+        s.chart.pk for c in patient.courses.all() for s in c.sessions.all() if s.is_charted
+    ]
+    versions = defaultdict(list)  # every saved version of each chart, oldest first
+    for version in (
+        SessionChart.history.filter(id__in=chart_ids)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        versions[version.id].append(version)
+    courses = []
+    for course in patient.courses.all():
+        session_parts = []
+        for session in course.sessions.all():
+            charts = (
+                [_chart_part(session.chart, versions[session.chart.pk])]
+                if session.is_charted
+                else []
+            )
+            session_parts.append(_part(session, f"Session of {session.date:%d %b %Y}",
+                                       chart=charts))  # fmt: skip
+        courses.append(_part(course, f"Course: {course.region}", sessions=session_parts))
+    screenings = [
+        _part(s, f"Screening of {s.screened_on:%d %b %Y}",
+              precautions=[_part(p, p.get_kind_display()) for p in s.precautions.all()])
+        for s in patient.screenings.all()
+    ]  # fmt: skip
+    consents = [_part(c, f"Consent of {c.consented_on:%d %b %Y}") for c in patient.consents.all()]
+    return _part(patient, patient.full_name, screenings=screenings, consents=consents,
+                 courses=courses)  # fmt: skip
