@@ -8,6 +8,7 @@ both and fails on any.
 from datetime import time, timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -142,6 +143,8 @@ def test_the_admin_raises_no_violation(live_server, watched, records):
         "/content/page/",  # editable rows
         "/patients/screening/add/",  # an inline formset
         f"/content/page/{Page.objects.first().pk}/change/",  # the slug filled from the title
+        "/auth/user/add/",  # the password fields' script
+        f"/auth/group/{Group.objects.first().pk}/change/",  # the two-box permission picker
     ]:
         visit(watched, admin + path)
 
