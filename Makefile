@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Development defaults; a variable already set in the environment wins.
 export DEBUG ?= 1
 
-.PHONY: install run test lint security migrations-check static clean
+.PHONY: install run test lint security migrations-check deploy-check static clean
 
 install: $(VENV)/.installed
 
@@ -36,6 +36,13 @@ security: install
 
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
+
+# Django's deployment checks (HTTPS redirect, HSTS, secure cookies, django-csp's own) with
+# production settings: DEBUG off and a throwaway secret key made for this run.
+deploy-check: install
+	DEBUG=0 ALLOWED_HOSTS=clinic.example.org \
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		$(MANAGE) check --deploy --fail-level WARNING
 
 static: install
 	$(MANAGE) collectstatic --noinput

@@ -26,6 +26,9 @@ class PatientSearchForm(forms.Form):
 
 
 class PatientForm(forms.ModelForm):
+    """A patient's details. The primary concern is clinical: front desk staff's form leaves it
+    out, so they neither read nor change it, and saving their form keeps it as it was."""
+
     class Meta:
         model = Patient
         fields = [
@@ -45,6 +48,11 @@ class PatientForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "emergency_contact_phone": forms.TextInput(attrs={"type": "tel"}),
         }
+
+    def __init__(self, *args, clinical: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not clinical:
+            del self.fields["primary_concern"]
 
 
 class PatientCreateForm(PatientForm):

@@ -41,7 +41,10 @@ def patient_list(request):
 
 @booking_staff
 def patient_create(request):
-    form = PatientCreateForm(request.POST if request.method == "POST" else None)
+    form = PatientCreateForm(
+        request.POST if request.method == "POST" else None,
+        clinical=is_physiotherapist(request.user),
+    )
     if form.is_valid():
         patient = form.save()
         messages.success(request, f"Added {patient.full_name}.")
@@ -75,7 +78,11 @@ def patient_detail(request, pk: int):
 @booking_staff
 def patient_edit(request, pk: int):
     patient = get_object_or_404(Patient, pk=pk)
-    form = PatientForm(request.POST if request.method == "POST" else None, instance=patient)
+    form = PatientForm(
+        request.POST if request.method == "POST" else None,
+        instance=patient,
+        clinical=is_physiotherapist(request.user),
+    )
     if form.is_valid():
         form.save()
         messages.success(request, f"Saved the changes to {patient.full_name}'s details.")

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.checks import run_checks
 from django.core.exceptions import ImproperlyConfigured
 
 from ims_clinic.settings import env_bool, env_int, env_list
@@ -62,6 +63,16 @@ def test_it_passes_the_deployment_checks_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_checks_include_django_csps_own(settings):
+    # A string of prefixes would be read letter by letter: "/" would exempt every page.
+    settings.CONTENT_SECURITY_POLICY = {
+        **settings.CONTENT_SECURITY_POLICY,
+        "EXCLUDE_URL_PREFIXES": "/admin/",
+    }
+    found = {message.id for message in run_checks(include_deployment_checks=True)}
+    assert "csp.E002" in found
 
 
 def test_it_refuses_to_start_in_production_without_a_secret_key():

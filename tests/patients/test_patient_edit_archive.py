@@ -31,6 +31,28 @@ def test_the_edit_form_shows_the_patients_current_details(client, front_desk, pa
     assert unlabelled_fields(html) == []
 
 
+def test_the_front_desk_edits_contact_details_without_seeing_the_primary_concern(
+    client, front_desk, patient
+):
+    patient.primary_concern = "Sciatica"
+    patient.save()
+    client.force_login(front_desk)
+    html = client.get(edit_url(patient)).content.decode()
+    assert 'name="primary_concern"' not in html and "Sciatica" not in html
+    client.post(edit_url(patient), patient_data(legal_first_name="Avery", primary_concern=""))
+    patient.refresh_from_db()
+    assert patient.legal_last_name == "Reyes"
+    assert patient.primary_concern == "Sciatica"
+
+
+def test_a_physiotherapist_edits_the_primary_concern(client, physio, patient):
+    client.force_login(physio)
+    assert 'value="Low back pain"' in client.get(edit_url(patient)).content.decode()
+    client.post(edit_url(patient), patient_data(primary_concern="Sciatica"))
+    patient.refresh_from_db()
+    assert patient.primary_concern == "Sciatica"
+
+
 @pytest.mark.parametrize("role", ["front_desk", "physio"])
 def test_booking_staff_save_changes_and_see_them_on_the_patients_page(
     client, patient, role, request
