@@ -40,7 +40,7 @@ def _value(record, model_field):
         return getattr(record, f"get_{model_field.name}_display")()
     value = getattr(record, model_field.attname)
     if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat()
+        return timezone.localtime(value).isoformat(timespec="seconds")
     if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
