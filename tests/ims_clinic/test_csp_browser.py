@@ -97,6 +97,8 @@ def test_staff_pages_raise_no_violation(live_server, watched, records):
         reverse("treatments:book") + f"?q={course.patient.legal_last_name}",
         reverse("treatments:due-list"),
         reverse("treatments:waitlist"),
+        reverse("treatments:record-print", args=[course.patient.pk]),
+        reverse("audit-trail") + "?action=viewed",
     ]:
         visit(watched, f"{live_server.url}{path}")
     assert watched.violations == []
@@ -117,7 +119,7 @@ def test_the_pain_chart_raises_no_violation(live_server, watched, records):
     watched.get_by_label("Pain before (0-10)").fill("6")
     watched.get_by_label("Pain after (0-10)").fill("2")
     watched.get_by_label("Session note").fill("Twitch at L4.")
-    watched.get_by_role("button", name="Save the chart").click()
+    watched.get_by_role("button", name="Save and sign").click()
     expect(watched.get_by_role("heading", level=1)).to_contain_text("Session of")
 
     visit(watched, f"{live_server.url}{course.get_absolute_url()}")
