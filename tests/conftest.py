@@ -58,6 +58,16 @@ def migrated_data(transactional_db):
 
 
 @pytest.fixture(autouse=True)
+def two_step_sign_in_not_required(settings):
+    """Most tests sign staff in with force_login, the password step only, to test a page.
+
+    REQUIRE_2FA follows DEBUG, which a test run may have either way; off here, those tests test
+    their page and not the sign-in. Tests of the second step turn it on themselves.
+    """
+    settings.REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Argon2 is slow on purpose; tests that are not about hashing use a fast hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
