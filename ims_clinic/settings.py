@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "ims_clinic.middleware.NoStoreForStaff",
+    "ims_clinic.middleware.TwoStepSignIn",
     "axes.middleware.AxesMiddleware",
 ]
 
