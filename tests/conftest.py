@@ -53,6 +53,7 @@ def migrated_data(transactional_db):
         ("content.migrations.0002_education_pages", "load_pages"),
         ("treatments.migrations.0002_roles", "create_roles"),
         ("treatments.migrations.0004_default_hours", "open_clinic"),
+        ("ims_clinic.migrations.0001_clinic_admins_reset_two_step_devices", "allow_reset"),
     ]:
         getattr(importlib.import_module(migration), function)(state_apps, None)
 

@@ -300,6 +300,23 @@ def test_the_next_sign_in_asks_for_the_code_of_the_app_set_up(client):
     assert client.get(reverse("treatments:dashboard")).status_code == 200
 
 
+def test_a_clinic_admin_removes_a_lost_device_and_the_owner_sets_up_again(client):
+    admin, physio = make_clinic_admin(), make_physiotherapist()
+    admin_device, lost = give_device(admin), give_device(physio)
+    client.force_login(admin)
+    client.post(VERIFY, {"code": code(admin_device)})
+    changelist = reverse("admin:otp_totp_totpdevice_changelist")
+    assert physio.username in client.get(changelist).content.decode()
+    delete = reverse("admin:otp_totp_totpdevice_delete", args=[lost.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=lost.pk).exists()
+    assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
+
+    client.post(reverse("logout"))
+    client.force_login(physio)
+    assert client.get(reverse("treatments:dashboard")).url.startswith(SET_UP)
+
+
 def test_the_verify_page_has_one_heading_a_labelled_field_and_hides_the_staff_menu(client):
     user = make_physiotherapist()
     give_device(user)
