@@ -84,7 +84,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "ims_clinic.apps.TwoStepDevicesConfig",  # django_otp.plugins.otp_totp
     "content",
     "patients",
     "treatments",

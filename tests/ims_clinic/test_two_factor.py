@@ -305,6 +305,7 @@ def test_a_clinic_admin_removes_a_lost_device_and_the_owner_sets_up_again(client
     admin_device, lost = give_device(admin), give_device(physio)
     client.force_login(admin)
     client.post(VERIFY, {"code": code(admin_device)})
+    assert "Two-step sign-in" in client.get(reverse("admin:index")).content.decode()
     changelist = reverse("admin:otp_totp_totpdevice_changelist")
     assert physio.username in client.get(changelist).content.decode()
     delete = reverse("admin:otp_totp_totpdevice_delete", args=[lost.pk])
