@@ -244,11 +244,12 @@ def test_the_session_page_takes_the_same_queries_however_big_the_chart(
 ):
     session = charted_session(physio, sites=sites)
     client.force_login(physio)
-    # session, user, roles; the session with its chart; sites; adverse events; versions
-    with django_assert_num_queries(7):
+    # session, user, two-step device, roles; the session with its chart; sites; adverse events;
+    # versions
+    with django_assert_num_queries(8):
         client.get(url("session-detail", session))
     client.force_login(front_desk)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(url("session-detail", session))
 
 
