@@ -1,3 +1,5 @@
+import math
+import re
 from datetime import date, datetime, time, timedelta
 
 from django import forms
@@ -7,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp import verify_token
 
 from ims_clinic.models import AuditEntry
 from patients.models import Patient
@@ -14,6 +17,7 @@ from patients.models import Patient
 User = get_user_model()
 
 USERNAME_MAX_LENGTH = 150
+WRONG_CODE = "That code did not match. Codes change every 30 seconds; try the newest one."
 
 
 class StaffAuthenticationForm(AuthenticationForm):
@@ -78,3 +82,48 @@ class AuditFilterForm(forms.Form):
 
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class TwoStepCodeForm(forms.Form):
+    """The 6-digit code from the user's authenticator app, checked against their device.
+
+    Spaces are allowed (some apps show them). Wrong codes are throttled by django-otp: each one
+    doubles the wait before the next try (1, 2, 4, 8... seconds), so guessing is hopeless.
+    """
+
+    code = forms.CharField(
+        label="6-digit code",
+        error_messages={"required": "Enter the 6-digit code from your authenticator app."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args, user, device, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.device = user, device
+        self.verified_device, self.throttled = None, False
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise ValidationError(WRONG_CODE)
+        allowed, details = self.device.verify_is_allowed()
+        if not allowed:
+            self.throttled = True
+            wait = (details["locked_until"] - timezone.now()).total_seconds()
+            raise ValidationError(
+                f"Too many wrong codes. Wait {how_long(wait)}, then try the newest code."
+            )
+        # django-otp locks the device row while it checks, so a code works only once.
+        self.verified_device = verify_token(self.user, self.device.persistent_id, code)
+        if self.verified_device is None:
+            raise ValidationError(WRONG_CODE)
+        return code
+
+
+def how_long(seconds: float) -> str:
+    seconds = max(math.ceil(seconds), 1)
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds > 1 else ''}"
+    return f"{math.ceil(seconds / 60)} minutes"

@@ -4,8 +4,14 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
+from django.http import HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
+from django_otp import user_has_device
+
+from patients.roles import CLINIC_ADMIN, PHYSIOTHERAPIST, has_role
 
 SIGNED_IN_AT, LAST_SEEN = "signed_in_at", "last_seen"
 LAST_SEEN_PRECISION = 60  # seconds
@@ -63,3 +69,51 @@ class StaffSessionLimits:
         logout(request)
         messages.info(request, f"{why} Please sign in again.")
         return redirect_to_login(request.get_full_path())
+
+
+# Pages an unverified user may still open: the two steps themselves, signing in and out, and
+# the public pages for patients (the `content` app), which anyone may read.
+TWO_STEP_OPEN_VIEWS = {"login", "logout", "two-factor-verify", "two-factor-setup"}
+TWO_STEP_OPEN_NAMESPACES = {"content"}
+
+
+class TwoStepSignIn:
+    """Hold staff who signed in with a password at the second step until they give a code.
+
+    Anyone with an authenticator app set up is asked for its code. Physiotherapists and clinic
+    admins without one are sent to set one up when REQUIRE_2FA is on. Every other URL, the
+    admin's included, waits until then, so no page can be reached by skipping the step.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and not self.is_open(request):
+            if user_has_device(user):
+                return redirect_with_next("two-factor-verify", request)
+            if two_step_required(user):
+                return redirect_with_next("two-factor-setup", request)
+        return self.get_response(request)
+
+    @staticmethod
+    def is_open(request) -> bool:
+        if request.path.startswith(settings.STATIC_URL):
+            return True
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return True  # a page not found shows nothing
+        return match.view_name in TWO_STEP_OPEN_VIEWS or match.namespace in TWO_STEP_OPEN_NAMESPACES
+
+
+def two_step_required(user) -> bool:
+    return settings.REQUIRE_2FA and has_role(user, PHYSIOTHERAPIST, CLINIC_ADMIN)
+
+
+def redirect_with_next(url_name: str, request) -> HttpResponseRedirect:
+    """Send the user to a step of signing in, and back to where they were going after it."""
+    return HttpResponseRedirect(
+        f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
+    )

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "axes",
     "csp",  # for its system checks; the header comes from its middleware
+    "django_otp",
+    "ims_clinic.apps.TwoStepDevicesConfig",  # django_otp.plugins.otp_totp
     "content",
     "patients",
     "treatments",
@@ -99,11 +101,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ims_clinic.middleware.StaffSessionLimits",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "ims_clinic.middleware.NoStoreForStaff",
+    "ims_clinic.middleware.TwoStepSignIn",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -183,6 +187,14 @@ SESSION_MAX_LIFETIME = 12 * 60 * 60
 SESSION_COOKIE_AGE = SESSION_MAX_LIFETIME
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff-home"
+
+# Two-step sign-in: after the password, a 6-digit code from an authenticator app (TOTP,
+# django-otp). Physiotherapists and clinic admins must set one up when REQUIRE_2FA is on; anyone
+# who has set one up is asked for a code either way (ims_clinic.middleware.TwoStepSignIn).
+REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = CLINIC_NAME
+# The admin lists devices so a clinic admin can remove a lost one, but never shows their keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en-ca"
 TIME_ZONE = env_str("TIME_ZONE", "America/Vancouver")

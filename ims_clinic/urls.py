@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from ims_clinic import audit_views
+from ims_clinic import audit_views, two_factor
 from ims_clinic.forms import StaffAuthenticationForm
 from ims_clinic.views import staff_home
 
@@ -21,6 +21,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", two_factor.verify, name="two-factor-verify"),
+    path("accounts/two-factor/set-up/", two_factor.set_up, name="two-factor-setup"),
     path("admin/", admin.site.urls),
     path("staff/", staff_home, name="staff-home"),
     path("staff/", include(audit_views.urlpatterns)),

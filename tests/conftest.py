@@ -53,8 +53,19 @@ def migrated_data(transactional_db):
         ("content.migrations.0002_education_pages", "load_pages"),
         ("treatments.migrations.0002_roles", "create_roles"),
         ("treatments.migrations.0004_default_hours", "open_clinic"),
+        ("ims_clinic.migrations.0002_clinic_admins_reset_two_step_devices", "allow_reset"),
     ]:
         getattr(importlib.import_module(migration), function)(state_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def two_step_sign_in_not_required(settings):
+    """Most tests sign staff in with force_login, the password step only, to test a page.
+
+    REQUIRE_2FA follows DEBUG, which a test run may have either way; off here, those tests test
+    their page and not the sign-in. Tests of the second step turn it on themselves.
+    """
+    settings.REQUIRE_2FA = False
 
 
 @pytest.fixture(autouse=True)

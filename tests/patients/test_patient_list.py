@@ -126,7 +126,8 @@ def test_it_reads_the_list_in_the_same_number_of_queries_however_many_patients(
     for _ in range(how_many):
         make_patient()
     client.force_login(front_desk)
-    # The signed-in session, the user, their roles, the count and the page of patients.
-    with django_assert_num_queries(5):
+    # The signed-in session, the user, their two-step device, their roles, the count and the page
+    # of patients.
+    with django_assert_num_queries(6):
         response = client.get(URL)
     assert len(response.context["page"].object_list) == min(how_many, 25)

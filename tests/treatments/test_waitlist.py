@@ -79,7 +79,8 @@ def test_the_waitlist_takes_the_same_queries_however_many_wait(
     for _ in range(entries):
         waiting()
     client.force_login(front_desk)
-    with django_assert_num_queries(4):  # session, user, roles; the entries with their patients
+    # session, user, two-step device, roles; the entries with their patients
+    with django_assert_num_queries(5):
         client.get(WAITLIST)
 
 
@@ -379,8 +380,8 @@ def test_a_cancelled_sessions_page_takes_the_same_queries_however_many_wait(
     for _ in range(entries):
         waiting(make_course(practitioner=physio).patient)
     client.force_login(front_desk)
-    # session, user, roles; the session; the candidates; the audit entry
-    with django_assert_num_queries(6):
+    # session, user, two-step device, roles; the session; the candidates; the audit entry
+    with django_assert_num_queries(7):
         response = session_page(client, slot)
     assert len(response.context["waitlist_candidates"]) == entries
 
