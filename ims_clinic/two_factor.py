@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ims_clinic import audit
 from ims_clinic.forms import TwoStepCodeForm
 from ims_clinic.middleware import two_step_required
 
@@ -33,7 +34,10 @@ def verify(request):
     form = TwoStepCodeForm(posted(request), user=request.user, device=device)
     if form.is_valid():
         sign_in_with(request, form.verified_device)
+        audit.record(request, audit.Action.SIGNED_IN, detail="Two-step code accepted")
         return redirect(onward(request))
+    if form.is_bound:
+        audit.record(request, audit.Action.SIGN_IN_FAILED, detail="Wrong two-step code")
     context = {"form": form, "next": next_url(request), "two_step_pending": True}
     status = 429 if form.throttled else 200
     return render(request, "registration/two_step_verify.html", context, status=status)
@@ -56,6 +60,7 @@ def set_up(request):
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         sign_in_with(request, device)
+        audit.record(request, audit.Action.SIGNED_IN, detail="Two-step sign-in turned on")
         messages.success(request, "Two-step sign-in is on. Sign-ins now ask for the app's code.")
         return redirect(onward(request))
     context = {

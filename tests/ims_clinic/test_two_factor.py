@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ims_clinic.models import AuditEntry
 from patients.models import Patient
 from tests.factories import (
     PASSWORD,
@@ -328,3 +329,17 @@ def test_the_verify_page_has_one_heading_a_labelled_field_and_hides_the_staff_me
     assert 'autocomplete="one-time-code"' in html
     assert reverse("treatments:dashboard") not in html
     assert "Sign out" in html
+
+
+def test_the_audit_trail_records_a_wrong_code_and_the_right_one(client):
+    """Two people: one wrong code throttles the next try for a second."""
+    mistaken, right = make_front_desk(), make_front_desk()
+    for user, typed, expected in [
+        (mistaken, wrong_code, (AuditEntry.Action.SIGN_IN_FAILED, "Wrong two-step code")),
+        (right, code, (AuditEntry.Action.SIGNED_IN, "Two-step code accepted")),
+    ]:
+        device = give_device(user)
+        client.force_login(user)
+        client.post(VERIFY, {"code": typed(device)})
+        entries = AuditEntry.objects.filter(user=user).exclude(detail="")
+        assert list(entries.values_list("action", "detail")) == [expected]
