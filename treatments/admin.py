@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 
 from patients.admin import ClinicalAdmin, NoDeleteAdmin
 from patients.roles import CLINIC_ADMIN, has_role
@@ -56,6 +58,18 @@ class SessionAdmin(ClinicalAdmin):
         # adds the transaction and the row locks. The admin may record a session outside the
         # opening hours (an exception the clinic allowed); the booking pages may not.
         save_session(obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A save that loses a race (another session for this patient or physiotherapist saved
+        # at the same moment) is refused by save_session after the form passed. The admin's
+        # transaction has rolled back; say why and show the form again rather than a 500.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(
+                request, f"Nothing was saved: {' '.join(error.messages)}", messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.factories import make_clinic_admin, make_course, make_front_desk, make_session
@@ -74,3 +75,20 @@ def test_the_clinic_admin_manages_needling_authorizations(client):
     assert client.get(reverse("admin:treatments_practitioner_changelist")).status_code == 200
     assert client.get(reverse("admin:content_page_changelist")).status_code == 200
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
+
+
+def test_a_save_that_loses_a_race_says_so_and_saves_nothing(client, course, monkeypatch):
+    """The form passed, then another save for the patient got in first (save_session refuses)."""
+
+    def lose_the_race(session):
+        session.save()  # written, then refused: the admin's transaction must undo it
+        raise ValidationError("Another session for this patient was saved at the same moment.")
+
+    monkeypatch.setattr("treatments.admin.save_session", lose_the_race)
+    client.force_login(course.practitioner)
+    day = date.today() + timedelta(days=3)
+    url = reverse("admin:treatments_session_add")
+    response = client.post(url, admin_session_form(course, day), follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "Nothing was saved: Another session for this patient" in response.content.decode()
+    assert not Session.objects.filter(course=course).exists()
