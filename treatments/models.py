@@ -663,7 +663,8 @@ class WaitlistEntry(models.Model):
 
 
 class ReminderSent(models.Model):
-    """An email sent about a session; one of each kind per session, ever."""
+    """An email sent about a session: one of each kind per session and time, so a session that
+    is moved after its reminder went out is reminded again at its new time."""
 
     class Kind(models.TextChoices):
         REMINDER = "reminder", _("Appointment reminder")
@@ -671,14 +672,15 @@ class ReminderSent(models.Model):
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="emails")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    for_starts_at = models.DateTimeField(_("for the session at"))
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
         ordering = ["sent_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "kind"],
-                name="email_once_per_session_and_kind",
+                fields=["session", "kind", "for_starts_at"],
+                name="email_once_per_session_kind_and_time",
                 violation_error_message=_("This email was already sent."),
             ),
         ]

@@ -1,6 +1,8 @@
 """Emails to patients: a reminder a day or two before a booked session, and aftercare advice
 after an attended one. Run by the send_reminders command, from cron every few minutes.
 
+A session moved after its reminder went out is reminded again at its new time.
+
 Each email is claimed before it is sent: a ReminderSent row is created and the email sent in
 one transaction. The row's unique constraint makes a second copy of the command, running at
 the same moment, fail to claim it and skip it; a failed send rolls the claim back, so the next
@@ -14,6 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -45,10 +48,13 @@ class Outcome:
 
 
 def _emailable(sessions, kind: str):
+    already_sent = ReminderSent.objects.filter(
+        session=OuterRef("pk"), kind=kind, for_starts_at=OuterRef("starts_at")
+    )
     return (
         sessions.filter(patient__archived_at__isnull=True)
         .exclude(patient__email="")
-        .exclude(emails__kind=kind)
+        .exclude(Exists(already_sent))
         .select_related("patient", "practitioner")
         .order_by("starts_at")
     )
@@ -96,7 +102,9 @@ def send_session_email(session: Session, kind: str) -> bool:
     subject, body = render_email(session, kind)
     try:
         with transaction.atomic():
-            ReminderSent.objects.create(session=session, kind=kind)
+            ReminderSent.objects.create(
+                session=session, kind=kind, for_starts_at=session.starts_at
+            )
             send_mail(subject, body, None, [session.patient.email], connection=_mail_connection())
     except IntegrityError:
         return False

@@ -123,9 +123,22 @@ class TestReminders:
         assert len(mail.outbox) == 2
         assert ReminderSent.objects.count() == 2
 
+    def test_a_session_moved_after_its_reminder_is_reminded_again_at_its_new_time(self, physio):
+        session = make_session(course_of(physio), TOMORROW, time(13, 0))
+        send()
+        session.start_time = time(15, 30)
+        session.save()
+        assert send() == "Sent 1 reminder and 0 aftercare emails.\n"
+        assert "at 15:30" in mail.outbox[-1].subject
+        assert send() == "Sent 0 reminders and 0 aftercare emails.\n"
+        times = ReminderSent.objects.order_by("sent_at").values_list("for_starts_at", flat=True)
+        assert [timezone.localtime(t).time() for t in times] == [time(13, 0), time(15, 30)]
+
     def test_it_keeps_the_claim_of_an_email_another_run_is_sending(self, physio):
         session = make_session(course_of(physio), TOMORROW, time(13, 0))
-        ReminderSent.objects.create(session=session, kind="reminder")
+        ReminderSent.objects.create(
+            session=session, kind="reminder", for_starts_at=session.starts_at
+        )
         # As if the other run claimed it after this one listed the sessions due.
         assert reminders.send_session_email(session, "reminder") is False
         assert mail.outbox == []
