@@ -102,9 +102,7 @@ def send_session_email(session: Session, kind: str) -> bool:
     subject, body = render_email(session, kind)
     try:
         with transaction.atomic():
-            ReminderSent.objects.create(
-                session=session, kind=kind, for_starts_at=session.starts_at
-            )
+            ReminderSent.objects.create(session=session, kind=kind, for_starts_at=session.starts_at)
             send_mail(subject, body, None, [session.patient.email], connection=_mail_connection())
     except IntegrityError:
         return False

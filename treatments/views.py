@@ -127,10 +127,29 @@ def course_edit(request, pk: int):
     return render(request, "treatments/course_edit.html", ctx)
 
 
+def _offered_time(request) -> dict:
+    """A date, time and physiotherapist carried by the link (a freed slot offered to someone on
+    the waitlist), as the form's starting values; whatever does not validate is left out."""
+    offered = {}
+    when = SessionTimeForm(request.GET)
+    if when.is_valid():
+        offered.update(date=when.cleaned_data["date"], start_time=when.cleaned_data["start_time"])
+    try:
+        practitioner = BookingForm.base_fields["practitioner"].clean(
+            request.GET.get("practitioner")
+        )
+    except ValidationError:
+        practitioner = None
+    if practitioner is not None:
+        offered["practitioner"] = practitioner.pk
+    return offered
+
+
 @booking_staff
 def session_create(request, course_pk: int):
     course = get_object_or_404(TreatmentCourse.objects.select_related("patient"), pk=course_pk)
-    form = BookingForm(_posted(request), initial={"practitioner": course.practitioner_id})
+    initial = {"practitioner": course.practitioner_id, **_offered_time(request)}
+    form = BookingForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             session = scheduling.book_session(

@@ -1,6 +1,7 @@
 """The waitlist: adding and removing patients, and who could take a cancelled session's slot.
 Also what a cancelled or missed session's page shows."""
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_course, make_patient, make_session
+from tests.factories import make_course, make_patient, make_physiotherapist, make_session
 from tests.treatments.conftest import TODAY
 from tests.treatments.helpers import page_text
 from treatments.models import WaitlistEntry
@@ -347,6 +348,35 @@ def test_a_cancelled_sessions_page_lists_who_could_take_the_slot(client, request
     assert f'<a href="{course.patient.get_absolute_url()}">{course.patient}</a>' in html
     assert "Any morning" in html
     assert reverse("treatments:session-create", args=[course.pk]) in html
+
+
+def test_booking_a_candidate_starts_from_the_freed_slot(client, physio, front_desk):
+    slot = cancelled_session(make_course(practitioner=physio), at=time(14, 30))
+    course = make_course(practitioner=make_physiotherapist(username="other"))
+    waiting(course.patient)
+    client.force_login(front_desk)
+    html = session_page(client, slot).content.decode()
+    link = re.search(rf'href="([^"]*/courses/{course.pk}/sessions/new/[^"]*)"', html)
+    form = client.get(link.group(1).replace("&amp;", "&")).context["form"]
+    assert form["date"].value() == slot.date
+    assert form["start_time"].value() == time(14, 30)
+    assert form["practitioner"].value() == physio.pk  # the freed slot's, not the course's
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["date=yesterday&start_time=25:99&practitioner=abc", "date=2020-01-01&start_time=10:00",
+     "practitioner=999999999999999999999", "date=" + "9" * 5000, "practitioner=<script>"],
+)  # fmt: skip
+def test_a_bad_offered_slot_in_the_link_is_ignored(client, physio, front_desk, query):
+    course = make_course(practitioner=physio)
+    client.force_login(front_desk)
+    url = reverse("treatments:session-create", args=[course.pk])
+    response = client.get(f"{url}?{query}")
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["date"].value() is None and form["practitioner"].value() == physio.pk
+    assert "<script>" not in response.content.decode()
 
 
 def test_a_cancelled_sessions_page_says_when_no_one_can_take_the_slot(client, physio):

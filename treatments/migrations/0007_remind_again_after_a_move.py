@@ -12,29 +12,32 @@ def note_the_session_times(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('treatments', '0006_long_change_reasons'),
+        ("treatments", "0006_long_change_reasons"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='remindersent',
-            name='email_once_per_session_and_kind',
+            model_name="remindersent",
+            name="email_once_per_session_and_kind",
         ),
         migrations.AddField(
-            model_name='remindersent',
-            name='for_starts_at',
-            field=models.DateTimeField(null=True, verbose_name='for the session at'),
+            model_name="remindersent",
+            name="for_starts_at",
+            field=models.DateTimeField(null=True, verbose_name="for the session at"),
         ),
         migrations.RunPython(note_the_session_times, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='remindersent',
-            name='for_starts_at',
-            field=models.DateTimeField(verbose_name='for the session at'),
+            model_name="remindersent",
+            name="for_starts_at",
+            field=models.DateTimeField(verbose_name="for the session at"),
         ),
         migrations.AddConstraint(
-            model_name='remindersent',
-            constraint=models.UniqueConstraint(fields=('session', 'kind', 'for_starts_at'), name='email_once_per_session_kind_and_time', violation_error_message='This email was already sent.'),
+            model_name="remindersent",
+            constraint=models.UniqueConstraint(
+                fields=("session", "kind", "for_starts_at"),
+                name="email_once_per_session_kind_and_time",
+                violation_error_message="This email was already sent.",
+            ),
         ),
     ]
