@@ -29,7 +29,7 @@ from tests.factories import (
     ready_for_needling,
 )
 from tests.patients.helpers import consent_data, patient_data
-from tests.treatments.helpers import chart_data, chart_session
+from tests.treatments.helpers import chart_data, chart_session, correction_data
 from treatments.models import NeedledSite, Session, SessionChart, TreatmentCourse, WaitlistEntry
 
 pytestmark = pytest.mark.django_db
@@ -448,6 +448,26 @@ def test_moving_a_session_with_another_patients_ids_in_the_form_moves_only_that_
     assert response.status_code == 302
     assert (session.patient, str(session.date)) == (avery.patient, NEXT_MONDAY)
     assert records_of(blake.patient) == blakes
+
+
+@pytest.mark.parametrize(
+    "change", [{"sites-0-muscle": "Changed"}, {"sites-0-DELETE": "on"}], ids=["edit", "remove"]
+)
+def test_a_chart_correction_naming_a_site_of_another_patients_chart_is_refused(
+    client, two_patients, change
+):
+    physio, avery, blake = two_patients
+    averys, blakes = records_of(avery.patient), records_of(blake.patient)
+    chart = avery.sessions.get(status=Session.Status.ATTENDED).chart
+    blakes_site = NeedledSite.objects.filter(chart__session__patient=blake.patient).first()
+    # The form would send the chart's own first site here; Django's formset takes any site's
+    # id, and would quietly drop a row it cannot find on this chart.
+    data = correction_data(chart) | {"sites-0-id": blakes_site.pk, **change}
+    client.force_login(physio)
+    response = client.post(reverse("treatments:session-chart", args=[chart.session_id]), data)
+    assert response.status_code == 200
+    assert "not on this chart" in response.content.decode()
+    assert (records_of(avery.patient), records_of(blake.patient)) == (averys, blakes)
 
 
 def test_the_admin_refuses_a_session_whose_course_belongs_to_another_patient(client, two_patients):
