@@ -282,12 +282,11 @@ def test_each_role_posting_gets_the_expected_answer_and_only_allowed_ones_change
     client, records, name
 ):
     url, data = url_for(name, records), records["post_data"].get(name, {})
-    outcomes, changed = {}, {}
+    before, outcomes, changed = clinic_records(), {}, {}
     for role, person in records["people"].items():
         # Each role posts to the same records: what the one before changed is rolled back.
         with transaction.atomic():
             sign_in(client, person)
-            before = clinic_records()
             outcomes[role] = outcome(client.post(url, data))
             changed[role] = clinic_records() != before
             transaction.set_rollback(True)
