@@ -1,13 +1,14 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django_otp.plugins.otp_totp import apps as otp_totp_apps
 
 
 class ImsClinicConfig(AppConfig):
     """The project package as an app: the audit trail, and hooks connected at start-up."""
 
+    default = True  # this module has three configs; "ims_clinic" in INSTALLED_APPS is this one
     name = "ims_clinic"
     verbose_name = "IMS Clinic"
-    default = True  # this module has two configs
 
     def ready(self) -> None:
         # Importing them connects their receivers (the session clock, the audit trail).
@@ -17,4 +18,12 @@ class ImsClinicConfig(AppConfig):
 class TwoStepDevicesConfig(otp_totp_apps.DefaultConfig):
     """django-otp's authenticator apps, under a heading clinic admins know in the admin."""
 
+    default = False
     verbose_name = "Two-step sign-in"
+
+
+class ClinicAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, served by the clinic's admin site (ims_clinic/admin.py)."""
+
+    default = False
+    default_site = "ims_clinic.admin.ClinicAdminSite"

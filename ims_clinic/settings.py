@@ -71,7 +71,7 @@ CLINIC_PHONE = env_str("CLINIC_PHONE")  # shown on every page and on printed han
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ims_clinic.apps.ClinicAdminConfig",  # django.contrib.admin, with the clinic's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -11,12 +11,24 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from hypothesis import settings as hypothesis_settings
 
 # Playwright's sync API keeps an event loop in the test thread; Django would otherwise refuse
 # to touch the database from it. Only the test process sets this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Property tests run the same 20 examples each on every run, so a failure in CI is a failure
+# on every machine, and the suite stays quick; they keep no example database. No deadline: an
+# example that books through the database takes tens of milliseconds, more on a busy machine.
+# HYPOTHESIS_PROFILE=explore draws 300 fresh examples each, to look for new failures by hand
+# (failures are kept in .hypothesis/ and tried first next time).
+hypothesis_settings.register_profile(
+    "repeatable", max_examples=20, derandomize=True, database=None, deadline=None
+)
+hypothesis_settings.register_profile("explore", max_examples=300, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def pytest_collection_modifyitems(config, items):

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -225,16 +225,37 @@ class AdverseEventForm(forms.ModelForm):
         return _limit(self.cleaned_data["note"])
 
 
+class ChartRowsFormSet(BaseInlineFormSet):
+    """The needled sites or adverse events of one chart.
+
+    A row on file names its record by id, and Django accepts the id of any record of the kind,
+    then quietly drops a row whose record is not on this chart: a correction naming another
+    patient's site would be saved as if done, without the change asked for. It is refused.
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        own = set(self.get_queryset().values_list("pk", flat=True))
+        for form in self.initial_forms:
+            row = getattr(form, "cleaned_data", {}).get(self.model._meta.pk.name)
+            if row is not None and row.pk not in own:
+                raise ValidationError(
+                    _("A row names a record that is not on this chart. Reload the page."),
+                    code="not_on_chart",
+                )
+
+
 def needled_site_formset(correcting: bool):
     # Three empty rows for a new chart; a correction shows the sites on file plus one row,
     # each with a box to remove it.
     return inlineformset_factory(
-        SessionChart, NeedledSite, form=NeedledSiteForm,
+        SessionChart, NeedledSite, form=NeedledSiteForm, formset=ChartRowsFormSet,
         extra=1 if correcting else 3, can_delete=correcting,
     )  # fmt: skip
 
 
 def adverse_event_formset(correcting: bool):
     return inlineformset_factory(
-        SessionChart, AdverseEvent, form=AdverseEventForm, extra=1, can_delete=correcting
-    )
+        SessionChart, AdverseEvent, form=AdverseEventForm, formset=ChartRowsFormSet,
+        extra=1, can_delete=correcting,
+    )  # fmt: skip

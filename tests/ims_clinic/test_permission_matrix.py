@@ -1,27 +1,40 @@
-"""Every URL the site resolves, opened by every role: the answer each must get.
+"""Every URL the site resolves, opened and posted to by every role: the answer each must get.
 
-The table is read against the URL resolver, so a new URL without a row here fails the test.
-The admin (Django's own, with its own tests) and POST behaviour are covered elsewhere.
+The tables are read against the URL resolver, so a new URL without a row here fails the test.
+A POST carries what the page's form would send to do its job, so a role that is let in gets
+the job done (302) and one that is not changes nothing. Then the object-level cases: an id
+that does not exist, and another patient's ids slipped into a form. The admin (Django's own,
+with its own tests) is left out.
 """
 
-from datetime import timedelta
+import zoneinfo
+from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
+from patients.models import Consent, Patient, Screening
 from tests.factories import (
     make_clinic_admin,
     make_consent,
     make_front_desk,
+    make_patient,
     make_physiotherapist,
     make_session,
     make_user,
     ready_for_needling,
 )
-from treatments.models import WaitlistEntry
+from tests.patients.helpers import consent_data, patient_data
+from tests.treatments.helpers import chart_data, chart_session, correction_data
+from treatments.models import NeedledSite, Session, SessionChart, TreatmentCourse, WaitlistEntry
 
 pytestmark = pytest.mark.django_db
+TODAY = date(2026, 3, 10)  # a Tuesday
+NEXT_MONDAY = "2026-03-16"
 ROLES = ["anonymous", "front_desk", "physiotherapist", "clinic_admin", "no_role"]
 
 # What each role gets on GET. LOGIN: sent to the sign-in page. Numbers are status codes.
@@ -88,6 +101,65 @@ EXPECTED = {
     "treatments:calendar-feed-renew": CLINICAL_POST_ONLY,
 }
 
+# What each role gets on POST, sending what the page's form would send (POST_DATA below).
+# 302: the job was done; 200: a page that only reads, shown again.
+BOOKING_DONE = {**BOOKING, "front_desk": 302, "physiotherapist": 302}
+CLINICAL_DONE = {**CLINICAL, "physiotherapist": 302}
+
+EXPECTED_POST = {
+    "login": {**dict.fromkeys(ROLES, 302), "anonymous": 200},  # an empty form, shown again
+    "logout": dict.fromkeys(ROLES, 200),  # "You are signed out"
+    "staff-home": EXPECTED["staff-home"],
+    "content:home": PUBLIC,
+    "content:page-list": PUBLIC,
+    "content:search": PUBLIC,
+    "content:page-detail": PUBLIC,
+    "patients:patient-list": BOOKING,
+    "patients:patient-create": BOOKING_DONE,
+    "patients:patient-detail": BOOKING,
+    "patients:patient-edit": BOOKING_DONE,
+    "patients:patient-archive": BOOKING_DONE,
+    "patients:patient-restore": BOOKING_DONE,
+    "patients:screening-create": CLINICAL_DONE,
+    "patients:consent-create": CLINICAL_DONE,
+    "patients:consent-withdraw": CLINICAL_DONE,
+    "treatments:dashboard": CLINICAL,
+    "treatments:course-create": CLINICAL_DONE,
+    "treatments:course-detail": CLINICAL,
+    "treatments:course-edit": CLINICAL_DONE,
+    "treatments:session-create": BOOKING_DONE,
+    "treatments:session-detail": BOOKING,
+    "treatments:session-move": BOOKING_DONE,
+    "treatments:session-cancel": BOOKING_DONE,
+    "treatments:session-restore": BOOKING_DONE,
+    "treatments:session-attended": BOOKING_DONE,
+    "treatments:session-no-show": BOOKING_DONE,
+    "treatments:session-chart": CLINICAL_DONE,
+    "treatments:calendar": BOOKING,
+    "treatments:book": BOOKING_DONE,
+    "treatments:series-results": BOOKING_DONE,  # an unknown series: back to the calendar
+    "treatments:series-accept": BOOKING_DONE,
+    "treatments:due-list": BOOKING,
+    "treatments:waitlist": BOOKING,
+    "treatments:waitlist-add": BOOKING_DONE,
+    "treatments:waitlist-resolve": BOOKING_DONE,
+    "treatments:session-ics": BOOKING,
+    "treatments:practitioner-feed": dict.fromkeys(ROLES, 200),
+    "treatments:calendar-feed": CLINICAL,
+    "treatments:calendar-feed-renew": CLINICAL_DONE,
+}
+
+# The URLs whose POST changes the clinic's records when it is let through; no other may.
+CHANGES_RECORDS = {
+    "patients:patient-create", "patients:patient-edit", "patients:patient-archive",
+    "patients:patient-restore", "patients:screening-create", "patients:consent-create",
+    "patients:consent-withdraw", "treatments:course-create", "treatments:course-edit",
+    "treatments:session-create", "treatments:session-move", "treatments:session-cancel",
+    "treatments:session-restore", "treatments:session-attended", "treatments:session-no-show",
+    "treatments:session-chart", "treatments:book", "treatments:waitlist-add",
+    "treatments:waitlist-resolve", "treatments:calendar-feed-renew",
+}  # fmt: skip
+
 
 def site_url_names(patterns=None, namespace="") -> set[str]:
     names = set()
@@ -102,18 +174,35 @@ def site_url_names(patterns=None, namespace="") -> set[str]:
     return names
 
 
-def test_every_url_of_the_site_has_a_row_in_the_table():
-    assert site_url_names() == set(EXPECTED)
+def test_every_url_of_the_site_has_a_row_in_each_table():
+    assert site_url_names() == set(EXPECTED) == set(EXPECTED_POST)
+    assert set(EXPECTED_POST) >= CHANGES_RECORDS
 
 
 @pytest.fixture
-def records():
-    """One of everything a URL can point at, and the people who will open them."""
+def clock():
+    noon = datetime(2026, 3, 10, 12, 0, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    with time_machine.travel(noon, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def records(clock):
+    """One of everything a URL can point at, what its form would post, and the people who
+    will open them."""
     physio = make_physiotherapist()
     course = ready_for_needling(practitioner=physio)
-    session = make_session(course, timezone.localdate() - timedelta(days=1))
+    session = make_session(course, TODAY - timedelta(days=1))
+    attended = make_session(course, TODAY - timedelta(days=8), status=Session.Status.ATTENDED)
+    cancelled = make_session(
+        course, TODAY + timedelta(days=7), status=Session.Status.CANCELLED,
+        cancellation_reason="Called in sick",
+    )  # fmt: skip
     consent = make_consent(course.patient, physio)
     entry = WaitlistEntry.objects.create(patient=course.patient)
+    archived = make_patient()
+    archived.archive()
+    newcomer = make_patient()
     token = physio.practitioner.renew_calendar_token()
     kwargs = {
         "patient_pk": course.patient.pk, "course_pk": course.pk,
@@ -122,11 +211,36 @@ def records():
     pks = {
         "patients:consent-withdraw": consent.pk, "treatments:waitlist-resolve": entry.pk,
         "treatments:course-detail": course.pk, "treatments:course-edit": course.pk,
+        "patients:patient-restore": archived.pk, "treatments:session-restore": cancelled.pk,
+        "treatments:session-chart": attended.pk,
+    }  # fmt: skip
+    booking = {"practitioner": physio.pk, "date": NEXT_MONDAY, "start_time": "10:00",
+               "duration_minutes": "30"}  # fmt: skip
+    post_data = {
+        "patients:patient-create": patient_data(),
+        "patients:patient-edit": patient_data(legal_first_name="Avery"),
+        "patients:screening-create": {"screened_on": TODAY.isoformat()},
+        "patients:consent-create": consent_data(),
+        "treatments:course-create": {
+            "region": "Neck", "started_on": TODAY.isoformat(), "expected_length": "short",
+            "goals": "Turn my head", "baseline_pain": "5", "practitioner": physio.pk,
+        },
+        "treatments:course-edit": {
+            "region": "Left hip", "goals": "Walk the dog", "expected_length": "short",
+            "status": "active", "started_on": course.started_on.isoformat(),
+        },
+        "treatments:session-create": booking,
+        "treatments:session-move": {"date": NEXT_MONDAY, "start_time": "10:00"},
+        "treatments:session-cancel": {"cancellation_reason": "Called in sick"},
+        "treatments:session-chart": chart_data(),
+        "treatments:book": {**booking, "course": course.pk, "weeks": "1"},
+        "treatments:series-accept": {"week": "1"},
+        "treatments:waitlist-add": {"patient": newcomer.pk, "note": "Mornings only"},
     }  # fmt: skip
     people = {"anonymous": None, "front_desk": make_front_desk(), "physiotherapist": physio,
               "clinic_admin": make_clinic_admin(), "no_role": make_user()}  # fmt: skip
     return {"session": session, "patient": course.patient, "kwargs": kwargs, "pks": pks,
-            "people": people}  # fmt: skip
+            "post_data": post_data, "people": people}  # fmt: skip
 
 
 def url_for(name: str, records) -> str:
@@ -142,17 +256,249 @@ def url_for(name: str, records) -> str:
     raise AssertionError(f"no arguments fit {name}")
 
 
+def sign_in(client, person) -> None:
+    client.logout()
+    if person is not None:
+        client.force_login(person)
+
+
+def outcome(response) -> int | str:
+    if response.status_code == 302 and response["Location"].startswith("/accounts/login/"):
+        return LOGIN
+    return response.status_code
+
+
+def clinic_records() -> dict[str, list[dict]]:
+    """Every record of the clinic's own apps, to tell whether a request changed any."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for label in ["patients", "treatments", "content"]
+        for model in apps.get_app_config(label).get_models()
+        if not model._meta.label.split(".")[1].startswith("Historical")
+    }
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_role_gets_the_expected_answer(client, records, name):
     url = url_for(name, records)
     outcomes = {}
     for role, person in records["people"].items():
-        client.logout()
-        if person is not None:
-            client.force_login(person)
-        response = client.get(url)
-        got = response.status_code
-        if got == 302 and response["Location"].startswith("/accounts/login/"):
-            got = LOGIN
-        outcomes[role] = got
+        sign_in(client, person)
+        outcomes[role] = outcome(client.get(url))
     assert outcomes == EXPECTED[name], url
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_POST))
+def test_each_role_posting_gets_the_expected_answer_and_only_allowed_ones_change_records(
+    client, records, name
+):
+    url, data = url_for(name, records), records["post_data"].get(name, {})
+    before, outcomes, changed = clinic_records(), {}, {}
+    for role, person in records["people"].items():
+        # Each role posts to the same records: what the one before changed is rolled back.
+        with transaction.atomic():
+            sign_in(client, person)
+            outcomes[role] = outcome(client.post(url, data))
+            changed[role] = clinic_records() != before
+            transaction.set_rollback(True)
+    expected_changes = {
+        role: name in CHANGES_RECORDS and answer == 302
+        for role, answer in EXPECTED_POST[name].items()
+    }
+    assert {"answers": outcomes, "changed records": changed} == {
+        "answers": EXPECTED_POST[name],
+        "changed records": expected_changes,
+    }, url
+
+
+# Object-level cases -----------------------------------------------------------------------
+
+# A record that does not exist, for each kind of argument a URL takes.
+MADE_UP = {"pk": 999_999, "patient_pk": 999_999, "course_pk": 999_999, "token": "x" * 43}
+
+
+def made_up_url(name: str) -> str | None:
+    """The URL with a made-up id, if it takes one."""
+    for argument, value in MADE_UP.items():
+        try:
+            return reverse(name, kwargs={argument: value})
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def for_a_made_up_id(answer: int | str) -> int | str:
+    """Who is turned away is turned away before anything is looked up; the others learn the
+    record is not there."""
+    return answer if answer in {LOGIN, 403, 405} else 404
+
+
+TAKING_AN_ID = sorted(name for name in EXPECTED if made_up_url(name))
+# The other arguments: a page's address and a series' key (made up in `records` already).
+TAKING_ANOTHER_ARGUMENT = {
+    "content:page-detail", "treatments:series-results", "treatments:series-accept"
+}  # fmt: skip
+
+
+def test_every_url_taking_an_argument_is_tried_with_a_made_up_one():
+    for name in set(EXPECTED) - set(TAKING_AN_ID) - TAKING_ANOTHER_ARGUMENT:
+        assert reverse(name)  # it takes no argument
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("name", TAKING_AN_ID)
+def test_a_made_up_id_is_not_found_by_those_let_in_and_changes_nothing(
+    client, records, name, method
+):
+    table = EXPECTED if method == "get" else EXPECTED_POST
+    before = clinic_records()
+    outcomes = {}
+    for role, person in records["people"].items():
+        sign_in(client, person)
+        data = records["post_data"].get(name, {}) if method == "post" else {}
+        outcomes[role] = outcome(getattr(client, method)(made_up_url(name), data))
+    assert outcomes == {role: for_a_made_up_id(answer) for role, answer in table[name].items()}
+    assert clinic_records() == before
+
+
+A_WEEK_AFTER = "2026-03-18"  # a week after each patient's booked session
+
+
+@pytest.fixture
+def two_patients(clock):
+    """Avery's and Blake's charts, each with a charted session and a booked one."""
+    physio = make_physiotherapist()
+    courses = {}
+    for name in ["Avery", "Blake"]:
+        course = ready_for_needling(make_patient(legal_first_name=name), physio)
+        chart_session(make_session(course, TODAY - timedelta(days=7)), physio, sites=2)
+        make_session(course, TODAY + timedelta(days=1), time(10 if name == "Avery" else 11))
+        courses[name] = course
+    return physio, courses["Avery"], courses["Blake"]
+
+
+def records_of(patient: Patient) -> dict[str, list[dict]]:
+    """Everything on a patient's chart."""
+    return {
+        "patient": list(Patient.objects.filter(pk=patient.pk).values()),
+        "consents": list(patient.consents.values()),
+        "screenings": list(patient.screenings.values()),
+        "courses": list(patient.courses.values()),
+        "sessions": list(patient.sessions.order_by("pk").values()),
+        "charts": list(SessionChart.objects.filter(session__patient=patient).values()),
+        "sites": list(NeedledSite.objects.filter(chart__session__patient=patient).values()),
+    }
+
+
+def booked_session(course: TreatmentCourse) -> Session:
+    return course.sessions.get(status=Session.Status.BOOKED)
+
+
+def test_another_patients_ids_slipped_into_a_booking_book_for_the_course_in_the_address(
+    client, two_patients
+):
+    physio, avery, blake = two_patients
+    blakes = records_of(blake.patient)
+    client.force_login(make_front_desk())
+    data = {
+        "practitioner": physio.pk, "date": A_WEEK_AFTER, "start_time": "14:00",
+        "duration_minutes": "30", "course": blake.pk, "patient": blake.patient.pk,
+    }  # fmt: skip
+    response = client.post(reverse("treatments:session-create", args=[avery.pk]), data)
+    booked = Session.objects.get(date=A_WEEK_AFTER)
+    assert response.status_code == 302
+    assert (booked.course, booked.patient) == (avery, avery.patient)
+    assert records_of(blake.patient) == blakes
+
+
+@pytest.mark.parametrize(
+    ("url_name", "recorded"),
+    [("patients:consent-create", Consent), ("patients:screening-create", Screening)],
+)
+def test_a_consent_or_screening_posted_with_another_patients_id_goes_on_the_chart_in_the_address(
+    client, two_patients, url_name, recorded
+):
+    physio, avery, blake = two_patients
+    blakes = records_of(blake.patient)
+    on_file = recorded.objects.filter(patient=avery.patient).count()
+    client.force_login(physio)
+    data = {**consent_data(), "screened_on": TODAY.isoformat(), "patient": blake.patient.pk}
+    response = client.post(reverse(url_name, args=[avery.patient.pk]), data)
+    assert response.status_code == 302
+    assert recorded.objects.filter(patient=avery.patient).count() == on_file + 1
+    assert records_of(blake.patient) == blakes
+
+
+def test_a_course_cannot_be_moved_to_another_patient_by_editing_it(client, two_patients):
+    physio, avery, blake = two_patients
+    averys_patient, blakes = avery.patient, records_of(blake.patient)
+    client.force_login(physio)
+    data = {
+        "region": "Left hip", "goals": "Walk", "expected_length": "short", "status": "active",
+        "started_on": avery.started_on.isoformat(), "patient": blake.patient.pk,
+    }  # fmt: skip
+    response = client.post(reverse("treatments:course-edit", args=[avery.pk]), data)
+    avery.refresh_from_db()
+    assert response.status_code == 302
+    assert (avery.patient, avery.region) == (averys_patient, "Left hip")
+    assert records_of(blake.patient) == blakes
+
+
+def test_moving_a_session_with_another_patients_ids_in_the_form_moves_only_that_session(
+    client, two_patients
+):
+    _physio, avery, blake = two_patients
+    blakes = records_of(blake.patient)
+    session = booked_session(avery)
+    client.force_login(make_front_desk())
+    data = {"date": NEXT_MONDAY, "start_time": "09:00", "session": booked_session(blake).pk,
+            "patient": blake.patient.pk, "course": blake.pk}  # fmt: skip
+    response = client.post(reverse("treatments:session-move", args=[session.pk]), data)
+    session.refresh_from_db()
+    assert response.status_code == 302
+    assert (session.patient, str(session.date)) == (avery.patient, NEXT_MONDAY)
+    assert records_of(blake.patient) == blakes
+
+
+@pytest.mark.parametrize(
+    "change", [{"sites-0-muscle": "Changed"}, {"sites-0-DELETE": "on"}], ids=["edit", "remove"]
+)
+def test_a_chart_correction_naming_a_site_of_another_patients_chart_is_refused(
+    client, two_patients, change
+):
+    physio, avery, blake = two_patients
+    averys, blakes = records_of(avery.patient), records_of(blake.patient)
+    chart = avery.sessions.get(status=Session.Status.ATTENDED).chart
+    blakes_site = NeedledSite.objects.filter(chart__session__patient=blake.patient).first()
+    # The form would send the chart's own first site here; Django's formset takes any site's
+    # id, and would quietly drop a row it cannot find on this chart.
+    data = correction_data(chart) | {"sites-0-id": blakes_site.pk, **change}
+    client.force_login(physio)
+    response = client.post(reverse("treatments:session-chart", args=[chart.session_id]), data)
+    assert response.status_code == 200
+    assert "not on this chart" in response.content.decode()
+    assert (records_of(avery.patient), records_of(blake.patient)) == (averys, blakes)
+
+
+def test_the_admin_refuses_a_session_whose_course_belongs_to_another_patient(client, two_patients):
+    physio, avery, blake = two_patients
+    averys, blakes = records_of(avery.patient), records_of(blake.patient)
+    client.force_login(physio)
+    data = {"patient": avery.patient.pk, "course": blake.pk, "practitioner": physio.pk,
+            "date": NEXT_MONDAY, "start_time": "15:00", "duration_minutes": 30,
+            "status": "booked", "cancellation_reason": ""}  # fmt: skip
+    response = client.post(reverse("admin:treatments_session_add"), data)
+    assert response.status_code == 200
+    assert "This course belongs to another patient." in response.content.decode()
+    assert (records_of(avery.patient), records_of(blake.patient)) == (averys, blakes)
+
+
+def test_an_archived_patient_cannot_be_put_on_the_waitlist_by_their_id(client, two_patients):
+    _physio, avery, _blake = two_patients
+    avery.patient.archive()
+    client.force_login(make_front_desk())
+    data = {"patient": avery.patient.pk, "note": "Mornings"}
+    response = client.post(reverse("treatments:waitlist-add"), data)
+    assert response.status_code == 200
+    assert "That patient is not on file or their record is archived" in response.content.decode()
+    assert not WaitlistEntry.objects.filter(patient=avery.patient).exists()
