@@ -17,6 +17,8 @@ ENTRIES_PER_PAGE = 50
 CSV_COLUMNS = ["when (UTC)", "staff user", "action", "record type", "record id", "patient id",
                "patient", "IP address", "address", "detail"]  # fmt: skip
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 clinic_admin = role_required(CLINIC_ADMIN)
 
 
@@ -37,11 +39,18 @@ class _Echo:
         return value
 
 
+def _cell(value) -> str:
+    """A value as a spreadsheet shows it: text that a spreadsheet would run as a formula (a
+    failed sign-in's username is typed by anyone) is kept as text by a leading apostrophe."""
+    text = str(value)
+    return f"'{text}" if text[:1] in FORMULA_STARTS else text
+
+
 def _csv_rows(entries):
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
     for entry in entries.iterator(chunk_size=2000):
-        yield writer.writerow([
+        yield writer.writerow(_cell(value) for value in [
             entry.at.astimezone(UTC).isoformat(), entry.username,
             entry.get_action_display(), entry.record_type, entry.record_id,
             entry.patient_id or "", entry.patient.full_name if entry.patient else "",

@@ -142,3 +142,12 @@ def test_the_page_takes_the_same_queries_however_long_the_trail(
     # users for the filter
     with django_assert_num_queries(7):
         client.get(PAGE)
+
+
+def test_a_username_typed_as_a_formula_stays_text_in_the_csv(client, admin_user):
+    """A failed sign-in's username is anyone's typing: a spreadsheet must not run it."""
+    client.post(reverse("login"), {"username": '=HYPERLINK("http://evil")', "password": "x"})
+    client.force_login(admin_user)
+    response = client.get(CSV, {"action": "sign_in_failed"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[1][1] == '\'=HYPERLINK("http://evil")'

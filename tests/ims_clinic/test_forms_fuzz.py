@@ -27,6 +27,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from content.forms import SearchForm
+from ims_clinic.forms import AuditFilterForm
 from patients.forms import (
     ConsentForm,
     PatientCreateForm,
@@ -37,6 +38,7 @@ from patients.forms import (
 from patients.models import Consent, Precaution
 from tests.factories import (
     PASSWORD,
+    make_clinic_admin,
     make_course,
     make_front_desk,
     make_patient,
@@ -218,7 +220,7 @@ def chart_form_data(correcting: bool) -> Callable[[dict], st.SearchStrategy[dict
         event_row = adverse_event_formset(correcting)().forms[0].fields
         # Stimulation off, as in most sessions; the spoiled fields switch it on at times.
         chart = form_data(
-            ChartForm(correcting=correcting).fields,
+            ChartForm(amending=correcting).fields,
             consent_confirmed=st.just("on"),
             electrical_stimulation=st.just(""),
             **dict.fromkeys(["stimulation_hz", "stimulation_ma", "stimulation_minutes"], NONE),
@@ -280,7 +282,7 @@ def url(name: str, key: str | None = None, arg: str = "pk") -> Callable[[dict], 
 
 
 NEXT = {"next": st.sampled_from(["/staff/", "https://evil.example/", "//evil.example", SCRIPT])}
-PHYSIO, DESK, VISITOR = "physiotherapist", "front_desk", "anonymous"
+PHYSIO, DESK, VISITOR, ADMIN = "physiotherapist", "front_desk", "anonymous", "clinic_admin"
 CASES = {
     "sign-in": Case(VISITOR, "post", url("login"), sign_in_data, NEXT),
     "education-search": Case(VISITOR, "get", url("content:search"), fields_of(SearchForm)),
@@ -288,10 +290,12 @@ CASES = {
         DESK, "get", url("patients:patient-list"), fields_of(PatientSearchForm), {"page": junk}
     ),
     "patient-create": Case(
-        DESK, "post", url("patients:patient-create"), fields_of(PatientCreateForm)
+        DESK, "post", url("patients:patient-create"),
+        fields_of(PatientCreateForm, clinical=False),
     ),
     "patient-edit": Case(
-        PHYSIO, "post", url("patients:patient-edit", "patient"), fields_of(PatientForm)
+        PHYSIO, "post", url("patients:patient-edit", "patient"),
+        fields_of(PatientForm, clinical=True),
     ),
     "screening": Case(
         PHYSIO, "post", url("patients:screening-create", "patient"), screening_data
@@ -332,6 +336,9 @@ CASES = {
         DESK, "get", url("treatments:waitlist-add"), fields_of(PatientLookupForm)
     ),
     "waitlist-add": Case(DESK, "post", url("treatments:waitlist-add"), waitlist_data),
+    "audit-trail": Case(ADMIN, "get", url("audit-trail"), fields_of(AuditFilterForm),
+                        {"page": junk}),
+    "audit-trail-csv": Case(ADMIN, "get", url("audit-trail-csv"), fields_of(AuditFilterForm)),
 }  # fmt: skip
 
 
@@ -360,7 +367,8 @@ def records():
         WaitlistEntry.objects.create(patient=patient)
         # Signed in once, outside the examples' savepoints, which would roll the sign-in back.
         clients = {"anonymous": Client(), "front_desk": signed_in(front_desk),
-                   "physiotherapist": signed_in(physio)}  # fmt: skip
+                   "physiotherapist": signed_in(physio),
+                   "clinic_admin": signed_in(make_clinic_admin())}  # fmt: skip
         series = book_a_series_with_a_clash(
             clients["front_desk"], make_course(make_patient(), physio)
         )
@@ -399,7 +407,8 @@ def assert_answered_safely(response) -> None:
     # Shown by --hypothesis-show-statistics: how many examples got past the form.
     event(f"{'redirected, then ' if redirects else ''}answered {response.status_code}")
     assert response.status_code < 500
-    assert LIVE_SCRIPT not in response.content
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert LIVE_SCRIPT not in body
     for location, _status in redirects:
         assert urlsplit(location).netloc in {"", "testserver"}, location
 

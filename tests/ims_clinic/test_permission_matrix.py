@@ -110,6 +110,11 @@ EXPECTED_POST = {
     "login": {**dict.fromkeys(ROLES, 302), "anonymous": 200},  # an empty form, shown again
     "logout": dict.fromkeys(ROLES, 200),  # "You are signed out"
     "staff-home": EXPECTED["staff-home"],
+    # The audit trail and the record export only read, whatever the method.
+    "audit-trail": ADMIN_ONLY,
+    "audit-trail-csv": ADMIN_ONLY,
+    "two-factor-verify": EXPECTED["two-factor-verify"],
+    "two-factor-setup": EXPECTED["two-factor-setup"],  # an empty code, asked for again
     "content:home": PUBLIC,
     "content:page-list": PUBLIC,
     "content:search": PUBLIC,
@@ -135,6 +140,9 @@ EXPECTED_POST = {
     "treatments:session-attended": BOOKING_DONE,
     "treatments:session-no-show": BOOKING_DONE,
     "treatments:session-chart": CLINICAL_DONE,
+    "treatments:chart-sign": CLINICAL_DONE,
+    "treatments:record-print": CLINICAL,
+    "treatments:record-json": CLINICAL,
     "treatments:calendar": BOOKING,
     "treatments:book": BOOKING_DONE,
     "treatments:series-results": BOOKING_DONE,  # an unknown series: back to the calendar
@@ -156,7 +164,8 @@ CHANGES_RECORDS = {
     "patients:consent-withdraw", "treatments:course-create", "treatments:course-edit",
     "treatments:session-create", "treatments:session-move", "treatments:session-cancel",
     "treatments:session-restore", "treatments:session-attended", "treatments:session-no-show",
-    "treatments:session-chart", "treatments:book", "treatments:waitlist-add",
+    "treatments:session-chart", "treatments:chart-sign", "treatments:book",
+    "treatments:waitlist-add",
     "treatments:waitlist-resolve", "treatments:calendar-feed-renew",
 }  # fmt: skip
 
@@ -198,6 +207,8 @@ def records(clock):
         course, TODAY + timedelta(days=7), status=Session.Status.CANCELLED,
         cancellation_reason="Called in sick",
     )  # fmt: skip
+    drafted = make_session(course, TODAY - timedelta(days=15), status=Session.Status.ATTENDED)
+    chart_session(drafted, physio, sign=False)
     consent = make_consent(course.patient, physio)
     entry = WaitlistEntry.objects.create(patient=course.patient)
     archived = make_patient()
@@ -212,7 +223,7 @@ def records(clock):
         "patients:consent-withdraw": consent.pk, "treatments:waitlist-resolve": entry.pk,
         "treatments:course-detail": course.pk, "treatments:course-edit": course.pk,
         "patients:patient-restore": archived.pk, "treatments:session-restore": cancelled.pk,
-        "treatments:session-chart": attended.pk,
+        "treatments:session-chart": attended.pk, "treatments:chart-sign": drafted.pk,
     }  # fmt: skip
     booking = {"practitioner": physio.pk, "date": NEXT_MONDAY, "start_time": "10:00",
                "duration_minutes": "30"}  # fmt: skip
