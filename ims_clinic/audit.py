@@ -6,7 +6,10 @@ no view, admin page or command can change a record without an entry.
 """
 
 from axes.helpers import get_client_ip_address
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record
@@ -14,6 +17,7 @@ from simple_history.signals import post_create_historical_record
 from ims_clinic.models import AuditEntry
 
 Action = AuditEntry.Action
+NO_USER = "(no signed-in user: a command or the shell)"
 CHANGES = {"+": Action.CREATED, "~": Action.CHANGED, "-": Action.REMOVED}
 
 
@@ -82,6 +86,24 @@ def changed(sender, instance, history_instance, **kwargs) -> None:
         CHANGES[history_instance.history_type],
         instance,
         user=user,
-        username="" if user else "(no signed-in user: a command or the shell)",
+        username="" if user else NO_USER,
         detail=history_instance.history_change_reason or "",
     )
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through)
+def roles_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """A role given or taken away (a group, from either side) decides who sees which record."""
+    verbs = {"post_add": "given", "post_remove": "taken away"}
+    if action not in verbs or not pk_set:
+        return
+    request = getattr(HistoricalRecords.context, "request", None)
+    if reverse:  # group.user_set.add(...): one group, several users
+        users = get_user_model().objects.filter(pk__in=pk_set)
+        pairs = [(user, instance.name) for user in users]
+    else:
+        names = ", ".join(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
+        pairs = [(instance, names)]
+    for user, roles in pairs:
+        record(request, Action.CHANGED, user, detail=f"Role {verbs[action]}: {roles}",
+               username="" if request else NO_USER)  # fmt: skip

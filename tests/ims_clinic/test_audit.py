@@ -4,6 +4,7 @@ entries that nothing can change or remove."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
@@ -194,3 +195,25 @@ def test_opening_a_chart_in_the_admin_is_recorded(client, physio, charted, page)
     (entry,) = entries(action=Action.VIEWED)
     assert (entry.record_type, entry.patient_id) == ("session chart", charted.patient_id)
     assert "in the admin" in entry.detail
+
+
+def test_giving_someone_a_role_in_the_admin_is_recorded(client):
+    admin_user = make_user("Clinic admin", is_staff=True, username="boss")
+    person = make_user(username="newhire")
+    physio_group = Group.objects.get(name="Physiotherapist")
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_change", args=[person.pk])
+    data = {"username": "newhire", "groups": [physio_group.pk], "is_active": "on",
+            "date_joined_0": "2026-03-10", "date_joined_1": "12:00:00"}  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    (entry,) = entries(action=Action.CHANGED, record_type="user", record_id=str(person.pk))
+    assert entry.user == admin_user
+    assert entry.detail == "Role given: Physiotherapist"
+
+
+def test_a_role_given_from_the_shell_is_recorded_without_a_user():
+    person = make_user(username="newhire")
+    Group.objects.get(name="Front desk").user_set.add(person)
+    (entry,) = entries(action=Action.CHANGED, record_type="user", record_id=str(person.pk))
+    assert entry.user is None and entry.detail == "Role given: Front desk"
