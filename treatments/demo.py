@@ -173,8 +173,9 @@ def add_course(patient, physio, story: Story, n: int, at: time, today: date, rng
                         site_type="paraspinal", spinal_segment=segment, response="grasp",
                         insertions=rng.randint(2, 4)),
         ]  # fmt: skip
-        # Every third patient's latest chart is left as a draft, to be signed on the dashboard.
-        draft = i == len(dates) - 1 and n % 3 == 0
+        # Every fourth patient's latest chart is left as a draft, to be signed on the dashboard
+        # (every physiotherapist has some: they take turns by three).
+        draft = i == len(dates) - 1 and n % 4 == 0
         record_chart(session=session, chart=chart, sites=sites, adverse_events=[],
                      charted_by=physio, sign=not draft)  # fmt: skip
     if story.booked_next:
