@@ -1,8 +1,9 @@
 """Writing the audit trail.
 
-Views call viewed() and exported() for what they show; changes to any record with history,
-sign-ins, sign-outs, failed sign-ins and refused pages are recorded by the receivers below, so
-no view, admin page or command can change a record without an entry.
+Views call viewed() and exported() for what they show, and the 403 handler (ims_clinic/views.py)
+records a refused page. Changes to any record with history, roles given or taken away, sign-ins,
+sign-outs and failed sign-ins are recorded by the receivers below, so no view, admin page or
+command can change a record without an entry.
 """
 
 from axes.helpers import get_client_ip_address
