@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from ims_clinic import audit_views
 from ims_clinic.forms import StaffAuthenticationForm
-from ims_clinic.views import staff_home
+from ims_clinic.views import health, staff_home
 
 admin.site.site_header = f"{settings.CLINIC_NAME} administration"
 admin.site.site_title = settings.CLINIC_NAME
@@ -21,6 +21,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("staff/", staff_home, name="staff-home"),
     path("staff/", include(audit_views.urlpatterns)),

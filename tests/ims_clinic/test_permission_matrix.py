@@ -39,6 +39,7 @@ EXPECTED = {
     "login": {**dict.fromkeys(ROLES, 302), "anonymous": 200},
     "logout": dict.fromkeys(ROLES, 405),
     "staff-home": {**dict.fromkeys(ROLES, 302), "anonymous": LOGIN, "no_role": 403},
+    "health": PUBLIC,
     "audit-trail": ADMIN_ONLY,
     "audit-trail-csv": ADMIN_ONLY,
     "content:home": PUBLIC,
