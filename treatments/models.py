@@ -150,6 +150,12 @@ class TreatmentCourse(models.Model):
 
     class Meta:
         ordering = ["-started_on", "-pk"]
+        indexes = [
+            # The few active courses among years of finished ones (the due list).
+            models.Index(
+                fields=["patient"], condition=Q(status="active"), name="course_active_patient_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=pain_in_range("baseline_pain"),
@@ -265,7 +271,11 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["patient", "date"], name="session_patient_date_idx")]
+        indexes = [
+            models.Index(fields=["patient", "date"], name="session_patient_date_idx"),
+            # A physiotherapist's week (the calendar) and day (the double-booking check).
+            models.Index(fields=["practitioner", "date"], name="session_practitioner_date_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=5, duration_minutes__lte=240),

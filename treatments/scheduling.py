@@ -78,9 +78,13 @@ def check_no_double_booking(session: Session) -> None:
     """Refuse a booked or attended session that overlaps another of the same practitioner."""
     if session.status not in Session.COUNTING:
         return
+    # A session lasts at most 240 minutes, so only sessions dated the day before, the day or
+    # the day after can overlap: the date range lets the index on (practitioner, date) find
+    # them among years of sessions.
+    nearby = (session.date - timedelta(days=1), session.date + timedelta(days=1))
     clash = (
         Session.objects.counting()
-        .filter(practitioner_id=session.practitioner_id)
+        .filter(practitioner_id=session.practitioner_id, date__range=nearby)
         .filter(starts_at__lt=session.ends_at, ends_at__gt=session.starts_at)
         .exclude(pk=session.pk)
         .select_related("practitioner")
