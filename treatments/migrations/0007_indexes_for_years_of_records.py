@@ -5,20 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0003_search_indexes'),
-        ('treatments', '0006_long_change_reasons'),
+        ("patients", "0003_search_indexes"),
+        ("treatments", "0006_long_change_reasons"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['practitioner', 'date'], name='session_practitioner_date_idx'),
+            model_name="session",
+            index=models.Index(
+                fields=["practitioner", "date"], name="session_practitioner_date_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='treatmentcourse',
-            index=models.Index(condition=models.Q(('status', 'active')), fields=['patient'], name='course_active_patient_idx'),
+            model_name="treatmentcourse",
+            index=models.Index(
+                condition=models.Q(("status", "active")),
+                fields=["patient"],
+                name="course_active_patient_idx",
+            ),
         ),
     ]
