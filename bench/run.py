@@ -167,16 +167,22 @@ def measure(size: str, url: str, seconds: int) -> dict:
             done = run([PYTHON, "-m", "bench.inprocess"], env, capture_output=True, text=True)
             found = json.loads(done.stdout)
             for page in found["pages"]:
-                status, size_bytes = get(base + page["path"], page.get("cookie", ""))
+                url, cookie = base + page["path"], page.get("cookie", "")
+                status, size_bytes = get(url, cookie)
                 if status != 200:
                     raise SystemExit(f"{page['path']} answered {status}, not 200.")
-                wrk(base + page["path"], page.get("cookie", ""), 2)  # warm up
-                page.update(wrk(base + page["path"], page.get("cookie", ""), seconds))
+                wrk(url, cookie, 2)  # warm up
+                # The baseline is measured again just before each page: a ratio of two runs a
+                # few seconds apart holds even while other work on the machine comes and goes.
+                paired = wrk(base + "/health/", "", max(seconds // 2, 2))
+                page.update(wrk(url, cookie, seconds))
+                page["baseline"] = {key: paired[key] for key in ("rps", "p50_ms", "p95_ms")}
                 page["bytes"] = size_bytes
                 page.pop("cookie", None)
                 print(f"{size}: {page['name']:<16} {page['rps']:>8} req/s  "
                       f"p50 {page['p50_ms']:.1f} ms  p95 {page['p95_ms']:.1f} ms  "
-                      f"{page['queries']} queries", flush=True)  # fmt: skip
+                      f"{page['queries']} queries  (baseline {paired['rps']} req/s, "
+                      f"p95 {paired['p95_ms']:.1f} ms)", flush=True)  # fmt: skip
     return found
 
 
