@@ -59,3 +59,25 @@ def test_it_forgets_a_page_whose_time_is_up(workers):
     with time_machine.travel(time.time() + 120):
         assert first.get("page") is None
     assert not os.path.exists(second._key_to_file("page"))
+
+
+@pytest.mark.django_db
+def test_a_cached_page_is_served_whole_with_its_content_type(client):
+    first = client.get("/ims/aftercare/")
+    again = client.get("/ims/aftercare/")
+    assert again.content == first.content
+    assert again["Content-Type"] == "text/html; charset=utf-8"
+    assert again["Cache-Control"] == "no-cache"
+    assert "Content-Security-Policy" in again
+
+
+@pytest.mark.django_db
+def test_a_visitor_with_a_session_always_gets_a_page_made_for_them(
+    client, admin_user, django_assert_num_queries
+):
+    client.get("/ims/aftercare/")  # cached for patients
+    client.force_login(admin_user)
+    for _ in range(2):
+        # The session, the user, the page; nothing from or into the cache.
+        with django_assert_num_queries(3):
+            assert "Sign out admin" in client.get("/ims/aftercare/").content.decode()
