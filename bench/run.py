@@ -33,7 +33,7 @@ SIZES = {
 }
 WORKERS = 2  # gunicorn workers: the machine has 2 cores, and wrk needs some of one
 CONNECTIONS = 4  # wrk's open connections: a few visitors at once, so requests queue a little
-ROUNDS = 3  # each page is measured in turns with the baseline
+ROUNDS = 4  # each page is measured in turns with the baseline, each going first twice
 
 
 class NotPostgreSQL(SystemExit):
@@ -190,13 +190,15 @@ def measure(size: str, url: str, seconds: int) -> dict:
                 wrk(url, cookie, 2)  # warm up
                 # The baseline is measured again with each page, in turns of a few seconds: a
                 # ratio of runs that close together holds while other work on the machine
-                # comes and goes.
-                turns = [
-                    (wrk(base + "/health/", "", turn), wrk(url, cookie, turn))
-                    for turn in [max(seconds // ROUNDS, 1)] * ROUNDS
-                ]
-                page.update(combined([own for _, own in turns]))
-                paired = page["baseline"] = combined([baseline for baseline, _ in turns])
+                # comes and goes. Who goes first alternates: of two runs back to back, the
+                # second was measurably slower here (about 15%), whichever page it was.
+                own, baseline = [], []
+                for turn in range(ROUNDS):
+                    pair = [(baseline, base + "/health/", ""), (own, url, cookie)]
+                    for runs, address, sent in pair if turn % 2 else reversed(pair):
+                        runs.append(wrk(address, sent, max(seconds // ROUNDS, 1)))
+                page.update(combined(own))
+                paired = page["baseline"] = combined(baseline)
                 page["bytes"] = size_bytes
                 # A signed-out session would be redirected to sign in, quickly: make sure not.
                 if get(url, cookie)[0] != 200 or page["bad_status"] or page["socket_errors"]:
@@ -213,7 +215,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="small,large", help="Which sizes (small,large).")
     parser.add_argument(
-        "--seconds", type=int, default=9, help="How long wrk runs per page (and per baseline)."
+        "--seconds", type=int, default=12, help="How long wrk runs per page (and per baseline)."
     )
     parser.add_argument(
         "--reuse", action="store_true", help="Keep loaded benchmark databases (migrate only)."
