@@ -82,7 +82,8 @@ class PageFileCache(FileBasedCache):
         if kept is None or kept[0] != (found.st_ino, found.st_mtime_ns):
             try:
                 with open(fname, "rb") as f:
-                    expiry = pickle.load(f)  # noqa: S301 (our own cache files)
+                    # Django's own file cache format, in the server's own folder.
+                    expiry = pickle.load(f)  # noqa: S301  # nosec B301
                     kept = ((found.st_ino, found.st_mtime_ns), expiry, zlib.decompress(f.read()))
             except FileNotFoundError:
                 return default
@@ -92,7 +93,7 @@ class PageFileCache(FileBasedCache):
         if kept[1] is not None and kept[1] < time.time():
             self._kept.pop(fname, None)
             return super().get(key, default, version)  # which removes the expired file
-        return pickle.loads(kept[2])  # noqa: S301
+        return pickle.loads(kept[2])  # noqa: S301  # nosec B301
 
     def clear(self) -> None:
         super().clear()
