@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Development defaults; a variable already set in the environment wins.
 export DEBUG ?= 1
 
-.PHONY: install run test lint security migrations-check deploy-check static clean
+.PHONY: install run test lint security migrations-check deploy-check static bench clean
 
 install: $(VENV)/.installed
 
@@ -46,6 +46,14 @@ deploy-check: install
 
 static: install
 	$(MANAGE) collectstatic --noinput
+
+# How the app scales (bench/run.py, the README's "Benchmark"): PostgreSQL only, about 15
+# minutes, with wrk from Debian's packages. Not part of `make test`: tests do not time things.
+bench: install
+	@$(BIN)/python -c 'import os, bench.run as b; b.bench_database_urls(os.getenv("DATABASE_URL", ""))'
+	@command -v wrk >/dev/null || { echo "Installing wrk (Debian's package)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var

@@ -226,7 +226,8 @@ STORAGES = {
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        # The file cache, read from memory while the file is unchanged (content/caching.py).
+        "BACKEND": "content.caching.PageFileCache",
         "LOCATION": env_str("PAGE_CACHE_DIR", str(BASE_DIR / "var" / "page-cache")),
         "TIMEOUT": env_int("PAGE_CACHE_SECONDS", 600),
     },

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -94,9 +95,12 @@ class Patient(models.Model):
 
     class Meta:
         ordering = ["legal_last_name", "legal_first_name", "pk"]
+        # On PostgreSQL the names and phone digits also have trigram indexes, for the search's
+        # "contains" (patients/migrations/0003_search_indexes.py).
         indexes = [
             models.Index(fields=["legal_last_name", "legal_first_name"], name="patient_name_idx"),
             models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
+            models.Index(Upper("email"), name="patient_email_upper_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -60,17 +60,20 @@ def patient_detail(request, pk: int):
         "patient": patient,
         "clinical": clinical,
         "sessions": patient.sessions.select_related("practitioner").order_by("-starts_at"),
-        # Front desk staff book on a course too (named by physiotherapist and date, not region).
-        "active_courses": patient.courses.active().select_related("practitioner"),
     }
+    # Front desk staff book on a course too (named by physiotherapist and date, not region);
+    # physiotherapists see every course, so the active ones are picked from that one query.
+    courses = patient.courses.select_related("practitioner")
+    ctx["active_courses"] = courses.active()
     if clinical:
+        ctx["courses"] = list(courses)
+        ctx["active_courses"] = [course for course in ctx["courses"] if course.is_active]
         screenings = list(
             patient.screenings.select_related("signed_by").prefetch_related("precautions")
         )
         ctx["screenings"] = screenings
         ctx["latest_screening"] = screenings[0] if screenings else None
         ctx["consents"] = patient.consents.select_related("obtained_by")
-        ctx["courses"] = patient.courses.select_related("practitioner")
     audit.viewed(request, patient, "clinical record" if clinical else "contact details")
     return render(request, "patients/patient_detail.html", ctx)
 

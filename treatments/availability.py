@@ -17,6 +17,12 @@ def _weekday_name(day: date) -> str:
     return formats.date_format(day, "l")
 
 
+def _name(practitioner_id: int) -> str:
+    """The name a refusal gives; looked up only when there is a refusal to explain."""
+    user = get_user_model().objects.filter(pk=practitioner_id).first()
+    return (user.get_full_name() or user.get_username()) if user else "This physiotherapist"
+
+
 @dataclass
 class Availability:
     practitioner_ids: list[int]
@@ -28,8 +34,11 @@ class Availability:
     sessions: list[Session] = field(default_factory=list)
 
     @classmethod
-    def load(cls, practitioner_ids: list[int], start: date, end: date) -> "Availability":
-        """Everything about these practitioners from start to end, in four queries."""
+    def load(
+        cls, practitioner_ids: list[int], start: date, end: date, *, sessions: bool = True
+    ) -> "Availability":
+        """Everything about these practitioners from start to end, in four queries (three
+        without the sessions, which only free_slots() needs)."""
         found = cls(list(practitioner_ids), start, end)
         found.clinic_hours = {hours.weekday: hours for hours in ClinicHours.objects.all()}
         for hours in WorkingHours.objects.filter(practitioner_id__in=practitioner_ids):
@@ -39,11 +48,12 @@ class Availability:
                 practitioner_id__in=practitioner_ids, date__range=(start, end)
             ).values_list("practitioner_id", "date")
         )
-        found.sessions = list(
-            Session.objects.counting()
-            .filter(practitioner_id__in=practitioner_ids, date__range=(start, end))
-            .order_by("starts_at")
-        )
+        if sessions:
+            found.sessions = list(
+                Session.objects.counting()
+                .filter(practitioner_id__in=practitioner_ids, date__range=(start, end))
+                .order_by("starts_at")
+            )
         return found
 
     def windows(self, practitioner_id: int, day: date) -> list[tuple[time, time]]:
@@ -75,16 +85,14 @@ class Availability:
                 f"The clinic is open {clinic.opens_at:%H:%M}-{clinic.closes_at:%H:%M} on "
                 f"{_weekday_name(day)}s."
             )
-        user = get_user_model().objects.filter(pk=practitioner_id).first()
-        name = (user.get_full_name() or user.get_username()) if user else "This physiotherapist"
         if (practitioner_id, day) in self.days_off:
-            return f"{name} is off on {formats.date_format(day, 'l j F Y')}."
+            return f"{_name(practitioner_id)} is off on {formats.date_format(day, 'l j F Y')}."
         windows = self.windows(practitioner_id, day)
         if not any(begin <= start and end <= finish for begin, finish in windows):
             if not windows:
-                return f"{name} does not work on {_weekday_name(day)}s."
+                return f"{_name(practitioner_id)} does not work on {_weekday_name(day)}s."
             hours = ", ".join(f"{begin:%H:%M}-{finish:%H:%M}" for begin, finish in windows)
-            return f"{name} works {hours} on {_weekday_name(day)}s."
+            return f"{_name(practitioner_id)} works {hours} on {_weekday_name(day)}s."
         return ""
 
     def free_slots(self, practitioner_id: int, day: date, minutes: int) -> list[time]:

@@ -77,10 +77,10 @@ def weekday_on_or_after(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() > 4 else 0)
 
 
-def create_staff() -> dict[str, object]:
+def create_staff(people: list[tuple] = DEMO_STAFF) -> dict[str, object]:
     User = get_user_model()
     staff = {}
-    for username, password, first, last, role in DEMO_STAFF:
+    for username, password, first, last, role in people:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User.objects.create_user(

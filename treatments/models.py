@@ -26,7 +26,15 @@ SPINAL_SEGMENTS = (
 # The needle's effect lasts 7-10 days, so IMS is given at most once a week.
 DAYS_BETWEEN_SESSIONS = 7
 LATE_CANCELLATION = timedelta(hours=24)
-RULES_CHECKED_IN_CLEAN = {"session_once_a_week", "session_no_double_booking"}
+# Session rules that Session.clean() checks in Python rather than by asking the database: the
+# first two with a message that names the conflicting session, the last two because asking
+# costs a query and two savepoints each on every booking.
+RULES_CHECKED_IN_CLEAN = {
+    "session_once_a_week",
+    "session_no_double_booking",
+    "session_duration_5_to_240_minutes",
+    "session_cancelled_with_reason",
+}
 WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
             (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday"))]  # fmt: skip
 
@@ -142,6 +150,12 @@ class TreatmentCourse(models.Model):
 
     class Meta:
         ordering = ["-started_on", "-pk"]
+        indexes = [
+            # The few active courses among years of finished ones (the due list).
+            models.Index(
+                fields=["patient"], condition=Q(status="active"), name="course_active_patient_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=pain_in_range("baseline_pain"),
@@ -257,7 +271,11 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["patient", "date"], name="session_patient_date_idx")]
+        indexes = [
+            models.Index(fields=["patient", "date"], name="session_patient_date_idx"),
+            # A physiotherapist's week (the calendar) and day (the double-booking check).
+            models.Index(fields=["practitioner", "date"], name="session_practitioner_date_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=5, duration_minutes__lte=240),
@@ -310,8 +328,8 @@ class Session(models.Model):
         return reverse("treatments:session-detail", args=[self.pk])
 
     def get_constraints(self):
-        # clean() checks these rules itself, with a message that names the conflicting session;
-        # the database constraints stay as the backstop for saves at the same moment.
+        # clean() checks these rules itself; the database constraints stay as the backstop
+        # for every other path, and for saves at the same moment.
         return [
             (model, [c for c in constraints if c.name not in RULES_CHECKED_IN_CLEAN])
             for model, constraints in super().get_constraints()
@@ -327,6 +345,10 @@ class Session(models.Model):
             errors["date"] = _("The session date is before the patient's date of birth.")
         elif self.date and self.status == self.Status.ATTENDED and self.date > timezone.localdate():
             errors["status"] = _("A session in the future cannot be marked attended.")
+        if self.duration_minutes is not None and not 5 <= self.duration_minutes <= 240:
+            errors["duration_minutes"] = _("A session lasts from 5 to 240 minutes.")
+        if self.status == self.Status.CANCELLED and not self.cancellation_reason:
+            errors["cancellation_reason"] = _("Give the reason the session was cancelled.")
         if errors:
             raise ValidationError(errors)
         if self.date and self.patient_id:

@@ -78,9 +78,13 @@ def check_no_double_booking(session: Session) -> None:
     """Refuse a booked or attended session that overlaps another of the same practitioner."""
     if session.status not in Session.COUNTING:
         return
+    # A session lasts at most 240 minutes, so only sessions dated the day before, the day or
+    # the day after can overlap: the date range lets the index on (practitioner, date) find
+    # them among years of sessions.
+    nearby = (session.date - timedelta(days=1), session.date + timedelta(days=1))
     clash = (
         Session.objects.counting()
-        .filter(practitioner_id=session.practitioner_id)
+        .filter(practitioner_id=session.practitioner_id, date__range=nearby)
         .filter(starts_at__lt=session.ends_at, ends_at__gt=session.starts_at)
         .exclude(pk=session.pk)
         .select_related("practitioner")
@@ -98,7 +102,9 @@ def check_no_double_booking(session: Session) -> None:
 
 def check_bookable(session: Session) -> None:
     """Refuse a time outside the clinic's hours or the practitioner's, or on their day off."""
-    availability = Availability.load([session.practitioner_id], session.date, session.date)
+    availability = Availability.load(
+        [session.practitioner_id], session.date, session.date, sessions=False
+    )
     problem = availability.problem_with(
         session.practitioner_id, session.date, session.start_time, session.duration_minutes
     )
@@ -142,7 +148,9 @@ def save_session(session: Session) -> Session:
             # Always patient first, then practitioner, so two bookings never wait on each other.
             Patient.objects.select_for_update().only("pk").get(pk=session.patient_id)
             get_user_model().objects.select_for_update().only("pk").get(pk=session.practitioner_id)
-            session.full_clean()
+            # Both rows were just locked and the course was loaded by the caller: checking
+            # again that each exists would cost three queries on every booking.
+            session.full_clean(exclude=["patient", "practitioner", "course"])
             session.save()
     except IntegrityError as error:
         if "session_once_a_week" in str(error):

@@ -52,6 +52,7 @@ EXPECTED = {
     "login": {**dict.fromkeys(ROLES, 302), "anonymous": 200},
     "logout": dict.fromkeys(ROLES, 405),
     "staff-home": {**dict.fromkeys(ROLES, 302), "anonymous": LOGIN, "no_role": 403},
+    "health": PUBLIC,
     "audit-trail": ADMIN_ONLY,
     "audit-trail-csv": ADMIN_ONLY,
     # Two-step sign-in, not required here: with no device yet there is no code to ask for, but

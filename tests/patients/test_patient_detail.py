@@ -202,9 +202,9 @@ def test_a_physiotherapist_reads_the_chart_in_a_fixed_number_of_queries(
 ):
     add_history(patient, physio, courses)
     client.force_login(physio)
-    # Session, user, two-step device, roles, patient, appointments, active courses (to book on),
-    # screenings, precautions, consents, courses; the audit entry.
-    with django_assert_num_queries(12):
+    # Session, user, two-step device, roles, patient, appointments, courses (the active ones to
+    # book on among them), screenings, precautions, consents; the audit entry.
+    with django_assert_num_queries(11):
         response = client.get(url(patient))
     assert len(response.context["screenings"]) == courses
 

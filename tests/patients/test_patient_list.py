@@ -131,3 +131,17 @@ def test_it_reads_the_list_in_the_same_number_of_queries_however_many_patients(
     with django_assert_num_queries(6):
         response = client.get(URL)
     assert len(response.context["page"].object_list) == min(how_many, 25)
+
+
+@pytest.mark.parametrize("how_many", [2, 40])
+def test_a_search_takes_the_same_queries_however_many_patients_match(
+    client, front_desk, django_assert_num_queries, how_many
+):
+    for n in range(how_many):
+        make_patient(legal_first_name="Nora", legal_last_name=f"Calwood{n}")
+        make_patient(legal_first_name="Ava", legal_last_name=f"Penwell{n}")
+    client.force_login(front_desk)
+    # The signed-in session, the user, their roles, the count and the page of patients.
+    with django_assert_num_queries(5):
+        response = client.get(URL, {"q": "nora calwood"})
+    assert response.context["page"].paginator.count == how_many
