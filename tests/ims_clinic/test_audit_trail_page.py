@@ -138,9 +138,9 @@ def test_the_page_takes_the_same_queries_however_long_the_trail(
     for _ in range(size):
         AuditEntry.objects.create(action=Action.VIEWED, patient=patient, record_type="patient")
     client.force_login(admin_user)
-    # session, user, two-step device, roles; the count; the entries with their patients; staff
-    # users for the filter
-    with django_assert_num_queries(7):
+    # session, user (with roles and two-step device); the count; the entries with their patients;
+    # staff users for the filter
+    with django_assert_num_queries(5):
         client.get(PAGE)
 
 

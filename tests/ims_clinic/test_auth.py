@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from content.models import Page
+from tests.factories import make_physiotherapist
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery-staple"
@@ -112,3 +113,21 @@ def test_an_over_long_username_gets_a_clear_message(client):
     response = client.post(reverse("login"), {"username": "x" * 10_000, "password": "y"})
     assert response.status_code == 200
     assert "Usernames have at most 150 characters." in response.content.decode()
+
+
+def test_a_role_taken_away_applies_from_the_next_page(client):
+    """Roles are read with the user on every request (ims_clinic.backends), never kept."""
+    physio = make_physiotherapist()
+    client.force_login(physio)
+    assert client.get(reverse("treatments:dashboard")).status_code == 200
+    physio.groups.clear()
+    assert client.get(reverse("treatments:dashboard")).status_code == 403
+
+
+def test_an_account_made_inactive_is_signed_out_at_once(client):
+    physio = make_physiotherapist()
+    client.force_login(physio)
+    physio.is_active = False
+    physio.save()
+    response = client.get(reverse("treatments:dashboard"))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

@@ -116,6 +116,7 @@ EXPECTED_POST = {
     "audit-trail-csv": ADMIN_ONLY,
     "two-factor-verify": EXPECTED["two-factor-verify"],
     "two-factor-setup": EXPECTED["two-factor-setup"],  # an empty code, asked for again
+    "health": PUBLIC,
     "content:home": PUBLIC,
     "content:page-list": PUBLIC,
     "content:search": PUBLIC,

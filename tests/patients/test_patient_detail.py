@@ -202,9 +202,9 @@ def test_a_physiotherapist_reads_the_chart_in_a_fixed_number_of_queries(
 ):
     add_history(patient, physio, courses)
     client.force_login(physio)
-    # Session, user, two-step device, roles, patient, appointments, courses (the active ones to
-    # book on among them), screenings, precautions, consents; the audit entry.
-    with django_assert_num_queries(11):
+    # Session, user (with roles and two-step device), patient, appointments, courses (the active
+    # ones to book on among them), screenings, precautions, consents; the audit entry.
+    with django_assert_num_queries(9):
         response = client.get(url(patient))
     assert len(response.context["screenings"]) == courses
 
@@ -215,9 +215,9 @@ def test_the_front_desk_reads_the_chart_in_a_fixed_number_of_queries(
 ):
     add_history(patient, physio, courses)
     client.force_login(front_desk)
-    # Session, user, two-step device, roles, patient, appointments, active courses, the audit
-    # entry: no clinical record is read.
-    with django_assert_num_queries(8):
+    # Session, user (with roles and two-step device), patient, appointments, active courses, the
+    # audit entry: no clinical record is read.
+    with django_assert_num_queries(6):
         response = client.get(url(patient))
     html = response.content.decode()
     assert html.count("<tr>") == 1 + 2 * courses

@@ -126,9 +126,9 @@ def test_it_reads_the_list_in_the_same_number_of_queries_however_many_patients(
     for _ in range(how_many):
         make_patient()
     client.force_login(front_desk)
-    # The signed-in session, the user, their two-step device, their roles, the count and the page
+    # The signed-in session, the user (with roles and two-step device), the count and the page
     # of patients.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = client.get(URL)
     assert len(response.context["page"].object_list) == min(how_many, 25)
 
@@ -141,7 +141,8 @@ def test_a_search_takes_the_same_queries_however_many_patients_match(
         make_patient(legal_first_name="Nora", legal_last_name=f"Calwood{n}")
         make_patient(legal_first_name="Ava", legal_last_name=f"Penwell{n}")
     client.force_login(front_desk)
-    # The signed-in session, the user, their roles, the count and the page of patients.
-    with django_assert_num_queries(5):
+    # The signed-in session, the user (with roles and two-step device), the count and the
+    # page of patients.
+    with django_assert_num_queries(4):
         response = client.get(URL, {"q": "nora calwood"})
     assert response.context["page"].paginator.count == how_many

@@ -306,8 +306,8 @@ def test_it_runs_the_same_queries_however_full_the_week(
     WorkingHours.objects.create(practitioner=physio, weekday=0, starts_at=time(8), ends_at=time(18))
     DayOff.objects.create(practitioner=physio, date=NEXT_MONDAY + timedelta(days=4))
     client.force_login(physio)
-    # Session, user, two-step device, roles, physiotherapists, clinic hours, working hours, days
-    # off, the sessions that take time, and the sessions to show with their patients.
-    with django_assert_num_queries(10):
+    # Session, user (with roles and two-step device), physiotherapists, clinic hours, working hours,
+    # days off, the sessions that take time, and the sessions to show with their patients.
+    with django_assert_num_queries(8):
         response = client.get(URL, {"week": NEXT_MONDAY})
     assert response.content.decode().count('class="calendar-session') == how_many

@@ -108,8 +108,8 @@ def test_the_export_takes_the_same_queries_however_long_the_record(
     for week in range(sessions):
         chart_session(make_session(course, TODAY - timedelta(days=1 + 7 * week)), physio, sites=2)
     client.force_login(physio)
-    # session, user, two-step device, roles; patient (x2: the 404 check, then the record);
+    # session, user (with roles and two-step device); patient (x2: the 404 check, then the record);
     # screenings, precautions, consents, courses, sessions with charts, sites, adverse events,
     # versions; the audit entry
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         client.get(urls(course.patient.pk)[1])

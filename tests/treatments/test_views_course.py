@@ -251,9 +251,9 @@ def test_the_course_page_takes_the_same_queries_however_many_sessions(
     course = attended_course(physio, scores=[(7, 5)] * size)
     make_session(course, TODAY + timedelta(days=3))
     client.force_login(physio)
-    # session, user, two-step device, roles; course; its sessions with charts and site counts;
-    # the audit entry
-    with django_assert_num_queries(7):
+    # session, user (with roles and two-step device); course; its sessions with charts and site
+    # counts; the audit entry
+    with django_assert_num_queries(5):
         assert client.get(course_url(course)).status_code == 200
 
 

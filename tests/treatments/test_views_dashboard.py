@@ -102,9 +102,9 @@ def test_it_takes_the_same_queries_however_many_courses(
         make_session(course, TODAY, at=time(8 + n, 30))
         make_session(course, TODAY - timedelta(days=7), time(14 + n, 0), status="attended")
     client.force_login(physio)
-    # session, user, two-step device, roles; today's sessions; courses; their sessions; sessions
-    # to chart; drafts to sign
-    with django_assert_num_queries(9):
+    # session, user (with roles and two-step device); today's sessions; courses; their sessions;
+    # sessions to chart; drafts to sign
+    with django_assert_num_queries(7):
         response = client.get(URL)
     assert len(response.context["flagged"]) == size
 

@@ -244,12 +244,12 @@ def test_the_session_page_takes_the_same_queries_however_big_the_chart(
 ):
     session = charted_session(physio, sites=sites)
     client.force_login(physio)
-    # session, user, two-step device, roles; the session with its chart; sites; adverse events;
-    # versions; the audit entry
-    with django_assert_num_queries(9):
+    # session, user (with roles and two-step device); the session with its chart; sites; adverse
+    # events; versions; the audit entry
+    with django_assert_num_queries(7):
         client.get(url("session-detail", session))
     client.force_login(front_desk)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         client.get(url("session-detail", session))
 
 

@@ -80,8 +80,8 @@ def test_the_waitlist_takes_the_same_queries_however_many_wait(
     for _ in range(entries):
         waiting()
     client.force_login(front_desk)
-    # session, user, two-step device, roles; the entries with their patients
-    with django_assert_num_queries(5):
+    # session, user (with roles and two-step device); the entries with their patients
+    with django_assert_num_queries(3):
         client.get(WAITLIST)
 
 
@@ -410,8 +410,8 @@ def test_a_cancelled_sessions_page_takes_the_same_queries_however_many_wait(
     for _ in range(entries):
         waiting(make_course(practitioner=physio).patient)
     client.force_login(front_desk)
-    # session, user, two-step device, roles; the session; the candidates; the audit entry
-    with django_assert_num_queries(7):
+    # session, user (with roles and two-step device); the session; the candidates; the audit entry
+    with django_assert_num_queries(5):
         response = session_page(client, slot)
     assert len(response.context["waitlist_candidates"]) == entries
 
