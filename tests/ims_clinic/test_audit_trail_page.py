@@ -151,3 +151,14 @@ def test_a_username_typed_as_a_formula_stays_text_in_the_csv(client, admin_user)
     response = client.get(CSV, {"action": "sign_in_failed"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[1][1] == '\'=HYPERLINK("http://evil")'
+
+
+def test_a_long_trail_comes_in_pages_that_keep_the_filters(client, admin_user):
+    for _ in range(55):
+        AuditEntry.objects.create(action=Action.VIEWED, username="priya")
+    client.force_login(admin_user)
+    html = client.get(PAGE, {"action": "viewed"}).content.decode()
+    assert "Page 1 of 2" in html
+    assert 'href="?action=viewed&amp;page=2" rel="next"' in html
+    second = client.get(PAGE, {"action": "viewed", "page": 2})
+    assert len(second.context["page"].object_list) == 5
