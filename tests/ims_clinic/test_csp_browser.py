@@ -14,7 +14,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from content.models import Page
-from tests.factories import PASSWORD, make_session, make_user, ready_for_needling
+from tests.browser import sign_in
+from tests.factories import make_session, make_user, ready_for_needling
 
 pytestmark = [
     pytest.mark.browser,
@@ -55,11 +56,9 @@ def records():
     return course, session
 
 
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}{reverse('login')}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+def signed_in(page, live_server, username: str) -> None:
+    """Sign in and wait until the next page has come."""
+    sign_in(page, live_server, username)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
@@ -84,7 +83,7 @@ def test_public_pages_and_sign_in_raise_no_violation(live_server, watched):
 def test_staff_pages_raise_no_violation(live_server, watched, records):
     course, session = records
     monday = session.date - timedelta(days=session.date.weekday())
-    sign_in(watched, live_server, "root")
+    signed_in(watched, live_server, "root")
     for path in [
         reverse("staff-home"),
         reverse("patients:patient-list") + f"?q={course.patient.legal_last_name}",
@@ -106,7 +105,7 @@ def test_staff_pages_raise_no_violation(live_server, watched, records):
 
 def test_the_pain_chart_raises_no_violation(live_server, watched, records):
     course, session = records
-    sign_in(watched, live_server, course.practitioner.username)
+    signed_in(watched, live_server, course.practitioner.username)
     visit(watched, f"{live_server.url}{reverse('treatments:session-chart', args=[session.pk])}")
     watched.get_by_label("Consent confirmed this session").check()
     watched.get_by_label("Patient position").select_option(label="Lying face down")
@@ -133,7 +132,7 @@ def test_the_pain_chart_raises_no_violation(live_server, watched, records):
 def test_the_admin_raises_no_violation(live_server, watched, records):
     course, _session = records
     patient = course.patient
-    sign_in(watched, live_server, "root")
+    signed_in(watched, live_server, "root")
     admin = f"{live_server.url}/admin"
     for path in [
         "/",

@@ -11,7 +11,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, make_physiotherapist
+from tests.browser import sign_in
+from tests.factories import make_physiotherapist
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,13 +32,6 @@ def shots(tmp_path) -> Path:
     folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_physiotherapist_sets_up_an_app_and_then_signs_in_with_its_codes(

@@ -9,8 +9,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser import sign_in
 from tests.factories import (
-    PASSWORD,
     make_course,
     make_front_desk,
     make_patient,
@@ -53,11 +53,9 @@ def clinic(migrated_data):
     return make_physiotherapist(username="priya", first_name="Priya", last_name="Physio")
 
 
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+def signed_in(page, live_server, username: str) -> None:
+    """Sign in and wait until the next page has come."""
+    sign_in(page, live_server, username)
     expect(page).not_to_have_url(re.compile("/accounts/login/"))
 
 
@@ -76,7 +74,7 @@ def test_the_front_desk_books_a_weekly_series_from_the_calendar(live_server, des
     week_4 = monday + timedelta(weeks=3)
     make_session(make_course(practitioner=clinic), week_4, time(10, 0))
 
-    sign_in(page, live_server, "fran")
+    signed_in(page, live_server, "fran")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Calendar of Priya Physio")
     check_accessibility()
@@ -131,7 +129,7 @@ def test_the_calendar_shows_one_day_at_a_time_on_a_phone(live_server, phone, cli
     )
     make_session(make_course(patient, clinic), wednesday, time(9, 0))
 
-    sign_in(page, live_server, "fran")
+    signed_in(page, live_server, "fran")
     page.goto(f"{live_server.url}/treatments/calendar/?week={monday}")
     days = page.get_by_role("navigation", name="Days of the week")
     expect(days).to_be_visible()

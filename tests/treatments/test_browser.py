@@ -8,20 +8,14 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, make_patient, make_session, ready_for_needling
+from tests.browser import sign_in
+from tests.factories import make_patient, make_session, ready_for_needling
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("migrated_data"),
 ]
-
-
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def fill_site(page, number: int, muscle: str, side: str, site: str, segment: str, response: str):
