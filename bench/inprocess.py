@@ -39,7 +39,7 @@ def main() -> None:
     print(json.dumps({"pages": pages, "booking": time_booking(users["lee"])}))
 
 
-def pages_to_measure(physio) -> list[dict]:
+def pages_to_measure(physiotherapist) -> list[dict]:
     from django.db.models import Count
     from django.urls import reverse
     from django.utils import timezone
@@ -49,16 +49,16 @@ def pages_to_measure(physio) -> list[dict]:
     # A patient in the middle of a long course, as a physiotherapist sees one every day.
     course = (
         TreatmentCourse.objects.active()
-        .filter(practitioner=physio)
-        .annotate(sessions_so_far=Count("sessions"))
-        .order_by("-sessions_so_far", "pk")
+        .filter(physiotherapist=physiotherapist)
+        .annotate(visits_so_far=Count("visits"))
+        .order_by("-visits_so_far", "pk")
         .select_related("patient")
         .first()
     )
     patient = course.patient
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
-    week = urlencode({"practitioner": physio.pk, "week": monday.isoformat()})
+    week = urlencode({"physiotherapist": physiotherapist.pk, "week": monday.isoformat()})
     search = urlencode({"q": f"{patient.legal_first_name} {patient.legal_last_name}"})
     pages = [
         ("health", "baseline", None, reverse("health")),
@@ -87,8 +87,8 @@ def count_queries(client, path: str) -> int:
     return len(queries)
 
 
-def time_booking(physio, repeats: int = 5) -> dict:
-    """Book one session, and a weekly series of 12, for a new patient past the booked weeks;
+def time_booking(physiotherapist, repeats: int = 5) -> dict:
+    """Book one visit, and a weekly series of 12, for a new patient past the booked weeks;
     each in a transaction rolled back afterwards, so the data stays as loaded."""
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
@@ -101,15 +101,26 @@ def time_booking(physio, repeats: int = 5) -> dict:
 
     later = timezone.localdate() + timedelta(weeks=FUTURE_WEEKS + 2)
     monday = later - timedelta(days=later.weekday())
-    figures = {"one session": [], "weekly series of 12": []}
+    figures = {"one visit": [], "weekly series of 12": []}
     for n in range(repeats):
         for what, book in [
-            ("one session", lambda course, at: scheduling.book_session(
-                course=course, practitioner=physio, day=monday, start_time=at)),
-            ("weekly series of 12", lambda course, at: scheduling.book_series(
-                course=course, practitioner=physio, first_day=monday + timedelta(days=1),
-                start_time=at, weeks=12)),
-        ]:  # fmt: skip
+            (
+                "one visit",
+                lambda course, at: scheduling.book_visit(
+                    course=course, physiotherapist=physiotherapist, day=monday, start_time=at
+                ),
+            ),
+            (
+                "weekly series of 12",
+                lambda course, at: scheduling.book_series(
+                    course=course,
+                    physiotherapist=physiotherapist,
+                    first_day=monday + timedelta(days=1),
+                    start_time=at,
+                    weeks=12,
+                ),
+            ),
+        ]:
             with transaction.atomic():
                 patient = Patient.objects.create(
                     legal_first_name="Bench",
@@ -119,7 +130,7 @@ def time_booking(physio, repeats: int = 5) -> dict:
                 )
                 course = TreatmentCourse.objects.create(
                     patient=patient,
-                    practitioner=physio,
+                    physiotherapist=physiotherapist,
                     region="Low back",
                     goals="Walk",
                     baseline_pain=6,
@@ -129,7 +140,7 @@ def time_booking(physio, repeats: int = 5) -> dict:
                     booked = book(course, time(8 + n))
                     seconds = clock.perf_counter() - started
                 transaction.set_rollback(True)
-            if isinstance(booked, list) and not all(week.session for week in booked):
+            if isinstance(booked, list) and not all(week.visit for week in booked):
                 sys.exit(f"The weekly series was not booked: {booked}")
             figures[what].append((seconds * 1000, len(queries)))
     return {

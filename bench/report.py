@@ -4,7 +4,7 @@ PUBLIC_THROUGHPUT = 0.9  # an education page serves at 0.9x the health check's r
 STAFF_QUERIES = 10  # each staff page: this many queries or fewer, the same at both sizes
 STAFF_P95 = 2.0  # ... and a 95th-percentile latency at most 2x the health check's
 LARGE_OVER_SMALL = 1.3  # a staff page costs at most 1.3x as much on the large clinic
-BOOKING_QUERIES = 15  # booking one session
+BOOKING_QUERIES = 15  # booking one visit
 
 
 def pages_of(results: dict, size: str) -> dict[str, dict]:
@@ -47,8 +47,8 @@ def evaluate(results: dict) -> list[dict]:
                       page["queries"] <= STAFF_QUERIES)  # fmt: skip
                 ratio = round(latency_ratio(page), 2)
                 check("p95 vs baseline", page["name"], size, ratio, STAFF_P95, ratio <= STAFF_P95)
-        booking = results["sizes"][size]["booking"]["one session"]["queries"]
-        check("queries", "book one session", size, booking, BOOKING_QUERIES,
+        booking = results["sizes"][size]["booking"]["one visit"]["queries"]
+        check("queries", "book one visit", size, booking, BOOKING_QUERIES,
               booking <= BOOKING_QUERIES)  # fmt: skip
     if {"small", "large"} <= set(results["sizes"]):
         small, large = pages_of(results, "small"), pages_of(results, "large")
@@ -82,7 +82,7 @@ def table(results: dict) -> str:
         if len(sizes) == 2 and page["kind"] == "staff":
             line += f" | {large_over_small(results, name):>11.2f}"
         lines.append(line)
-    for what in ["one session", "weekly series of 12"]:
+    for what in ["one visit", "weekly series of 12"]:
         line = f"{'book ' + what:<26}"
         for size in sizes:
             booking = results["sizes"][size]["booking"][what]

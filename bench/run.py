@@ -28,8 +28,8 @@ from bench.report import evaluate, table
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SIZES = {
-    "small": {"patients": 500, "sessions": 5_000},
-    "large": {"patients": 50_000, "sessions": 500_000},
+    "small": {"patients": 500, "visits": 5_000},
+    "large": {"patients": 50_000, "visits": 500_000},
 }
 WORKERS = 2  # gunicorn workers: the machine has 2 cores, and wrk needs some of one
 CONNECTIONS = 4  # wrk's open connections: a few visitors at once, so requests queue a little
@@ -81,7 +81,7 @@ def prepare(server_url: str, size: str, url: str, reuse: bool) -> float | None:
     print(f"{size}: loading {numbers['patients']:,} patients into {name}", flush=True)
     started = time.monotonic()
     command = [PYTHON, "manage.py", "load_demo", f"--patients={numbers['patients']}",
-               f"--sessions={numbers['sessions']}"]  # fmt: skip
+               f"--visits={numbers['visits']}"]  # fmt: skip
     run(command, env, stdout=subprocess.PIPE, text=True)
     return round(time.monotonic() - started, 1)
 
@@ -95,7 +95,7 @@ def production_env(url: str, cache_dir: str) -> dict:
         "SECURE_SSL_REDIRECT": "0",  # plain HTTP on 127.0.0.1
         "SECURE_HSTS_SECONDS": "0",
         # Staff sign in with a second factor where it is required; the benchmark's signed-in
-        # sessions are made on the server side, so it measures the pages, not the sign-in.
+        # visits are made on the server side, so it measures the pages, not the sign-in.
         "REQUIRE_2FA": "0",
         "PAGE_CACHE_DIR": cache_dir,
         "LOG_LEVEL": "WARNING",
@@ -200,7 +200,7 @@ def measure(size: str, url: str, seconds: int) -> dict:
                 page.update(combined(own))
                 paired = page["baseline"] = combined(baseline)
                 page["bytes"] = size_bytes
-                # A signed-out session would be redirected to sign in, quickly: make sure not.
+                # A signed-out visit would be redirected to sign in, quickly: make sure not.
                 if get(url, cookie)[0] != 200 or page["bad_status"] or page["socket_errors"]:
                     raise SystemExit(f"{page['path']} stopped answering 200 during the run.")
                 page.pop("cookie", None)

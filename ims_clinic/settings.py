@@ -127,6 +127,7 @@ TEMPLATES = [
                 "ims_clinic.context_processors.clinic",
                 "ims_clinic.context_processors.staff_roles",
             ],
+            "builtins": ["patients.templatetags.staff"],
         },
     },
 ]

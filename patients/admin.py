@@ -22,7 +22,7 @@ HISTORY_PAGE_STYLE = {
 
 
 class NoDeleteAdmin(SimpleHistoryAdmin):
-    """Health records are never deleted: a patient is archived, a session cancelled."""
+    """Health records are never deleted: a patient is archived, a visit cancelled."""
 
     @method_decorator(csp_update(HISTORY_PAGE_STYLE))
     def history_view(self, request, object_id, extra_context=None):

@@ -51,3 +51,8 @@ def role_required(*roles: str) -> Callable:
 
 clinical_staff = role_required(PHYSIOTHERAPIST)
 booking_staff = role_required(PHYSIOTHERAPIST, FRONT_DESK)
+
+
+def display_name(user) -> str:
+    """How the pages name a staff member: their full name, or their username if they have none."""
+    return user.get_full_name() or user.get_username()

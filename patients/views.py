@@ -59,11 +59,11 @@ def patient_detail(request, pk: int):
     ctx = {
         "patient": patient,
         "clinical": clinical,
-        "sessions": patient.sessions.select_related("practitioner").order_by("-starts_at"),
+        "visits": patient.visits.select_related("physiotherapist").order_by("-starts_at"),
     }
     # Front desk staff book on a course too (named by physiotherapist and date, not region);
     # physiotherapists see every course, so the active ones are picked from that one query.
-    courses = patient.courses.select_related("practitioner")
+    courses = patient.courses.select_related("physiotherapist")
     ctx["active_courses"] = courses.active()
     if clinical:
         ctx["courses"] = list(courses)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from patients.models import Consent, Patient, Screening
 from patients.roles import CLINIC_ADMIN, FRONT_DESK, PHYSIOTHERAPIST
-from treatments.models import Practitioner, Session, TreatmentCourse
+from treatments.models import PhysiotherapistProfile, TreatmentCourse, Visit
 
 PASSWORD = "a-long-test-password-2026"
 _numbers = count(1)
@@ -28,7 +28,7 @@ def make_physiotherapist(*, authorized_until: date | None = None, **fields):
     """A physiotherapist with a needling authorization that is current unless told otherwise."""
     user = make_user(PHYSIOTHERAPIST, is_staff=True, **fields)
     expires = authorized_until or timezone.localdate() + timedelta(days=365)
-    Practitioner.objects.create(
+    PhysiotherapistProfile.objects.create(
         user=user, registration_number=f"PT{user.pk:05}", needling_authorized=True,
         authorization_expires=expires,
     )  # fmt: skip
@@ -64,46 +64,46 @@ def make_consent(patient: Patient, by, **fields) -> Consent:
     return Consent.objects.create(patient=patient, obtained_by=by, **fields)
 
 
-def make_course(patient: Patient | None = None, practitioner=None, **fields) -> TreatmentCourse:
+def make_course(patient: Patient | None = None, physiotherapist=None, **fields) -> TreatmentCourse:
     patient = patient or make_patient()
-    practitioner = practitioner or make_physiotherapist()
+    physiotherapist = physiotherapist or make_physiotherapist()
     defaults = {
         "region": "Right low back", "goals": "Garden without pain", "baseline_pain": 7,
         "started_on": timezone.localdate() - timedelta(days=60),
     }  # fmt: skip
     return TreatmentCourse.objects.create(
-        patient=patient, practitioner=practitioner, **{**defaults, **fields}
+        patient=patient, physiotherapist=physiotherapist, **{**defaults, **fields}
     )
 
 
-def ready_for_needling(patient: Patient | None = None, practitioner=None) -> TreatmentCourse:
+def ready_for_needling(patient: Patient | None = None, physiotherapist=None) -> TreatmentCourse:
     """A course whose patient is screened and has consented: needling may be charted."""
-    practitioner = practitioner or make_physiotherapist()
+    physiotherapist = physiotherapist or make_physiotherapist()
     patient = patient or make_patient()
-    make_screening(patient, practitioner)
-    make_consent(patient, practitioner)
-    return make_course(patient, practitioner)
+    make_screening(patient, physiotherapist)
+    make_consent(patient, physiotherapist)
+    return make_course(patient, physiotherapist)
 
 
-def make_session(course: TreatmentCourse, day: date, at: time | None = None, **fields) -> Session:
-    """A session saved directly, bypassing the booking rules (for arranging a test's past).
+def make_visit(course: TreatmentCourse, day: date, at: time | None = None, **fields) -> Visit:
+    """A visit saved directly, bypassing the booking rules (for arranging a test's past).
 
     Without a time it takes 10:00, or the next half hour the physiotherapist has free that day,
-    so arranged sessions never trip the database's no-double-booking constraint.
+    so arranged visits never trip the database's no-double-booking constraint.
     """
-    at = at or first_free_time(course.practitioner, day)
-    session = Session(
-        patient=course.patient, course=course, practitioner=course.practitioner,
+    at = at or first_free_time(course.physiotherapist, day)
+    visit = Visit(
+        patient=course.patient, course=course, physiotherapist=course.physiotherapist,
         date=day, start_time=at, **fields,
     )  # fmt: skip
-    session.save()
-    return session
+    visit.save()
+    return visit
 
 
-def first_free_time(practitioner, day: date, start: time = time(10, 0)) -> time:
+def first_free_time(physiotherapist, day: date, start: time = time(10, 0)) -> time:
     taken = set(
-        Session.objects.counting()
-        .filter(practitioner=practitioner, date=day)
+        Visit.objects.counting()
+        .filter(physiotherapist=physiotherapist, date=day)
         .values_list("start_time", flat=True)
     )
     moment = datetime.combine(day, start)

@@ -6,21 +6,21 @@ from patients.admin import ClinicalAdmin, NoDeleteAdmin
 from patients.roles import CLINIC_ADMIN, has_role
 from treatments.models import (
     AdverseEvent,
+    Chart,
     ClinicHours,
     DayOff,
     NeedledSite,
-    Practitioner,
+    PhysiotherapistProfile,
     ReminderSent,
-    Session,
-    SessionChart,
     TreatmentCourse,
+    Visit,
     WorkingHours,
 )
-from treatments.scheduling import save_session
+from treatments.scheduling import save_visit
 
 
-@admin.register(Practitioner)
-class PractitionerAdmin(NoDeleteAdmin):
+@admin.register(PhysiotherapistProfile)
+class PhysiotherapistProfileAdmin(NoDeleteAdmin):
     """Clinic admins keep each physiotherapist's registration and needling authorization."""
 
     list_display = [
@@ -37,31 +37,38 @@ class PractitionerAdmin(NoDeleteAdmin):
 
 @admin.register(TreatmentCourse)
 class TreatmentCourseAdmin(ClinicalAdmin):
-    list_display = ["patient", "region", "expected_length", "status", "started_on", "practitioner"]
+    list_display = [
+        "patient",
+        "region",
+        "expected_length",
+        "status",
+        "started_on",
+        "physiotherapist",
+    ]
     list_filter = ["status", "expected_length"]
-    list_select_related = ["patient", "practitioner"]
+    list_select_related = ["patient", "physiotherapist"]
     autocomplete_fields = ["patient"]
     search_fields = ["patient__legal_last_name", "patient__legal_first_name", "region"]
 
 
-@admin.register(Session)
-class SessionAdmin(ClinicalAdmin):
-    list_display = ["patient", "date", "start_time", "practitioner", "status"]
+@admin.register(Visit)
+class VisitAdmin(ClinicalAdmin):
+    list_display = ["patient", "date", "start_time", "physiotherapist", "status"]
     list_filter = ["status"]
-    list_select_related = ["patient", "practitioner"]
+    list_select_related = ["patient", "physiotherapist"]
     date_hierarchy = "date"
     autocomplete_fields = ["patient", "course"]
     readonly_fields = ["cancelled_at"]
 
     def save_model(self, request, obj, form, change) -> None:
-        # The form has already run Session.clean() (the weekly and overlap rules); save_session
-        # adds the transaction and the row locks. The admin may record a session outside the
+        # The form has already run Visit.clean() (the weekly and overlap rules); save_visit
+        # adds the transaction and the row locks. The admin may record a visit outside the
         # opening hours (an exception the clinic allowed); the booking pages may not.
-        save_session(obj)
+        save_visit(obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # A save that loses a race (another session for this patient or physiotherapist saved
-        # at the same moment) is refused by save_session after the form passed. The admin's
+        # A save that loses a race (another visit for this patient or physiotherapist saved
+        # at the same moment) is refused by save_visit after the form passed. The admin's
         # transaction has rolled back; say why and show the form again rather than a 500.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -91,12 +98,12 @@ class AdverseEventInline(ReadOnlyInline):
     model = AdverseEvent
 
 
-@admin.register(SessionChart)
-class SessionChartAdmin(ClinicalAdmin):
+@admin.register(Chart)
+class ChartAdmin(ClinicalAdmin):
     """Charts are read here; they are written in the app, where the needling rules are checked."""
 
-    list_display = ["session", "charted_by", "charted_at"]
-    list_select_related = ["session__patient", "charted_by"]
+    list_display = ["visit", "charted_by", "charted_at"]
+    list_select_related = ["visit__patient", "charted_by"]
     inlines = [NeedledSiteInline, AdverseEventInline]
 
     def has_add_permission(self, request, *args) -> bool:
@@ -115,16 +122,16 @@ class ClinicHoursAdmin(admin.ModelAdmin):
 
 @admin.register(WorkingHours)
 class WorkingHoursAdmin(admin.ModelAdmin):
-    list_display = ["practitioner", "weekday", "starts_at", "ends_at"]
-    list_filter = ["practitioner", "weekday"]
-    list_select_related = ["practitioner"]
+    list_display = ["physiotherapist", "weekday", "starts_at", "ends_at"]
+    list_filter = ["physiotherapist", "weekday"]
+    list_select_related = ["physiotherapist"]
 
 
 @admin.register(DayOff)
 class DayOffAdmin(admin.ModelAdmin):
-    list_display = ["practitioner", "date", "reason"]
-    list_filter = ["practitioner"]
-    list_select_related = ["practitioner"]
+    list_display = ["physiotherapist", "date", "reason"]
+    list_filter = ["physiotherapist"]
+    list_select_related = ["physiotherapist"]
     date_hierarchy = "date"
 
 
@@ -132,8 +139,8 @@ class DayOffAdmin(admin.ModelAdmin):
 class ReminderSentAdmin(ClinicalAdmin):
     """What was emailed to whom: a record, never edited."""
 
-    list_display = ["session", "kind", "sent_at"]
-    list_select_related = ["session__patient"]
+    list_display = ["visit", "kind", "sent_at"]
+    list_select_related = ["visit__patient"]
 
     def has_add_permission(self, request, *args) -> bool:
         return False

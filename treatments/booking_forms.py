@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from treatments.forms import BookingForm, PhysiotherapistField, SessionTimeForm
+from patients.roles import display_name
+from treatments.forms import BookingForm, PhysiotherapistField, VisitTimeForm
 from treatments.models import TreatmentCourse
 from treatments.scheduling import MAX_SERIES_WEEKS
 
@@ -22,12 +23,12 @@ SERIES_WEEKS_MESSAGE = format_lazy(
     _("A weekly series is from 1 to {weeks} weeks."), weeks=MAX_SERIES_WEEKS
 )
 SEARCH_LENGTH = 100
-PRACTITIONER_ERRORS = {"invalid_choice": _("Choose a physiotherapist from the list.")}
+PHYSIOTHERAPIST_ERRORS = {"invalid_choice": _("Choose a physiotherapist from the list.")}
 
 
 class CalendarForm(forms.Form):
     """What the calendar shows: a week (any date in it), the day shown on a narrow screen, and
-    one physiotherapist, chosen among `practitioners` (already loaded for the menu)."""
+    one physiotherapist, chosen among `physiotherapists` (already loaded for the menu)."""
 
     week = forms.DateField(
         label=_("Jump to a date"),
@@ -39,14 +40,17 @@ class CalendarForm(forms.Form):
         required=False,
         error_messages={"invalid": _("Give the day as a date, for example 2026-03-16.")},
     )
-    practitioner = forms.TypedChoiceField(
-        label=_("Physiotherapist"), coerce=int, required=False, error_messages=PRACTITIONER_ERRORS
+    physiotherapist = forms.TypedChoiceField(
+        label=_("Physiotherapist"),
+        coerce=int,
+        required=False,
+        error_messages=PHYSIOTHERAPIST_ERRORS,
     )
 
-    def __init__(self, *args, practitioners=(), **kwargs):
+    def __init__(self, *args, physiotherapists=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["practitioner"].choices = [
-            (user.pk, user.get_full_name() or user.get_username()) for user in practitioners
+        self.fields["physiotherapist"].choices = [
+            (user.pk, display_name(user)) for user in physiotherapists
         ]
 
     def _near_today(self, name: str) -> date | None:
@@ -72,11 +76,11 @@ def within_booking_range(day: date) -> date:
     return day
 
 
-class SlotForm(SessionTimeForm):
+class SlotForm(VisitTimeForm):
     """The physiotherapist, date and time a calendar slot links to, checked before they are
     offered on the booking form."""
 
-    practitioner = PhysiotherapistField(error_messages=PRACTITIONER_ERRORS)
+    physiotherapist = PhysiotherapistField(error_messages=PHYSIOTHERAPIST_ERRORS)
 
     def clean_date(self) -> date:
         return within_booking_range(self.cleaned_data["date"])
@@ -97,7 +101,7 @@ class CourseField(forms.ModelChoiceField):
     # service then refuses it with a message that says why.
     def __init__(self, **kwargs):
         super().__init__(
-            queryset=TreatmentCourse.objects.select_related("patient", "practitioner"),
+            queryset=TreatmentCourse.objects.select_related("patient", "physiotherapist"),
             label=_("Patient and course"),
             widget=forms.RadioSelect,
             error_messages={
@@ -109,17 +113,17 @@ class CourseField(forms.ModelChoiceField):
 
 
 class SeriesBookingForm(BookingForm):
-    """One session, or the same weekday and time for several weeks."""
+    """One visit, or the same weekday and time for several weeks."""
 
     course = CourseField()
-    practitioner = PhysiotherapistField(error_messages=PRACTITIONER_ERRORS)
+    physiotherapist = PhysiotherapistField(error_messages=PHYSIOTHERAPIST_ERRORS)
     weeks = forms.IntegerField(
         label=_("Weeks"),
         required=False,
         min_value=1,
         max_value=MAX_SERIES_WEEKS,
         help_text=_(
-            "1 books a single session. Leave it empty to book as many weeks as the course still "
+            "1 books a single visit. Leave it empty to book as many weeks as the course still "
             "expects."
         ),
         error_messages={
@@ -128,7 +132,7 @@ class SeriesBookingForm(BookingForm):
             "invalid": SERIES_WEEKS_MESSAGE,
         },
     )
-    field_order = ["course", "practitioner", "date", "start_time", "duration_minutes", "weeks"]
+    field_order = ["course", "physiotherapist", "date", "start_time", "duration_minutes", "weeks"]
 
     def clean_date(self) -> date:
         return within_booking_range(self.cleaned_data["date"])

@@ -1,8 +1,8 @@
-"""The week calendar of one physiotherapist, and booking from it: a single session or a weekly
+"""The week calendar of one physiotherapist, and booking from it: a single visit or a weekly
 series, then accepting the times offered for the weeks that could not be booked.
 
 The calendar reads everything about the week in a fixed number of queries (Availability.load
-plus the sessions to show), however full the week is. Booking goes through
+plus the visits to show), however full the week is. Booking goes through
 treatments/scheduling.py, whose refusals are shown with the times it offers instead.
 """
 
@@ -32,12 +32,12 @@ from treatments.booking_forms import (
     SeriesBookingForm,
     SlotForm,
 )
-from treatments.forms import add_service_errors, physiotherapists
-from treatments.models import Session, TreatmentCourse
+from treatments.forms import active_physiotherapists, add_service_errors
+from treatments.models import TreatmentCourse, Visit
 
-SLOT_MINUTES = 30  # the calendar's rows, and the length of the session a "Book" link offers
+SLOT_MINUTES = 30  # the calendar's rows, and the length of the visit a "Book" link offers
 FOUND_PATIENTS = 10  # more matches than this: ask for more of the name
-SERIES_KEPT = 5  # series results kept in the user's session, newest first
+SERIES_KEPT = 5  # series results kept in the user's visit, newest first
 
 
 # The week calendar ----------------------------------------------------------------------
@@ -55,7 +55,7 @@ class CalendarDay:
 @dataclass
 class CalendarCell:
     day: CalendarDay
-    sessions: list[Session] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
     free: list[tuple[time, str]] = field(default_factory=list)  # start time, booking link
 
 
@@ -65,15 +65,19 @@ class CalendarRow:
     cells: list[CalendarCell]
 
 
-def calendar_url(practitioner_id: int, week: date, day: date | None = None) -> str:
-    query = {"practitioner": practitioner_id, "week": week.isoformat()}
+def calendar_url(physiotherapist_id: int, week: date, day: date | None = None) -> str:
+    query = {"physiotherapist": physiotherapist_id, "week": week.isoformat()}
     if day:
         query["day"] = day.isoformat()
     return f"{reverse('treatments:calendar')}?{urlencode(query)}"
 
 
-def booking_url(practitioner_id: int, day: date, start: time) -> str:
-    query = {"practitioner": practitioner_id, "date": day.isoformat(), "time": f"{start:%H:%M}"}
+def booking_url(physiotherapist_id: int, day: date, start: time) -> str:
+    query = {
+        "physiotherapist": physiotherapist_id,
+        "date": day.isoformat(),
+        "time": f"{start:%H:%M}",
+    }
     return f"{reverse('treatments:book')}?{urlencode(query)}"
 
 
@@ -81,28 +85,26 @@ def _minutes(moment: time) -> int:
     return moment.hour * 60 + moment.minute
 
 
-def _day_note(availability: Availability, practitioner_id: int, day: date) -> str:
+def _day_note(availability: Availability, physiotherapist_id: int, day: date) -> str:
     if day.weekday() not in availability.clinic_hours:
         return "Clinic closed"
-    if (practitioner_id, day) in availability.days_off:
+    if (physiotherapist_id, day) in availability.days_off:
         return "Day off"
-    if not availability.windows(practitioner_id, day):
+    if not availability.windows(physiotherapist_id, day):
         return "Not working"
     return ""
 
 
 def week_rows(
-    availability: Availability, practitioner_id: int, days: list[CalendarDay], sessions
+    availability: Availability, physiotherapist_id: int, days: list[CalendarDay], visits
 ) -> list[CalendarRow]:
     """Rows of 30 minutes from the earliest opening to the latest closing of the week, widened
-    to take in any session booked outside those hours."""
+    to take in any visit booked outside those hours."""
     spans = [
         (_minutes(hours.opens_at), _minutes(hours.closes_at))
         for hours in availability.clinic_hours.values()
     ]
-    spans += [
-        (_minutes(s.start_time), _minutes(s.start_time) + s.duration_minutes) for s in sessions
-    ]
+    spans += [(_minutes(s.start_time), _minutes(s.start_time) + s.duration_minutes) for s in visits]
     if not spans:
         return []
     first = min(start for start, _ in spans) // SLOT_MINUTES * SLOT_MINUTES
@@ -117,41 +119,41 @@ def week_rows(
     def cell(day: date, start: time) -> CalendarCell:
         return rows[(_minutes(start) - first) // SLOT_MINUTES].cells[column[day]]
 
-    for session in sessions:
-        cell(session.date, session.start_time).sessions.append(session)
+    for visit in visits:
+        cell(visit.date, visit.start_time).visits.append(visit)
     for day in days:
-        for start in availability.free_slots(practitioner_id, day.date, SLOT_MINUTES):
-            url = booking_url(practitioner_id, day.date, start)
+        for start in availability.free_slots(physiotherapist_id, day.date, SLOT_MINUTES):
+            url = booking_url(physiotherapist_id, day.date, start)
             cell(day.date, start).free.append((start, url))
     return rows
 
 
-def label_sessions(sessions: list[Session]) -> None:
-    """Give each session its times and status as the calendar shows them. A busy week has
-    hundreds of sessions: formatting each in the template (time filters, translated status)
+def label_visits(visits: list[Visit]) -> None:
+    """Give each visit its times and status as the calendar shows them. A busy week has
+    hundreds of visits: formatting each in the template (time filters, translated status)
     was most of the page's cost."""
-    statuses = {value: str(label) for value, label in Session.Status.choices}
-    for session in sessions:
-        ends = datetime.combine(session.date, session.start_time) + timedelta(
-            minutes=session.duration_minutes
+    statuses = {value: str(label) for value, label in Visit.Status.choices}
+    for visit in visits:
+        ends = datetime.combine(visit.date, visit.start_time) + timedelta(
+            minutes=visit.duration_minutes
         )
-        session.times = f"{session.start_time:%H:%M}-{ends:%H:%M}"
-        session.status_label = statuses[session.status]
-        session.is_muted = session.status not in Session.COUNTING
+        visit.times = f"{visit.start_time:%H:%M}-{ends:%H:%M}"
+        visit.status_label = statuses[visit.status]
+        visit.is_muted = visit.status not in Visit.COUNTING
 
 
 @booking_staff
 def calendar(request):
-    practitioners = list(physiotherapists())
-    form = CalendarForm(request.GET, practitioners=practitioners)
+    physiotherapists = list(active_physiotherapists())
+    form = CalendarForm(request.GET, physiotherapists=physiotherapists)
     valid = form.is_valid()
     # A value that could not be read is left out: the page falls back to its default and says so.
     chosen = form.cleaned_data
-    by_id = {user.pk: user for user in practitioners}
-    practitioner = (
-        by_id.get(chosen.get("practitioner"))
+    by_id = {user.pk: user for user in physiotherapists}
+    physiotherapist = (
+        by_id.get(chosen.get("physiotherapist"))
         or by_id.get(request.user.pk)
-        or (practitioners[0] if practitioners else None)
+        or (physiotherapists[0] if physiotherapists else None)
     )
     today = timezone.localdate()
     week_of = chosen.get("week") or chosen.get("day") or today
@@ -160,41 +162,41 @@ def calendar(request):
     shown = next((d for d in (chosen.get("day"), chosen.get("week"), today) if d in dates), monday)
     ctx = {
         "form": form,
-        "practitioners": practitioners,
-        "practitioner": practitioner,
+        "physiotherapists": physiotherapists,
+        "physiotherapist": physiotherapist,
         "monday": monday,
         "sunday": dates[-1],
         "today": today,
         "shown": shown,
     }
-    if practitioner:
-        availability = Availability.load([practitioner.pk], monday, dates[-1])
-        sessions = list(
-            Session.objects.for_practitioner(practitioner)
+    if physiotherapist:
+        availability = Availability.load([physiotherapist.pk], monday, dates[-1])
+        visits = list(
+            Visit.objects.for_physiotherapist(physiotherapist)
             .filter(date__range=(monday, dates[-1]))
             .select_related("patient")
         )
-        label_sessions(sessions)
+        label_visits(visits)
         days = [
             CalendarDay(
                 date=day,
-                note=_day_note(availability, practitioner.pk, day),
+                note=_day_note(availability, physiotherapist.pk, day),
                 is_today=day == today,
                 is_shown=day == shown,
-                url=calendar_url(practitioner.pk, monday, day),
+                url=calendar_url(physiotherapist.pk, monday, day),
             )
             for day in dates
         ]
         ctx.update(
             days=days,
-            rows=week_rows(availability, practitioner.pk, days, sessions),
+            rows=week_rows(availability, physiotherapist.pk, days, visits),
             previous_url=calendar_url(
-                practitioner.pk, monday - timedelta(days=7), shown - timedelta(days=7)
+                physiotherapist.pk, monday - timedelta(days=7), shown - timedelta(days=7)
             ),
             next_url=calendar_url(
-                practitioner.pk, monday + timedelta(days=7), shown + timedelta(days=7)
+                physiotherapist.pk, monday + timedelta(days=7), shown + timedelta(days=7)
             ),
-            this_week_url=calendar_url(practitioner.pk, today, today),
+            this_week_url=calendar_url(physiotherapist.pk, today, today),
         )
     return render(request, "treatments/calendar/week.html", ctx, status=200 if valid else 400)
 
@@ -205,7 +207,7 @@ def calendar(request):
 def _slot_from_link(query) -> SlotForm | None:
     """The physiotherapist, date and time a calendar slot sent, or None if it sent none."""
     data = {
-        "practitioner": query.get("practitioner", ""),
+        "physiotherapist": query.get("physiotherapist", ""),
         "date": query.get("date", ""),
         "start_time": query.get("time", ""),
     }
@@ -222,7 +224,7 @@ def patients_to_choose(query: str, chosen: TreatmentCourse | None) -> tuple[list
     offered, so a refused booking is shown with what was chosen."""
     patients, more = [], False
     if query:
-        courses = TreatmentCourse.objects.active().select_related("practitioner")
+        courses = TreatmentCourse.objects.active().select_related("physiotherapist")
         found = list(
             Patient.objects.search(query)
             .active()
@@ -240,7 +242,7 @@ def patients_to_choose(query: str, chosen: TreatmentCourse | None) -> tuple[list
     # One count per course listed; the list is short (FOUND_PATIENTS).
     for patient in patients:
         for course in patient.active_courses:
-            course.sessions_to_book = scheduling.remaining_sessions(course)
+            course.visits_to_book = scheduling.remaining_visits(course)
     return patients, more
 
 
@@ -252,7 +254,7 @@ def _alternative_posts(
     data = form.cleaned_data
     same = {
         "course": data["course"].pk,
-        "practitioner": data["practitioner"].pk,
+        "physiotherapist": data["physiotherapist"].pk,
         "duration_minutes": data["duration_minutes"],
         "weeks": 1,
         "q": query,
@@ -266,25 +268,25 @@ def _alternative_posts(
 
 
 def _week_record(week: scheduling.SeriesWeek) -> dict:
-    """A week of a series as the user's session keeps it (JSON)."""
+    """A week of a series as the user's visit keeps it (JSON)."""
     return {
         "number": week.number,
         "day": week.day.isoformat(),
         "time": f"{week.start_time:%H:%M}",
-        "session": week.session.pk if week.session else None,
+        "visit": week.visit.pk if week.visit else None,
         "problem": week.problem,
         "alternative": week.alternative.isoformat() if week.alternative else None,
     }
 
 
-def _keep_series(request, *, course, practitioner, duration: int, plan) -> str:
-    """Keep a series' outcome in the user's session, so its page can be shown again after
+def _keep_series(request, *, course, physiotherapist, duration: int, plan) -> str:
+    """Keep a series' outcome in the user's visit, so its page can be shown again after
     each alternative is accepted. Returns the key of its page."""
     key = secrets.token_urlsafe(8)
     kept = request.session.get("booking_series", {})
     kept[key] = {
         "course": course.pk,
-        "practitioner": practitioner.pk,
+        "physiotherapist": physiotherapist.pk,
         "duration": duration,
         "weeks": [_week_record(week) for week in plan],
     }
@@ -298,16 +300,16 @@ def _book(request, form: SeriesBookingForm) -> tuple[HttpResponse | None, list[d
     """Book what the valid form asks for. Returns the page to go to next, or, when the service
     refused (its message is then on the form), the times it offered instead."""
     data = form.cleaned_data
-    course, practitioner = data["course"], data["practitioner"]
+    course, physiotherapist = data["course"], data["physiotherapist"]
     booking = {
         "course": course,
-        "practitioner": practitioner,
+        "physiotherapist": physiotherapist,
         "duration_minutes": data["duration_minutes"],
     }
-    weeks = data["weeks"] or scheduling.remaining_sessions(course)
+    weeks = data["weeks"] or scheduling.remaining_visits(course)
     try:
         if weeks == 1:
-            session = scheduling.book_session(
+            visit = scheduling.book_visit(
                 day=data["date"], start_time=data["start_time"], **booking
             )
         else:
@@ -321,12 +323,12 @@ def _book(request, form: SeriesBookingForm) -> tuple[HttpResponse | None, list[d
         add_service_errors(form, error)
         return None, []
     if weeks == 1:
-        messages.success(request, f"Session booked: {session}.")
-        return redirect(calendar_url(practitioner.pk, session.date, session.date)), []
-    booked = sum(1 for week in plan if week.session)
+        messages.success(request, f"Visit booked: {visit}.")
+        return redirect(calendar_url(physiotherapist.pk, visit.date, visit.date)), []
+    booked = sum(1 for week in plan if week.visit)
     messages.success(request, f"Booked {booked} of {weeks} weeks for {course.patient}.")
     key = _keep_series(
-        request, course=course, practitioner=practitioner,
+        request, course=course, physiotherapist=physiotherapist,
         duration=data["duration_minutes"], plan=plan,
     )  # fmt: skip
     return redirect("treatments:series-results", key=key), []
@@ -335,8 +337,8 @@ def _book(request, form: SeriesBookingForm) -> tuple[HttpResponse | None, list[d
 def _carried_slot(data: dict) -> dict:
     """The valid part of the chosen time, kept by a new search for the patient."""
     carried = {}
-    if data.get("practitioner"):
-        carried["practitioner"] = data["practitioner"].pk
+    if data.get("physiotherapist"):
+        carried["physiotherapist"] = data["physiotherapist"].pk
     if data.get("date"):
         carried["date"] = data["date"].isoformat()
     if data.get("start_time"):
@@ -377,7 +379,7 @@ def book(request):
         courses = [course for patient in patients for course in patient.active_courses]
         chosen_id = str(courses[0].pk) if len(courses) == 1 else ""
         if chosen_id:
-            form.initial["weeks"] = courses[0].sessions_to_book
+            form.initial["weeks"] = courses[0].visits_to_book
     ctx = {
         "form": form,
         "finder": finder,
@@ -414,16 +416,14 @@ def series_results(request, key: str):
     course = get_object_or_404(
         TreatmentCourse.objects.select_related("patient"), pk=series["course"]
     )
-    practitioner = get_object_or_404(get_user_model(), pk=series["practitioner"])
-    booked = Session.objects.in_bulk(
-        [week["session"] for week in series["weeks"] if week["session"]]
-    )
+    physiotherapist = get_object_or_404(get_user_model(), pk=series["physiotherapist"])
+    booked = Visit.objects.in_bulk([week["visit"] for week in series["weeks"] if week["visit"]])
     weeks = [
         scheduling.SeriesWeek(
             number=week["number"],
             day=date.fromisoformat(week["day"]),
             start_time=time.fromisoformat(week["time"]),
-            session=booked.get(week["session"]),
+            visit=booked.get(week["visit"]),
             problem=week["problem"],
             alternative=(
                 timezone.localtime(datetime.fromisoformat(week["alternative"]))
@@ -434,15 +434,15 @@ def series_results(request, key: str):
         for week in series["weeks"]
     ]
     for week in weeks:
-        week.calendar_url = calendar_url(practitioner.pk, week.day, week.day)
+        week.calendar_url = calendar_url(physiotherapist.pk, week.day, week.day)
     ctx = {
         "key": key,
         "course": course,
         "patient": course.patient,
-        "practitioner": practitioner,
+        "physiotherapist": physiotherapist,
         "weeks": weeks,
-        "booked": sum(1 for week in weeks if week.session),
-        "calendar_url": calendar_url(practitioner.pk, weeks[0].day, weeks[0].day),
+        "booked": sum(1 for week in weeks if week.visit),
+        "calendar_url": calendar_url(physiotherapist.pk, weeks[0].day, weeks[0].day),
     }
     return render(request, "treatments/calendar/series.html", ctx)
 
@@ -457,17 +457,17 @@ def series_accept(request, key: str):
     results = redirect("treatments:series-results", key=key)
     number = request.POST.get("week", "")
     week = next((w for w in series["weeks"] if str(w["number"]) == number), None)
-    if week is None or week["session"] or not week["alternative"]:
+    if week is None or week["visit"] or not week["alternative"]:
         messages.error(request, "There is no time to accept for that week.")
         return results
     course = get_object_or_404(
         TreatmentCourse.objects.select_related("patient"), pk=series["course"]
     )
-    practitioner = get_object_or_404(get_user_model(), pk=series["practitioner"])
+    physiotherapist = get_object_or_404(get_user_model(), pk=series["physiotherapist"])
     moment = timezone.localtime(datetime.fromisoformat(week["alternative"]))
     try:
-        session = scheduling.book_session(
-            course=course, practitioner=practitioner, day=moment.date(),
+        visit = scheduling.book_visit(
+            course=course, physiotherapist=physiotherapist, day=moment.date(),
             start_time=moment.time(), duration_minutes=series["duration"],
         )  # fmt: skip
     except scheduling.BookingRefused as refused:
@@ -478,8 +478,8 @@ def series_accept(request, key: str):
     except ValidationError as error:
         messages.error(request, f"Week {number} was not booked: {' '.join(error.messages)}")
     else:
-        week.update(session=session.pk, problem="", alternative=None)
-        messages.success(request, f"Session booked: {session}.")
+        week.update(visit=visit.pk, problem="", alternative=None)
+        messages.success(request, f"Visit booked: {visit}.")
     request.session.modified = True
     return results
 

@@ -1,34 +1,35 @@
-"""Recording what was done at an IMS session: the rules that must hold before needling, and
+"""Recording what was done at an IMS visit: the rules that must hold before needling, and
 signing a chart, after which it changes only by an amendment with a reason."""
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 
-from treatments.models import AdverseEvent, NeedledSite, Session, SessionChart
-from treatments.scheduling import save_session
+from patients.roles import display_name
+from treatments.models import AdverseEvent, Chart, NeedledSite, Visit
+from treatments.scheduling import save_visit
 
 
 def _day(value) -> str:
     return formats.date_format(value, "j F Y")
 
 
-def needling_problems(session: Session, practitioner) -> list[str]:
-    """Why this practitioner may not record needling at this session, if anything stops it."""
+def needling_problems(visit: Visit, physiotherapist) -> list[str]:
+    """Why this physiotherapist may not record needling at this visit, if anything stops it."""
     problems = []
-    if session.date > timezone.localdate():
-        problems.append("A session in the future cannot be charted as attended.")
-    if session.status in (Session.Status.CANCELLED, Session.Status.NO_SHOW):
-        problems.append("A cancelled or missed session cannot be charted. Restore it first.")
+    if visit.date > timezone.localdate():
+        problems.append("A visit in the future cannot be charted as attended.")
+    if visit.status in (Visit.Status.CANCELLED, Visit.Status.NO_SHOW):
+        problems.append("A cancelled or missed visit cannot be charted. Restore it first.")
     try:
-        authorized = practitioner.practitioner.can_needle_on(session.date)
+        authorized = physiotherapist.physiotherapist_profile.can_needle_on(visit.date)
     except ObjectDoesNotExist:
         authorized = False
     if not authorized:
-        name = practitioner.get_full_name() or practitioner.get_username()
-        problems.append(f"{name} has no current needling authorization on {_day(session.date)}.")
+        name = display_name(physiotherapist)
+        problems.append(f"{name} has no current needling authorization on {_day(visit.date)}.")
     screening = (
-        session.patient.screenings.filter(screened_on__lte=session.date)
+        visit.patient.screenings.filter(screened_on__lte=visit.date)
         .prefetch_related("precautions")
         .first()
     )
@@ -39,22 +40,22 @@ def needling_problems(session: Session, practitioner) -> list[str]:
             f"The screening of {_day(screening.screened_on)} says do not needle: "
             f"{', '.join(screening.do_not_needle_reasons)}."
         )
-    consent = session.patient.consents.filter(consented_on__lte=session.date).first()
-    if consent is None or not consent.is_in_force_on(session.date):
+    consent = visit.patient.consents.filter(consented_on__lte=visit.date).first()
+    if consent is None or not consent.is_in_force_on(visit.date):
         problems.append("No consent to IMS is on file for this date. Record the consent first.")
     return problems
 
 
-def _check_signer(chart: SessionChart, user) -> None:
+def _check_signer(chart: Chart, user) -> None:
     if chart.charted_by_id != user.pk:
-        name = chart.charted_by.get_full_name() or chart.charted_by.get_username()
+        name = display_name(chart.charted_by)
         raise ValidationError(f"Only {name}, who wrote this chart, can sign it.")
 
 
-def sign_chart(chart: SessionChart, *, signed_by) -> SessionChart:
+def sign_chart(chart: Chart, *, signed_by) -> Chart:
     """Sign a draft chart: from now on it is amended only with a reason."""
     with transaction.atomic():
-        chart = SessionChart.objects.select_for_update().get(pk=chart.pk)
+        chart = Chart.objects.select_for_update().get(pk=chart.pk)
         if chart.is_signed:
             raise ValidationError("This chart is already signed.")
         _check_signer(chart, signed_by)
@@ -66,16 +67,16 @@ def sign_chart(chart: SessionChart, *, signed_by) -> SessionChart:
 
 def record_chart(
     *,
-    session: Session,
-    chart: SessionChart,
+    visit: Visit,
+    chart: Chart,
     sites: list[NeedledSite],
     adverse_events: list[AdverseEvent],
     removed: list[NeedledSite | AdverseEvent] = (),
     charted_by,
     correction_reason: str = "",
     sign: bool = False,
-) -> SessionChart:
-    """Chart an attended session, edit its draft chart or amend its signed one, and sign it if
+) -> Chart:
+    """Chart an attended visit, edit its draft chart or amend its signed one, and sign it if
     asked. Every earlier version stays in history; an amendment keeps its reason."""
     correcting = chart.pk is not None
     reason = correction_reason.strip()
@@ -84,7 +85,7 @@ def record_chart(
         # another window is not edited as a draft.
         amending = (
             correcting
-            and SessionChart.objects.select_for_update()
+            and Chart.objects.select_for_update()
             .filter(pk=chart.pk, signed_at__isnull=False)
             .exists()
         )
@@ -92,7 +93,7 @@ def record_chart(
             raise ValidationError(
                 {"correction_reason": "A signed chart is amended only with a reason: say why."}
             )
-        problems = needling_problems(session, charted_by)
+        problems = needling_problems(visit, charted_by)
         if problems:
             raise ValidationError(problems)
         kept_sites = [site for site in sites if site not in removed]
@@ -100,11 +101,11 @@ def record_chart(
         remaining = chart.sites.exclude(pk__in=removed_sites).count() if correcting else 0
         if not kept_sites and not remaining:
             raise ValidationError("Record at least one needled site.")
-        if session.status == Session.Status.BOOKED:
-            session.status = Session.Status.ATTENDED
-            session.practitioner = charted_by
-            save_session(session)
-        chart.session = session
+        if visit.status == Visit.Status.BOOKED:
+            visit.status = Visit.Status.ATTENDED
+            visit.physiotherapist = charted_by
+            save_visit(visit)
+        chart.visit = visit
         if not correcting:
             chart.charted_by = charted_by
         if sign and not amending:

@@ -1,6 +1,6 @@
 """Database constraints that only PostgreSQL can hold.
 
-The weekly rule and the practitioner overlap rule are exclusion constraints over ranges, which
+The weekly rule and the physiotherapist overlap rule are exclusion constraints over ranges, which
 SQLite has no way to express. On SQLite these constraints produce no SQL at all; there the rule
 in treatments/scheduling.py runs inside an IMMEDIATE transaction, so writes are serialized.
 """

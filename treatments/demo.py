@@ -1,6 +1,6 @@
-"""A demo clinic for trying the app: staff, patients, courses and a few weeks of sessions.
+"""A demo clinic for trying the app: staff, patients, courses and a few weeks of visits.
 
-Everything is made through the same functions the app uses (book_session, record_chart), so
+Everything is made through the same functions the app uses (book_visit, record_chart), so
 the demo data keeps every rule. Courses follow a handful of stories so that each of the
 dashboard's flags has an example.
 """
@@ -18,13 +18,13 @@ from patients.models import Consent, Patient, Precaution, Screening
 from patients.roles import CLINIC_ADMIN, FRONT_DESK, PHYSIOTHERAPIST
 from treatments.charting import record_chart
 from treatments.models import (
+    Chart,
     NeedledSite,
-    Practitioner,
-    SessionChart,
+    PhysiotherapistProfile,
     TreatmentCourse,
     WorkingHours,
 )
-from treatments.scheduling import book_session, cancel_session, mark_attended
+from treatments.scheduling import book_visit, cancel_visit, mark_attended
 
 # fmt: off
 # username, password, first name, last name, role
@@ -47,7 +47,7 @@ REGIONS = [("Right low back", "L4", "Lumbar multifidus"), ("Left neck", "C5", "U
 
 @dataclass
 class Story:
-    """How a demo course has gone: pain at each attended session, and what is next."""
+    """How a demo course has gone: pain at each attended visit, and what is next."""
 
     length: str
     pains: list[int]
@@ -64,7 +64,7 @@ STORIES = [
     Story("extended", [8, 7, 6, 6, 5, 5, 4, 4, 4, 4, 3, 3, 3], 5),  # past 12: re-assess
     Story("short", [6, 4], 12, booked_next=False),  # overdue
     Story("short", [7, 5], 8, booked_next=False),  # due
-    Story("short", [], 0),  # new course, first session booked
+    Story("short", [], 0),  # new course, first visit booked
     Story("short", [7, 6], 1, uncharted_last=True),  # seen yesterday, not yet charted
 ]
 
@@ -91,10 +91,10 @@ def create_staff(people: list[tuple] = DEMO_STAFF) -> dict[str, object]:
         if role == PHYSIOTHERAPIST:
             for weekday in range(5):
                 WorkingHours.objects.get_or_create(
-                    practitioner=user, weekday=weekday,
+                    physiotherapist=user, weekday=weekday,
                     defaults={"starts_at": time(8), "ends_at": time(18)},
                 )  # fmt: skip
-            Practitioner.objects.get_or_create(
+            PhysiotherapistProfile.objects.get_or_create(
                 user=user,
                 defaults={"registration_number": f"PT-{user.pk:05}", "needling_authorized": True,
                           "authorization_expires": timezone.localdate() + timedelta(days=365)},
@@ -108,11 +108,13 @@ def create_clinic(patients: int = 40, seed: int = 2026) -> int:
     """Add `patients` demo patients with their records; returns how many were added."""
     rng = random.Random(seed)  # noqa: S311 (repeatable demo data, not security)
     staff = create_staff()
-    physios = [staff["lee"], staff["singh"], staff["morgan"]]
+    physiotherapists = [staff["lee"], staff["singh"], staff["morgan"]]
     today = timezone.localdate()
     for n in range(patients):
-        physio = physios[n % len(physios)]
-        slot = n // len(physios)  # each physiotherapist's patients get their own weekday and hour
+        physiotherapist = physiotherapists[n % len(physiotherapists)]
+        slot = n // len(
+            physiotherapists
+        )  # each physiotherapist's patients get their own weekday and hour
         patient = Patient.objects.create(
             legal_first_name=FIRST_NAMES[n % len(FIRST_NAMES)],
             legal_last_name=LAST_NAMES[(n * 7) % len(LAST_NAMES)],
@@ -129,42 +131,46 @@ def create_clinic(patients: int = 40, seed: int = 2026) -> int:
         story = STORIES[n % len(STORIES)]
         # Half-hour slots from 08:00: no two patients of one physiotherapist ever overlap.
         start_time = time(8 + slot // 2, 30 * (slot % 2))
-        add_course(patient, physio, story, n, start_time, today, rng)
+        add_course(patient, physiotherapist, story, n, start_time, today, rng)
     return patients
 
 
-def add_course(patient, physio, story: Story, n: int, at: time, today: date, rng) -> None:
+def add_course(patient, physiotherapist, story: Story, n: int, at: time, today: date, rng) -> None:
     region, segment, muscle = REGIONS[n % len(REGIONS)]
     last = weekday_on_or_before(today - timedelta(days=story.days_since_last))
     dates = [last - timedelta(weeks=k) for k in reversed(range(len(story.pains)))]
     started = dates[0] if dates else today
     screening = Screening.objects.create(
-        patient=patient, screened_on=started - timedelta(days=1), signed_by=physio
+        patient=patient, screened_on=started - timedelta(days=1), signed_by=physiotherapist
     )
     if n % 4 == 0:
         Precaution.objects.create(
             screening=screening, kind=Precaution.Kind.FAINTING_RISK,
-            decision=Precaution.Decision.MODIFY, note="First sessions lying down; ate beforehand.",
+            decision=Precaution.Decision.MODIFY, note="First visits lying down; ate beforehand.",
         )  # fmt: skip
     Consent.objects.create(
-        patient=patient, consented_on=started - timedelta(days=1), obtained_by=physio,
+        patient=patient, consented_on=started - timedelta(days=1), obtained_by=physiotherapist,
         explained=list(Consent.Topic.values),
     )  # fmt: skip
     course = TreatmentCourse.objects.create(
-        patient=patient, practitioner=physio, region=region, started_on=started - timedelta(days=1),
-        expected_length=story.length, goals="Back to daily activities without pain.",
+        patient=patient,
+        physiotherapist=physiotherapist,
+        region=region,
+        started_on=started - timedelta(days=1),
+        expected_length=story.length,
+        goals="Back to daily activities without pain.",
         baseline_pain=story.pains[0] + 1 if story.pains else 6,
-    )  # fmt: skip
+    )
     for i, (day, pain) in enumerate(zip(dates, story.pains, strict=True)):
-        session = book_session(course=course, practitioner=physio, day=day, start_time=at)
+        visit = book_visit(course=course, physiotherapist=physiotherapist, day=day, start_time=at)
         if story.uncharted_last and i == len(dates) - 1:
-            mark_attended(session)
+            mark_attended(visit)
             continue
-        chart = SessionChart(
-            consent_confirmed=True, patient_position=SessionChart.Position.PRONE,
+        chart = Chart(
+            consent_confirmed=True, patient_position=Chart.Position.PRONE,
             pain_before=pain, pain_after=max(0, pain - rng.randint(1, 3)),
             retest_note="Range of motion better on re-test.",
-            note=f"Session {i + 1}: needled {muscle.lower()} and paraspinals at {segment}.",
+            note=f"Visit {i + 1}: needled {muscle.lower()} and paraspinals at {segment}.",
         )  # fmt: skip
         sites = [
             NeedledSite(muscle=muscle, side="right", site_type="pain_site", spinal_segment=segment,
@@ -176,11 +182,13 @@ def add_course(patient, physio, story: Story, n: int, at: time, today: date, rng
         # Every fourth patient's latest chart is left as a draft, to be signed on the dashboard
         # (every physiotherapist has some: they take turns by three).
         draft = i == len(dates) - 1 and n % 4 == 0
-        record_chart(session=session, chart=chart, sites=sites, adverse_events=[],
-                     charted_by=physio, sign=not draft)  # fmt: skip
+        record_chart(visit=visit, chart=chart, sites=sites, adverse_events=[],
+                     charted_by=physiotherapist, sign=not draft)  # fmt: skip
     if story.booked_next:
         next_day = (dates[-1] + timedelta(weeks=1)) if dates else today + timedelta(days=2)
         next_day = weekday_on_or_after(max(next_day, today + timedelta(days=1)))
-        booked = book_session(course=course, practitioner=physio, day=next_day, start_time=at)
+        booked = book_visit(
+            course=course, physiotherapist=physiotherapist, day=next_day, start_time=at
+        )
         if n % 11 == 0:  # a few cancellations, which stay on the record
-            cancel_session(booked, reason="Patient unwell; will call to rebook.")
+            cancel_visit(booked, reason="Patient unwell; will call to rebook.")

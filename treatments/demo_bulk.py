@@ -1,14 +1,14 @@
 """A large demo clinic for the benchmark: years of records, written in bulk.
 
-create_clinic() in demo.py books every session through the services, about a minute per 500
-patients. The benchmark needs 50,000 patients and 500,000 sessions, so this writes rows
+create_clinic() in demo.py books every visit through the services, about a minute per 500
+patients. The benchmark needs 50,000 patients and 500,000 visits, so this writes rows
 straight into the tables instead (COPY on PostgreSQL), and keeps the booking rules true by
 construction:
 
 - each physiotherapist's weekday is a column of 10-minute "chairs" from 08:00 to 18:00;
-- a patient keeps one chair for all their courses: one session a week, on the same weekday at
-  the same time. So no patient has two sessions within a week, and no physiotherapist has two
-  booked or attended sessions at once.
+- a patient keeps one chair for all their courses: one visit a week, on the same weekday at
+  the same time. So no patient has two visits within a week, and no physiotherapist has two
+  booked or attended visits at once.
 
 On PostgreSQL the exclusion constraints check both rules on every row as well.
 
@@ -35,7 +35,7 @@ from django.utils import timezone
 from patients.models import Consent, Patient, Precaution, Screening, digits_only
 from patients.roles import PHYSIOTHERAPIST
 from treatments.demo import DEMO_STAFF, FIRST_NAMES, REGIONS, create_staff
-from treatments.models import AdverseEvent, NeedledSite, Session, SessionChart, TreatmentCourse
+from treatments.models import AdverseEvent, Chart, NeedledSite, TreatmentCourse, Visit
 
 MORE_PHYSIOTHERAPISTS = [
     ("okafor", "demo-physio-2026", "Ngozi", "Okafor", PHYSIOTHERAPIST),
@@ -52,16 +52,16 @@ SURNAME_ENDS = ["den", "ley", "ton", "mar", "win", "ford", "berg", "wood", "shaw
 CHAIR_MINUTES = 10
 CHAIRS_PER_DAY = 60  # 08:00 to 18:00, the clinic's default hours
 WEEKDAYS = 5
-FUTURE_WEEKS = 4  # sessions are booked up to four weeks ahead
+FUTURE_WEEKS = 4  # visits are booked up to four weeks ahead
 MIN_WEEKS = 26  # a small clinic still has half a year of records
 PATIENTS_PER_BATCH = 2500
-MODELS = [Patient, Screening, Precaution, Consent, TreatmentCourse, Session, SessionChart,
+MODELS = [Patient, Screening, Precaution, Consent, TreatmentCourse, Visit, Chart,
           NeedledSite, AdverseEvent]  # fmt: skip
 
 
 @dataclass
 class Chair:
-    practitioner_id: int
+    physiotherapist_id: int
     weekday: int
     at: time
 
@@ -69,19 +69,21 @@ class Chair:
 @dataclass
 class Written:
     patients: int = 0
-    sessions: int = 0
+    visits: int = 0
     charts: int = 0
     started: float = field(default_factory=clock.monotonic)
 
 
-def chairs_for(physio_ids: list[int], count: int) -> list[Chair]:
+def chairs_for(physiotherapist_ids: list[int], count: int) -> list[Chair]:
     """`count` chairs spread evenly over the physiotherapists, the weekdays and the day."""
-    per_day = math.ceil(count / (len(physio_ids) * WEEKDAYS))
+    per_day = math.ceil(count / (len(physiotherapist_ids) * WEEKDAYS))
     chairs = []
     for k in range(per_day):
         minutes = 8 * 60 + k * CHAIRS_PER_DAY // per_day * CHAIR_MINUTES
         for weekday in range(WEEKDAYS):
-            chairs += [Chair(pk, weekday, time(minutes // 60, minutes % 60)) for pk in physio_ids]
+            chairs += [
+                Chair(pk, weekday, time(minutes // 60, minutes % 60)) for pk in physiotherapist_ids
+            ]
     return chairs[:count]
 
 
@@ -160,21 +162,25 @@ def as_text(value) -> str:
 
 
 def create_large_clinic(
-    patients: int, sessions: int, *, seed: int = 2026, progress: Callable[[str], None] = print
+    patients: int, visits: int, *, seed: int = 2026, progress: Callable[[str], None] = print
 ) -> Written:
-    """Add `patients` patients and about `sessions` sessions, the last ones booked ahead."""
+    """Add `patients` patients and about `visits` visits, the last ones booked ahead."""
     rng = random.Random(seed)  # noqa: S311 (repeatable demo data, not security)
     staff = create_staff(BULK_STAFF)
-    physio_ids = [staff[name].pk for name, *_, role in BULK_STAFF if role == PHYSIOTHERAPIST]
-    capacity = len(physio_ids) * WEEKDAYS * CHAIRS_PER_DAY
+    physiotherapist_ids = [
+        staff[name].pk for name, *_, role in BULK_STAFF if role == PHYSIOTHERAPIST
+    ]
+    capacity = len(physiotherapist_ids) * WEEKDAYS * CHAIRS_PER_DAY
     # Planned a little over: weeks off between courses and patients who stop booking leave
     # some chairs empty.
-    sessions = round(sessions * 1.07)
-    weeks = max(math.ceil(sessions / capacity), MIN_WEEKS)
-    chairs = chairs_for(physio_ids, min(math.ceil(sessions / weeks), capacity)) if sessions else []
+    visits = round(visits * 1.07)
+    weeks = max(math.ceil(visits / capacity), MIN_WEEKS)
+    chairs = (
+        chairs_for(physiotherapist_ids, min(math.ceil(visits / weeks), capacity)) if visits else []
+    )
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday(), weeks=weeks - 1 - FUTURE_WEEKS)
-    plan = Plan(rng, chairs, weeks, monday, today, mean=sessions / max(patients, 1))
+    plan = Plan(rng, chairs, weeks, monday, today, mean=visits / max(patients, 1))
     written = Written()
     for first in range(0, patients, PATIENTS_PER_BATCH):
         with transaction.atomic():
@@ -184,7 +190,7 @@ def create_large_clinic(
             for table in tables.values():
                 table.write()
         progress(
-            f"  {written.patients:,} of {patients:,} patients, {written.sessions:,} sessions "
+            f"  {written.patients:,} of {patients:,} patients, {written.visits:,} visits "
             f"({clock.monotonic() - written.started:.0f} s)"
         )
     with connection.cursor() as cursor:
@@ -249,15 +255,17 @@ def add_patient(plan: Plan, tables: dict, n: int, written: Written) -> None:
     chair, courses, stopped = plan.courses()
     if not courses:
         return
-    physio = chair.practitioner_id
+    physiotherapist = chair.physiotherapist_id
     started = min(courses[0][0] - timedelta(days=1), today)
-    screening = tables[Screening].add(patient_id=patient, screened_on=started, signed_by_id=physio)
+    screening = tables[Screening].add(
+        patient_id=patient, screened_on=started, signed_by_id=physiotherapist
+    )
     if n % 4 == 0:
         tables[Precaution].add(
             screening_id=screening, kind=Precaution.Kind.FAINTING_RISK,
-            decision=Precaution.Decision.MODIFY, note="First sessions lying down.",
+            decision=Precaution.Decision.MODIFY, note="First visits lying down.",
         )  # fmt: skip
-    tables[Consent].add(patient_id=patient, consented_on=started, obtained_by_id=physio,
+    tables[Consent].add(patient_id=patient, consented_on=started, obtained_by_id=physiotherapist,
                         explained=list(Consent.Topic.values))  # fmt: skip
     for i, days in enumerate(courses):
         region, segment, muscle = REGIONS[(n + i) % len(REGIONS)]
@@ -271,21 +279,27 @@ def add_patient(plan: Plan, tables: dict, n: int, written: Written) -> None:
                 course.update(status="completed")
             course["ended_on"] = days[-1]
         course_id = tables[TreatmentCourse].add(
-            patient_id=patient, practitioner_id=physio, region=region, goals="Daily life, no pain.",
-            expected_length="short" if len(days) <= 3 else "extended", baseline_pain=baseline,
+            patient_id=patient,
+            physiotherapist_id=physiotherapist,
+            region=region,
+            goals="Daily life, no pain.",
+            expected_length="short" if len(days) <= 3 else "extended",
+            baseline_pain=baseline,
             **course,
-        )  # fmt: skip
+        )
         for day in days:
-            session = add_session(tables, rng, today, patient, course_id, physio, day, chair.at)
-            written.sessions += 1
-            if session and (day < today - timedelta(days=3) or n % 3):
-                add_chart(tables, rng, today, session, physio, baseline, segment, muscle)
+            visit = add_visit(
+                tables, rng, today, patient, course_id, physiotherapist, day, chair.at
+            )
+            written.visits += 1
+            if visit and (day < today - timedelta(days=3) or n % 3):
+                add_chart(tables, rng, today, visit, physiotherapist, baseline, segment, muscle)
                 written.charts += 1
 
 
-def add_session(tables, rng, today, patient, course, physio, day, at) -> tuple | None:
-    """Add a session; returns (its id, when it ended) if it was attended."""
-    starts_at = timezone.make_aware(datetime.combine(day, at))  # what Session.save() does
+def add_visit(tables, rng, today, patient, course, physiotherapist, day, at) -> tuple | None:
+    """Add a visit; returns (its id, when it ended) if it was attended."""
+    starts_at = timezone.make_aware(datetime.combine(day, at))  # what Visit.save() does
     ends_at = starts_at + timedelta(minutes=CHAIR_MINUTES)
     chance, status, cancelled = rng.random(), "booked", {}
     if day < today:
@@ -295,27 +309,41 @@ def add_session(tables, rng, today, patient, course, physio, day, at) -> tuple |
     if status == "cancelled":
         cancelled_at = starts_at - timedelta(days=rng.randint(0, 3), hours=2)
         cancelled = {"cancellation_reason": "Patient unwell.", "cancelled_at": cancelled_at}
-    pk = tables[Session].add(
-        patient_id=patient, course_id=course, practitioner_id=physio, date=day, start_time=at,
-        duration_minutes=CHAIR_MINUTES, starts_at=starts_at, ends_at=ends_at, status=status,
-        created_at=starts_at - timedelta(days=7), updated_at=starts_at, **cancelled,
-    )  # fmt: skip
+    pk = tables[Visit].add(
+        patient_id=patient,
+        course_id=course,
+        physiotherapist_id=physiotherapist,
+        date=day,
+        start_time=at,
+        duration_minutes=CHAIR_MINUTES,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        status=status,
+        created_at=starts_at - timedelta(days=7),
+        updated_at=starts_at,
+        **cancelled,
+    )
     return (pk, ends_at) if status == "attended" else None
 
 
-def add_chart(tables, rng, today, session, physio, baseline, segment, muscle) -> None:
-    session_id, ended = session
+def add_chart(tables, rng, today, visit, physiotherapist, baseline, segment, muscle) -> None:
+    visit_id, ended = visit
     pain = max(1, baseline - rng.randint(0, 3))
     signed = ended.date() < today - timedelta(days=14) or rng.random() < 0.7
-    chart = tables[SessionChart].add(
-        session_id=session_id, consent_confirmed=True, patient_position="prone",
-        pain_before=pain, pain_after=max(0, pain - rng.randint(1, 3)), charted_by_id=physio,
+    chart = tables[Chart].add(
+        visit_id=visit_id,
+        consent_confirmed=True,
+        patient_position="prone",
+        pain_before=pain,
+        pain_after=max(0, pain - rng.randint(1, 3)),
+        charted_by_id=physiotherapist,
         retest_note="Range of motion better on re-test.",
         note=f"Needled {muscle.lower()} and paraspinals at {segment}.",
-        charted_at=ended, updated_at=ended,
-        signed_by_id=physio if signed else None,
+        charted_at=ended,
+        updated_at=ended,
+        signed_by_id=physiotherapist if signed else None,
         signed_at=ended + timedelta(hours=2) if signed else None,
-    )  # fmt: skip
+    )
     tables[NeedledSite].add(
         chart_id=chart,
         muscle=muscle,

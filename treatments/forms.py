@@ -10,8 +10,8 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from patients.roles import PHYSIOTHERAPIST
-from treatments.models import AdverseEvent, NeedledSite, SessionChart, TreatmentCourse
+from patients.roles import PHYSIOTHERAPIST, display_name
+from treatments.models import AdverseEvent, Chart, NeedledSite, TreatmentCourse
 
 PAIN_ERRORS = {
     "min_value": _("Score pain from 0 (none) to 10 (worst)."),
@@ -22,7 +22,7 @@ DATE_INPUT = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
 LONG_TEXT = 5000  # generous for a note, but a pasted novel is a mistake
 
 
-def physiotherapists():
+def active_physiotherapists():
     return (
         get_user_model()
         .objects.filter(is_active=True, groups__name=PHYSIOTHERAPIST)
@@ -43,10 +43,10 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
 class PhysiotherapistField(forms.ModelChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Physiotherapist"))
-        super().__init__(queryset=physiotherapists(), **kwargs)
+        super().__init__(queryset=active_physiotherapists(), **kwargs)
 
     def label_from_instance(self, user) -> str:
-        return user.get_full_name() or user.get_username()
+        return display_name(user)
 
 
 class PainField(forms.IntegerField):
@@ -56,12 +56,12 @@ class PainField(forms.IntegerField):
 
 
 class CourseForm(forms.ModelForm):
-    practitioner = PhysiotherapistField()
+    physiotherapist = PhysiotherapistField()
 
     class Meta:
         model = TreatmentCourse
         fields = [
-            "region", "started_on", "expected_length", "goals", "baseline_pain", "practitioner",
+            "region", "started_on", "expected_length", "goals", "baseline_pain", "physiotherapist",
         ]  # fmt: skip
         field_classes = {"baseline_pain": PainField}
         widgets = {
@@ -111,10 +111,10 @@ def _limit(text: str) -> str:
 BOOKING_HORIZON = timedelta(days=2 * 366)
 
 
-class SessionTimeForm(forms.Form):
+class VisitTimeForm(forms.Form):
     """A date and start time, which must not be in the past.
 
-    The booking pages refuse the past; the admin may still record an earlier session.
+    The booking pages refuse the past; the admin may still record an earlier visit.
     """
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(**DATE_INPUT))
@@ -136,18 +136,18 @@ class SessionTimeForm(forms.Form):
         return data
 
 
-class BookingForm(SessionTimeForm):
+class BookingForm(VisitTimeForm):
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"),
         initial=30,
         min_value=5,
         max_value=240,
         error_messages={
-            "min_value": _("A session lasts from 5 to 240 minutes."),
-            "max_value": _("A session lasts from 5 to 240 minutes."),
+            "min_value": _("A visit lasts from 5 to 240 minutes."),
+            "max_value": _("A visit lasts from 5 to 240 minutes."),
         },
     )
-    practitioner = PhysiotherapistField()
+    physiotherapist = PhysiotherapistField()
 
 
 class CancelForm(forms.Form):
@@ -157,22 +157,22 @@ class CancelForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For example: the patient called in sick. Kept on the record."),
-        error_messages={"required": _("Give the reason the session was cancelled.")},
+        error_messages={"required": _("Give the reason the visit was cancelled.")},
     )
 
 
 class ChartForm(forms.ModelForm):
-    """What was done at the session. A new chart starts empty: nothing is copied forward,
+    """What was done at the visit. A new chart starts empty: nothing is copied forward,
     because "as previous" does not meet the documentation standard."""
 
     consent_confirmed = forms.BooleanField(
-        label=_("Consent confirmed this session"),
+        label=_("Consent confirmed this visit"),
         help_text=_("The patient (or their substitute) agreed to needling today."),
-        error_messages={"required": _("Confirm consent for this session before needling.")},
+        error_messages={"required": _("Confirm consent for this visit before needling.")},
     )
 
     class Meta:
-        model = SessionChart
+        model = Chart
         fields = [
             "consent_confirmed", "consent_confirmed_by", "patient_position",
             "electrical_stimulation", "stimulation_hz", "stimulation_ma", "stimulation_minutes",
@@ -249,13 +249,13 @@ def needled_site_formset(correcting: bool):
     # Three empty rows for a new chart; a correction shows the sites on file plus one row,
     # each with a box to remove it.
     return inlineformset_factory(
-        SessionChart, NeedledSite, form=NeedledSiteForm, formset=ChartRowsFormSet,
+        Chart, NeedledSite, form=NeedledSiteForm, formset=ChartRowsFormSet,
         extra=1 if correcting else 3, can_delete=correcting,
     )  # fmt: skip
 
 
 def adverse_event_formset(correcting: bool):
     return inlineformset_factory(
-        SessionChart, AdverseEvent, form=AdverseEventForm, formset=ChartRowsFormSet,
+        Chart, AdverseEvent, form=AdverseEventForm, formset=ChartRowsFormSet,
         extra=1, can_delete=correcting,
     )  # fmt: skip

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from patients.roles import booking_staff, clinical_staff
 from treatments import ical
-from treatments.models import Practitioner, Session
+from treatments.models import PhysiotherapistProfile, Visit
 
 # What secrets.token_urlsafe() makes: anything else cannot be a key, so it is not looked up.
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -26,20 +26,22 @@ def _calendar_response(calendar, filename: str | None = None) -> HttpResponse:
 
 
 @booking_staff
-def session_ics(request, pk: int):
-    session = get_object_or_404(Session.objects.select_related("practitioner"), pk=pk)
+def visit_ics(request, pk: int):
+    visit = get_object_or_404(Visit.objects.select_related("physiotherapist"), pk=pk)
     return _calendar_response(
-        ical.appointment_calendar(session), filename=f"appointment-{session.date:%Y-%m-%d}.ics"
+        ical.appointment_calendar(visit), filename=f"appointment-{visit.date:%Y-%m-%d}.ics"
     )
 
 
-def practitioner_feed(request, token: str):
+def physiotherapist_feed(request, token: str):
     if not TOKEN.fullmatch(token):
         raise Http404
-    practitioner = get_object_or_404(
-        Practitioner.objects.select_related("user"), calendar_token=token, user__is_active=True
+    physiotherapist = get_object_or_404(
+        PhysiotherapistProfile.objects.select_related("user"),
+        calendar_token=token,
+        user__is_active=True,
     )
-    response = _calendar_response(ical.practitioner_feed(practitioner))
+    response = _calendar_response(ical.physiotherapist_feed(physiotherapist))
     # The feed names patients by initials; no proxy or browser should keep a copy.
     response["Cache-Control"] = "no-store"
     return response
@@ -48,13 +50,13 @@ def practitioner_feed(request, token: str):
 @never_cache
 @clinical_staff
 def calendar_feed(request):
-    practitioner = Practitioner.objects.filter(user=request.user).first()
+    physiotherapist = PhysiotherapistProfile.objects.filter(user=request.user).first()
     feed_url = None
-    if practitioner and practitioner.calendar_token:
+    if physiotherapist and physiotherapist.calendar_token:
         feed_url = ical.absolute_url(
-            reverse("treatments:practitioner-feed", args=[practitioner.calendar_token])
+            reverse("treatments:physiotherapist-feed", args=[physiotherapist.calendar_token])
         )
-    ctx = {"practitioner": practitioner, "feed_url": feed_url}
+    ctx = {"physiotherapist": physiotherapist, "feed_url": feed_url}
     if feed_url:
         ctx["webcal_url"] = re.sub(r"^https?://", "webcal://", feed_url)
     return render(request, "treatments/ical/calendar_feed.html", ctx)
@@ -63,9 +65,9 @@ def calendar_feed(request):
 @clinical_staff
 @require_POST
 def calendar_feed_renew(request):
-    practitioner = get_object_or_404(Practitioner, user=request.user)
-    had_link = bool(practitioner.calendar_token)
-    practitioner.renew_calendar_token()
+    physiotherapist = get_object_or_404(PhysiotherapistProfile, user=request.user)
+    had_link = bool(physiotherapist.calendar_token)
+    physiotherapist.renew_calendar_token()
     if had_link:
         messages.success(request, "Your calendar has a new link. The old one no longer works.")
     else:
@@ -74,8 +76,8 @@ def calendar_feed_renew(request):
 
 
 urlpatterns = [
-    path("sessions/<int:pk>/calendar.ics", session_ics, name="session-ics"),
-    path("feed/<str:token>.ics", practitioner_feed, name="practitioner-feed"),
+    path("visits/<int:pk>/calendar.ics", visit_ics, name="visit-ics"),
+    path("feed/<str:token>.ics", physiotherapist_feed, name="physiotherapist-feed"),
     path("calendar-feed/", calendar_feed, name="calendar-feed"),
     path("calendar-feed/renew/", calendar_feed_renew, name="calendar-feed-renew"),
 ]

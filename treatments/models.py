@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from patients.history import ClinicalQuerySet, HistoryKeepingQuerySet
 from patients.models import Consent, Patient
+from patients.roles import display_name
 from treatments.constraints import DateRange, PostgresExclusionConstraint, TimestampRange
 
 PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
@@ -24,16 +25,16 @@ SPINAL_SEGMENTS = (
     + ["S1", "S2"]
 )
 # The needle's effect lasts 7-10 days, so IMS is given at most once a week.
-DAYS_BETWEEN_SESSIONS = 7
+DAYS_BETWEEN_VISITS = 7
 LATE_CANCELLATION = timedelta(hours=24)
-# Session rules that Session.clean() checks in Python rather than by asking the database: the
-# first two with a message that names the conflicting session, the last two because asking
+# Visit rules that Visit.clean() checks in Python rather than by asking the database: the
+# first two with a message that names the conflicting visit, the last two because asking
 # costs a query and two savepoints each on every booking.
 RULES_CHECKED_IN_CLEAN = {
-    "session_once_a_week",
-    "session_no_double_booking",
-    "session_duration_5_to_240_minutes",
-    "session_cancelled_with_reason",
+    "visit_once_a_week",
+    "visit_no_double_booking",
+    "visit_duration_5_to_240_minutes",
+    "visit_cancelled_with_reason",
 }
 WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
             (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday"))]  # fmt: skip
@@ -43,11 +44,11 @@ def pain_in_range(field: str) -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lte": 10})
 
 
-class Practitioner(models.Model):
+class PhysiotherapistProfile(models.Model):
     """A physiotherapist's professional details, on their staff account."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practitioner"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="physiotherapist_profile"
     )
     registration_number = models.CharField(_("registration number"), max_length=40)
     needling_authorized = models.BooleanField(
@@ -72,18 +73,18 @@ class Practitioner(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(needling_authorized=False) | Q(authorization_expires__isnull=False),
-                name="practitioner_authorization_has_expiry",
+                name="profile_authorization_has_expiry",
                 violation_error_message=_("Give the date the needling authorization expires."),
             ),
             models.UniqueConstraint(
                 fields=["calendar_token"],
                 condition=~Q(calendar_token=""),
-                name="practitioner_calendar_token_unique",
+                name="profile_calendar_token_unique",
             ),
         ]
 
     def __str__(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
+        return display_name(self.user)
 
     def renew_calendar_token(self) -> str:
         """A new secret feed address; the old one stops working at once."""
@@ -103,24 +104,24 @@ class TreatmentCourseQuerySet(ClinicalQuerySet):
     def active(self):
         return self.filter(status=TreatmentCourse.Status.ACTIVE)
 
-    def for_practitioner(self, user):
-        return self.filter(practitioner=user)
+    def for_physiotherapist(self, user):
+        return self.filter(physiotherapist=user)
 
 
 class TreatmentCourse(models.Model):
     class Length(models.TextChoices):
-        SHORT = "short", _("Short: 2-3 sessions")
-        EXTENDED = "extended", _("Extended: 6-12 sessions")
+        SHORT = "short", _("Short: 2-3 IMS treatments")
+        EXTENDED = "extended", _("Extended: 6-12 IMS treatments")
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         COMPLETED = "completed", _("Completed")
         DISCONTINUED = "discontinued", _("Discontinued")
 
-    EXPECTED_SESSIONS = {Length.SHORT: (2, 3), Length.EXTENDED: (6, 12)}
+    EXPECTED_VISITS = {Length.SHORT: (2, 3), Length.EXTENDED: (6, 12)}
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="courses")
-    practitioner = models.ForeignKey(
+    physiotherapist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="courses",
@@ -197,18 +198,18 @@ class TreatmentCourse(models.Model):
             )
 
     @property
-    def expected_sessions(self) -> tuple[int, int]:
-        return self.EXPECTED_SESSIONS[self.expected_length]
+    def expected_visits(self) -> tuple[int, int]:
+        return self.EXPECTED_VISITS[self.expected_length]
 
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
 
-class SessionQuerySet(ClinicalQuerySet):
+class VisitQuerySet(ClinicalQuerySet):
     def counting(self):
-        """Sessions the weekly rule counts: booked or attended."""
-        return self.filter(status__in=Session.COUNTING)
+        """Visits the weekly rule counts: booked or attended."""
+        return self.filter(status__in=Visit.COUNTING)
 
     def for_patient(self, patient):
         return self.filter(patient=patient)
@@ -217,20 +218,20 @@ class SessionQuerySet(ClinicalQuerySet):
         return self.filter(date=day)
 
     def attended_not_charted(self):
-        return self.filter(status=Session.Status.ATTENDED, chart__isnull=True)
+        return self.filter(status=Visit.Status.ATTENDED, chart__isnull=True)
 
     def booked(self):
-        return self.filter(status=Session.Status.BOOKED)
+        return self.filter(status=Visit.Status.BOOKED)
 
-    def for_practitioner(self, user):
-        return self.filter(practitioner=user)
+    def for_physiotherapist(self, user):
+        return self.filter(physiotherapist=user)
 
     def with_needled_site_count(self):
-        """Each session with `needled_site_count`: the sites on its chart (0 if uncharted)."""
+        """Each visit with `needled_site_count`: the sites on its chart (0 if uncharted)."""
         return self.annotate(needled_site_count=models.Count("chart__sites"))
 
 
-class Session(models.Model):
+class Visit(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", _("Booked")
         ATTENDED = "attended", _("Attended")
@@ -239,12 +240,12 @@ class Session(models.Model):
 
     COUNTING = [Status.BOOKED, Status.ATTENDED]
 
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="sessions")
-    course = models.ForeignKey(TreatmentCourse, on_delete=models.PROTECT, related_name="sessions")
-    practitioner = models.ForeignKey(
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="visits")
+    course = models.ForeignKey(TreatmentCourse, on_delete=models.PROTECT, related_name="visits")
+    physiotherapist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
-        related_name="sessions",
+        related_name="visits",
         verbose_name=_("physiotherapist"),
     )
     date = models.DateField(_("date"))
@@ -255,7 +256,7 @@ class Session(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(240)],
     )
     # Filled from date, start time and duration in the clinic's time zone, for ordering and
-    # the practitioner's calendar.
+    # the physiotherapist's calendar.
     starts_at = models.DateTimeField(editable=False, db_index=True)
     ends_at = models.DateTimeField(editable=False)
     status = models.CharField(
@@ -267,35 +268,35 @@ class Session(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
-    objects = SessionQuerySet.as_manager()
+    objects = VisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "pk"]
         indexes = [
-            models.Index(fields=["patient", "date"], name="session_patient_date_idx"),
+            models.Index(fields=["patient", "date"], name="visit_patient_date_idx"),
             # A physiotherapist's week (the calendar) and day (the double-booking check).
-            models.Index(fields=["practitioner", "date"], name="session_practitioner_date_idx"),
+            models.Index(fields=["physiotherapist", "date"], name="visit_physiotherapist_date_idx"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=5, duration_minutes__lte=240),
-                name="session_duration_5_to_240_minutes",
-                violation_error_message=_("A session lasts from 5 to 240 minutes."),
+                name="visit_duration_5_to_240_minutes",
+                violation_error_message=_("A visit lasts from 5 to 240 minutes."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | ~Q(cancellation_reason=""),
-                name="session_cancelled_with_reason",
-                violation_error_message=_("Give the reason the session was cancelled."),
+                name="visit_cancelled_with_reason",
+                violation_error_message=_("Give the reason the visit was cancelled."),
             ),
             PostgresExclusionConstraint(
-                name="session_once_a_week",
+                name="visit_once_a_week",
                 expressions=[
                     ("patient", RangeOperators.EQUAL),
                     (
                         DateRange(
                             "date",
                             ExpressionWrapper(
-                                F("date") + Value(DAYS_BETWEEN_SESSIONS), output_field=DateField()
+                                F("date") + Value(DAYS_BETWEEN_VISITS), output_field=DateField()
                             ),
                             Value("[)"),
                         ),
@@ -303,17 +304,17 @@ class Session(models.Model):
                     ),
                 ],
                 condition=Q(status__in=["booked", "attended"]),
-                violation_error_message=_("IMS is given at most once a week: sessions of one "
+                violation_error_message=_("IMS is given at most once a week: visits of one "
                                           "patient are at least 7 days apart."),
             ),
             PostgresExclusionConstraint(
-                name="session_no_double_booking",
+                name="visit_no_double_booking",
                 expressions=[
-                    ("practitioner", RangeOperators.EQUAL),
+                    ("physiotherapist", RangeOperators.EQUAL),
                     (TimestampRange("starts_at", "ends_at", Value("[)")), RangeOperators.OVERLAPS),
                 ],
                 condition=Q(status__in=["booked", "attended"]),
-                violation_error_message=_("This physiotherapist already has a session then."),
+                violation_error_message=_("This physiotherapist already has a visit then."),
             ),
         ]  # fmt: skip
 
@@ -325,7 +326,7 @@ class Session(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("treatments:session-detail", args=[self.pk])
+        return reverse("treatments:visit-detail", args=[self.pk])
 
     def get_constraints(self):
         # clean() checks these rules itself; the database constraints stay as the backstop
@@ -342,18 +343,18 @@ class Session(models.Model):
         if self.course_id and self.patient_id and self.course.patient_id != self.patient_id:
             errors["course"] = _("This course belongs to another patient.")
         if self.date and self.patient_id and self.date < self.patient.date_of_birth:
-            errors["date"] = _("The session date is before the patient's date of birth.")
+            errors["date"] = _("The visit date is before the patient's date of birth.")
         elif self.date and self.status == self.Status.ATTENDED and self.date > timezone.localdate():
-            errors["status"] = _("A session in the future cannot be marked attended.")
+            errors["status"] = _("A visit in the future cannot be marked attended.")
         if self.duration_minutes is not None and not 5 <= self.duration_minutes <= 240:
-            errors["duration_minutes"] = _("A session lasts from 5 to 240 minutes.")
+            errors["duration_minutes"] = _("A visit lasts from 5 to 240 minutes.")
         if self.status == self.Status.CANCELLED and not self.cancellation_reason:
-            errors["cancellation_reason"] = _("Give the reason the session was cancelled.")
+            errors["cancellation_reason"] = _("Give the reason the visit was cancelled.")
         if errors:
             raise ValidationError(errors)
         if self.date and self.patient_id:
             check_once_a_week(self)
-        if self.date and self.start_time and self.practitioner_id:
+        if self.date and self.start_time and self.physiotherapist_id:
             self.set_times()
             check_no_double_booking(self)
 
@@ -377,8 +378,8 @@ class Session(models.Model):
         return hasattr(self, "chart")
 
 
-class SessionChart(models.Model):
-    """What was done at an attended IMS session. Written fresh each time: nothing is copied."""
+class Chart(models.Model):
+    """What was done at an attended IMS visit. Written fresh each time: nothing is copied."""
 
     class Position(models.TextChoices):
         PRONE = "prone", _("Lying face down")
@@ -386,9 +387,9 @@ class SessionChart(models.Model):
         SUPINE = "supine", _("Lying on the back")
         SITTING = "sitting", _("Sitting (fainting is likelier)")
 
-    session = models.OneToOneField(Session, on_delete=models.PROTECT, related_name="chart")
+    visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="chart")
     consent_confirmed = models.BooleanField(
-        _("consent confirmed this session"),
+        _("consent confirmed this visit"),
         default=False,
         help_text=_("The patient (or their substitute) agreed to needling today."),
     )
@@ -419,7 +420,7 @@ class SessionChart(models.Model):
     retest_note = models.TextField(
         _("range of motion or re-test"), blank=True, help_text=_("What changed on re-testing.")
     )
-    note = models.TextField(_("session note"))
+    note = models.TextField(_("visit note"))
     charted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -448,7 +449,7 @@ class SessionChart(models.Model):
             models.CheckConstraint(
                 condition=Q(consent_confirmed=True),
                 name="chart_consent_confirmed",
-                violation_error_message=_("Confirm consent for this session before needling."),
+                violation_error_message=_("Confirm consent for this visit before needling."),
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -477,7 +478,7 @@ class SessionChart(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Chart of {self.session}"
+        return f"Chart of {self.visit}"
 
     @property
     def is_signed(self) -> bool:
@@ -499,7 +500,7 @@ class NeedledSite(models.Model):
         TWITCH = "twitch", _("Local twitch")
         NONE = "none", _("None")
 
-    chart = models.ForeignKey(SessionChart, on_delete=models.CASCADE, related_name="sites")
+    chart = models.ForeignKey(Chart, on_delete=models.CASCADE, related_name="sites")
     muscle = models.CharField(_("muscle"), max_length=80)
     side = models.CharField(_("side"), max_length=5, choices=Side.choices)
     site_type = models.CharField(_("site"), max_length=10, choices=SiteType.choices)
@@ -535,7 +536,7 @@ class NeedledSite(models.Model):
 
 
 class AdverseEvent(models.Model):
-    """An adverse event at or after a session (Physiotherapy Alberta's severity scale)."""
+    """An adverse event at or after a visit (Physiotherapy Alberta's severity scale)."""
 
     class Kind(models.TextChoices):
         BRUISING = "bruising", _("Bruising")
@@ -562,7 +563,7 @@ class AdverseEvent(models.Model):
         SIGNIFICANT = "significant", _("Significant")
         SERIOUS = "serious", _("Serious")
 
-    chart = models.ForeignKey(SessionChart, on_delete=models.CASCADE, related_name="adverse_events")
+    chart = models.ForeignKey(Chart, on_delete=models.CASCADE, related_name="adverse_events")
     kind = models.CharField(_("adverse event"), max_length=15, choices=Kind.choices)
     severity = models.CharField(_("severity"), max_length=12, choices=Severity.choices)
     note = models.TextField(_("note"), blank=True)
@@ -602,7 +603,7 @@ class ClinicHours(models.Model):
 class WorkingHours(models.Model):
     """When a physiotherapist works on a weekday; several rows make a split day."""
 
-    practitioner = models.ForeignKey(
+    physiotherapist = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="working_hours",
         verbose_name=_("physiotherapist"),
     )  # fmt: skip
@@ -611,7 +612,7 @@ class WorkingHours(models.Model):
     ends_at = models.TimeField(_("ends at"))
 
     class Meta:
-        ordering = ["practitioner", "weekday", "starts_at"]
+        ordering = ["physiotherapist", "weekday", "starts_at"]
         verbose_name_plural = _("working hours")
         constraints = [
             models.CheckConstraint(
@@ -626,7 +627,7 @@ class WorkingHours(models.Model):
 
 
 class DayOff(models.Model):
-    practitioner = models.ForeignKey(
+    physiotherapist = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="days_off",
         verbose_name=_("physiotherapist"),
     )  # fmt: skip
@@ -638,14 +639,14 @@ class DayOff(models.Model):
         verbose_name_plural = _("days off")
         constraints = [
             models.UniqueConstraint(
-                fields=["practitioner", "date"],
+                fields=["physiotherapist", "date"],
                 name="day_off_once_per_date",
                 violation_error_message=_("This day off is already recorded."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.practitioner} off on {self.date}"
+        return f"{self.physiotherapist} off on {self.date}"
 
 
 class WaitlistEntryQuerySet(models.QuerySet):
@@ -685,27 +686,27 @@ class WaitlistEntry(models.Model):
 
 
 class ReminderSent(models.Model):
-    """An email sent about a session: one of each kind per session and time, so a session that
+    """An email sent about a visit: one of each kind per visit and time, so a visit that
     is moved after its reminder went out is reminded again at its new time."""
 
     class Kind(models.TextChoices):
         REMINDER = "reminder", _("Appointment reminder")
         AFTERCARE = "aftercare", _("Aftercare")
 
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="emails")
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="emails")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    for_starts_at = models.DateTimeField(_("for the session at"))
+    for_starts_at = models.DateTimeField(_("for the visit at"))
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
         ordering = ["sent_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "kind", "for_starts_at"],
-                name="email_once_per_session_kind_and_time",
+                fields=["visit", "kind", "for_starts_at"],
+                name="email_once_per_visit_kind_and_time",
                 violation_error_message=_("This email was already sent."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.session}"
+        return f"{self.get_kind_display()} for {self.visit}"

@@ -1,7 +1,7 @@
-"""Where a course stands against the expected 2-3 or 6-12 sessions, and what needs review.
+"""Where a course stands against the expected 2-3 or 6-12 visits, and what needs review.
 
 Clinically important change on the pain scale (NPRS): a drop of 2 points or of 30% from the
-baseline (Farrar, Pain 2001). The pain before a session is compared with the baseline, since it
+baseline (Farrar, Pain 2001). The pain before a visit is compared with the baseline, since it
 shows what lasted from the week before rather than the minutes after needling.
 """
 
@@ -10,7 +10,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from treatments.models import Session, TreatmentCourse
+from treatments.models import TreatmentCourse, Visit
 
 IMPORTANT_DROP_POINTS = 2
 IMPORTANT_DROP_SHARE = 0.3
@@ -27,22 +27,22 @@ class Flag:
 @dataclass
 class CourseProgress:
     course: TreatmentCourse
-    attended: list[Session]
-    next_booking: Session | None
+    attended: list[Visit]
+    next_booking: Visit | None
     today: date
     flags: list[Flag] = field(default_factory=list)
 
     @property
-    def session_count(self) -> int:
+    def visit_count(self) -> int:
         return len(self.attended)
 
     @property
     def expected_label(self) -> str:
-        low, high = self.course.expected_sessions
-        return f"session {self.session_count} of an expected {low}-{high}"
+        low, high = self.course.expected_visits
+        return f"visit {self.visit_count} of an expected {low}-{high}"
 
     @property
-    def charted(self) -> list[Session]:
+    def charted(self) -> list[Visit]:
         return [s for s in self.attended if s.is_charted]
 
     @property
@@ -85,12 +85,12 @@ class CourseProgress:
         return f"{change}: not yet an important change ({threshold})."
 
     @property
-    def numbered(self) -> list[tuple[int, Session]]:
-        """The attended sessions with their number in the course, from 1."""
+    def numbered(self) -> list[tuple[int, Visit]]:
+        """The attended visits with their number in the course, from 1."""
         return list(enumerate(self.attended, start=1))
 
     @property
-    def last_attended(self) -> Session | None:
+    def last_attended(self) -> Visit | None:
         return self.attended[-1] if self.attended else None
 
     @property
@@ -103,14 +103,14 @@ def _points(n: int) -> str:
     return f"{n} point{'s' if n != 1 else ''}"
 
 
-def course_progress(course: TreatmentCourse, sessions: list[Session], today: date | None = None):
-    """Progress of one course from its sessions (already loaded, charts included)."""
+def course_progress(course: TreatmentCourse, visits: list[Visit], today: date | None = None):
+    """Progress of one course from its visits (already loaded, charts included)."""
     today = today or timezone.localdate()
     attended = sorted(
-        (s for s in sessions if s.status == Session.Status.ATTENDED), key=lambda s: s.starts_at
+        (s for s in visits if s.status == Visit.Status.ATTENDED), key=lambda s: s.starts_at
     )
     upcoming = sorted(
-        (s for s in sessions if s.status == Session.Status.BOOKED and s.date >= today),
+        (s for s in visits if s.status == Visit.Status.BOOKED and s.date >= today),
         key=lambda s: s.starts_at,
     )
     progress = CourseProgress(course, attended, upcoming[0] if upcoming else None, today)
@@ -121,15 +121,15 @@ def course_progress(course: TreatmentCourse, sessions: list[Session], today: dat
 def course_flags(progress: CourseProgress) -> list[Flag]:
     if not progress.course.is_active:
         return []
-    flags, count, improved = [], progress.session_count, progress.has_important_change
+    flags, count, improved = [], progress.visit_count, progress.has_important_change
     if count > 12:
-        flags.append(Flag("past_12", f"{count} sessions, past the usual 12: re-assess.", "danger"))
+        flags.append(Flag("past_12", f"{count} visits, past the usual 12: re-assess.", "danger"))
     elif count >= 6 and not improved:
         flags.append(
-            Flag("no_change_6", "No important change after 6 sessions: review the plan.", "danger")
+            Flag("no_change_6", "No important change after 6 visits: review the plan.", "danger")
         )
     elif count >= 3 and not improved:
-        message = "No important change after 3 sessions"
+        message = "No important change after 3 visits"
         if progress.course.expected_length == TreatmentCourse.Length.SHORT:
             message += ": consider the extended course (6-12)."
         else:
@@ -139,18 +139,18 @@ def course_flags(progress: CourseProgress) -> list[Flag]:
     if days is not None and progress.next_booking is None and days >= DUE_AFTER_DAYS:
         if days > OVERDUE_AFTER_DAYS:
             flags.append(
-                Flag("overdue", f"Overdue: last session {days} days ago, none booked.", "danger")
+                Flag("overdue", f"Overdue: last visit {days} days ago, none booked.", "danger")
             )
         else:
             flags.append(
-                Flag("due", f"Next session due: last one {days} days ago, none booked.", "info")
+                Flag("due", f"Next visit due: last one {days} days ago, none booked.", "info")
             )
     return flags
 
 
 @dataclass
 class ChartPoint:
-    session_number: int
+    visit_number: int
     pain: int
     x: float
     y: float
@@ -158,13 +158,13 @@ class ChartPoint:
 
 @dataclass
 class PainChart:
-    """Pain before and after each charted session, laid out for an inline SVG line chart.
+    """Pain before and after each charted visit, laid out for an inline SVG line chart.
 
     The page draws it on the server so that it reads without JavaScript; the table beside it
     holds the same numbers for screen readers and printing.
     """
 
-    session_count: int
+    visit_count: int
     baseline: int
     before: list[ChartPoint]
     after: list[ChartPoint]
@@ -199,10 +199,10 @@ class PainChart:
     def legend_x(self) -> int:
         return self.width - self.right - 300
 
-    def x(self, session_number: int) -> float:
-        # Each session has a slot of equal width; its points sit in the middle of the slot.
-        slot = self.plot_width / max(self.session_count, 1)
-        return round(self.left + (session_number - 0.5) * slot, 1)
+    def x(self, visit_number: int) -> float:
+        # Each visit has a slot of equal width; its points sit in the middle of the slot.
+        slot = self.plot_width / max(self.visit_count, 1)
+        return round(self.left + (visit_number - 0.5) * slot, 1)
 
     def y(self, pain: int) -> float:
         return round(self.top + (10 - pain) * self.plot_height / 10, 1)
@@ -217,7 +217,7 @@ class PainChart:
 
     @property
     def x_ticks(self) -> list[tuple[int, float]]:
-        return [(n, self.x(n)) for n in range(1, self.session_count + 1)]
+        return [(n, self.x(n)) for n in range(1, self.visit_count + 1)]
 
     @property
     def before_line(self) -> str:
@@ -230,7 +230,7 @@ class PainChart:
     @property
     def description(self) -> str:
         scores = "; ".join(
-            f"session {b.session_number}: {b.pain} before, {a.pain} after"
+            f"visit {b.visit_number}: {b.pain} before, {a.pain} after"
             for b, a in zip(self.before, self.after, strict=True)
         )
         return (
@@ -240,14 +240,14 @@ class PainChart:
 
 
 def pain_chart(progress: CourseProgress) -> PainChart | None:
-    """The pain chart of a course, or None while no attended session is charted."""
-    chart = PainChart(progress.session_count, progress.course.baseline_pain, [], [])
-    for number, session in progress.numbered:
-        if not session.is_charted:
+    """The pain chart of a course, or None while no attended visit is charted."""
+    chart = PainChart(progress.visit_count, progress.course.baseline_pain, [], [])
+    for number, visit in progress.numbered:
+        if not visit.is_charted:
             continue
         for line, pain in (
-            (chart.before, session.chart.pain_before),
-            (chart.after, session.chart.pain_after),
+            (chart.before, visit.chart.pain_before),
+            (chart.after, visit.chart.pain_after),
         ):
             line.append(ChartPoint(number, pain, chart.x(number), chart.y(pain)))
     return chart if chart.before else None

@@ -1,4 +1,4 @@
-"""A patient's whole record, for an access request: every screening, consent, course, session
+"""A patient's whole record, for an access request: every screening, consent, course, visit
 and chart, with each chart's amendments. One structure feeds the printable page and the JSON."""
 
 from collections import defaultdict
@@ -10,11 +10,11 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from patients.models import Consent, Patient, Screening
-from treatments.models import Session, SessionChart, TreatmentCourse
+from treatments.models import Chart, TreatmentCourse, Visit
 
 # Internal or derived columns that say nothing the rest of the record does not.
 LEFT_OUT = {"id", "phone_digits", "starts_at", "ends_at", "updated_at", "patient", "course",
-            "session", "screening", "chart"}  # fmt: skip
+            "visit", "screening", "chart"}  # fmt: skip
 
 
 @dataclass
@@ -78,38 +78,34 @@ def _chart_part(chart, versions) -> Part:
 
 def patient_record(patient_pk: int) -> Part:
     """The whole record in a fixed number of queries, however long it is."""
-    sessions = Session.objects.select_related(
-        "practitioner", "chart__charted_by", "chart__signed_by"
+    visits = Visit.objects.select_related(
+        "physiotherapist", "chart__charted_by", "chart__signed_by"
     ).prefetch_related("chart__sites", "chart__adverse_events")
     patient = Patient.objects.prefetch_related(
         Prefetch("screenings", Screening.objects.select_related("signed_by")
                  .prefetch_related("precautions")),
         Prefetch("consents", Consent.objects.select_related("obtained_by")),
-        Prefetch("courses", TreatmentCourse.objects.select_related("practitioner")
-                 .prefetch_related(Prefetch("sessions", sessions))),
+        Prefetch("courses", TreatmentCourse.objects.select_related("physiotherapist")
+                 .prefetch_related(Prefetch("visits", visits))),
     ).get(pk=patient_pk)  # fmt: skip
-    chart_ids = [
-        s.chart.pk for c in patient.courses.all() for s in c.sessions.all() if s.is_charted
-    ]
+    chart_ids = [s.chart.pk for c in patient.courses.all() for s in c.visits.all() if s.is_charted]
     versions = defaultdict(list)  # every saved version of each chart, oldest first
     for version in (
-        SessionChart.history.filter(id__in=chart_ids)
+        Chart.history.filter(id__in=chart_ids)
         .select_related("history_user")
         .order_by("history_date", "history_id")
     ):
         versions[version.id].append(version)
     courses = []
     for course in patient.courses.all():
-        session_parts = []
-        for session in course.sessions.all():
+        visit_parts = []
+        for visit in course.visits.all():
             charts = (
-                [_chart_part(session.chart, versions[session.chart.pk])]
-                if session.is_charted
-                else []
+                [_chart_part(visit.chart, versions[visit.chart.pk])] if visit.is_charted else []
             )
-            session_parts.append(_part(session, f"Session of {session.date:%d %b %Y}",
+            visit_parts.append(_part(visit, f"Visit of {visit.date:%d %b %Y}",
                                        chart=charts))  # fmt: skip
-        courses.append(_part(course, f"Course: {course.region}", sessions=session_parts))
+        courses.append(_part(course, f"Course: {course.region}", visits=visit_parts))
     screenings = [
         _part(s, f"Screening of {s.screened_on:%d %b %Y}",
               precautions=[_part(p, p.get_kind_display()) for p in s.precautions.all()])

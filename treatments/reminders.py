@@ -1,7 +1,7 @@
-"""Emails to patients: a reminder a day or two before a booked session, and aftercare advice
+"""Emails to patients: a reminder a day or two before a booked visit, and aftercare advice
 after an attended one. Run by the send_reminders command, from cron every few minutes.
 
-A session moved after its reminder went out is reminded again at its new time.
+A visit moved after its reminder went out is reminded again at its new time.
 
 Each email is claimed before it is sent: a ReminderSent row is created and the email sent in
 one transaction. The row's unique constraint makes a second copy of the command, running at
@@ -21,13 +21,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from treatments.ical import absolute_url, practitioner_name
-from treatments.models import ReminderSent, Session
+from patients.roles import display_name
+from treatments.ical import absolute_url
+from treatments.models import ReminderSent, Visit
 
 logger = logging.getLogger(__name__)
 
-# Sessions starting 24 to 48 hours from now are reminded, so a run missed for a while (or a
-# session booked the day before) is still covered, and nobody is reminded a week ahead.
+# Visits starting 24 to 48 hours from now are reminded, so a run missed for a while (or a
+# visit booked the day before) is still covered, and nobody is reminded a week ahead.
 REMINDER_FROM, REMINDER_UNTIL = timedelta(hours=24), timedelta(hours=48)
 AFTERCARE_WITHIN = timedelta(hours=48)
 # The claim holds a lock (on SQLite, the whole database's write lock) while the mail server
@@ -47,40 +48,40 @@ class Outcome:
     failed: int = 0
 
 
-def _emailable(sessions, kind: str):
+def _emailable(visits, kind: str):
     already_sent = ReminderSent.objects.filter(
-        session=OuterRef("pk"), kind=kind, for_starts_at=OuterRef("starts_at")
+        visit=OuterRef("pk"), kind=kind, for_starts_at=OuterRef("starts_at")
     )
     return (
-        sessions.filter(patient__archived_at__isnull=True)
+        visits.filter(patient__archived_at__isnull=True)
         .exclude(patient__email="")
         .exclude(Exists(already_sent))
-        .select_related("patient", "practitioner")
+        .select_related("patient", "physiotherapist")
         .order_by("starts_at")
     )
 
 
-def sessions_due_a_reminder(now: datetime):
-    sessions = Session.objects.booked().filter(
+def visits_due_a_reminder(now: datetime):
+    visits = Visit.objects.booked().filter(
         starts_at__gte=now + REMINDER_FROM, starts_at__lt=now + REMINDER_UNTIL
     )
-    return _emailable(sessions, ReminderSent.Kind.REMINDER)
+    return _emailable(visits, ReminderSent.Kind.REMINDER)
 
 
-def sessions_due_aftercare(now: datetime):
-    sessions = Session.objects.filter(
-        status=Session.Status.ATTENDED, starts_at__gt=now - AFTERCARE_WITHIN, starts_at__lte=now
+def visits_due_aftercare(now: datetime):
+    visits = Visit.objects.filter(
+        status=Visit.Status.ATTENDED, starts_at__gt=now - AFTERCARE_WITHIN, starts_at__lte=now
     )
-    return _emailable(sessions, ReminderSent.Kind.AFTERCARE)
+    return _emailable(visits, ReminderSent.Kind.AFTERCARE)
 
 
-def render_email(session: Session, kind: str) -> tuple[str, str]:
-    """The subject and body of a session's email. Needs session.patient and .practitioner."""
-    patient = session.patient
+def render_email(visit: Visit, kind: str) -> tuple[str, str]:
+    """The subject and body of a visit's email. Needs visit.patient and .physiotherapist."""
+    patient = visit.patient
     ctx = {
         "first_name": patient.preferred_name or patient.legal_first_name,
-        "starts_at": timezone.localtime(session.starts_at),
-        "practitioner_name": practitioner_name(session.practitioner),
+        "starts_at": timezone.localtime(visit.starts_at),
+        "physiotherapist_name": display_name(visit.physiotherapist),
         "clinic_name": settings.CLINIC_NAME,
         "clinic_phone": settings.CLINIC_PHONE,
         "page_url": absolute_url(reverse("content:page-detail", args=[PAGES[kind]])),
@@ -94,16 +95,16 @@ def _mail_connection():
     return get_connection(timeout=settings.EMAIL_TIMEOUT or SEND_TIMEOUT_SECONDS)
 
 
-def send_session_email(session: Session, kind: str) -> bool:
+def send_visit_email(visit: Visit, kind: str) -> bool:
     """Claim and send one email; False if another run has claimed it already.
 
     A failed send raises, and its claim is rolled back with the transaction.
     """
-    subject, body = render_email(session, kind)
+    subject, body = render_email(visit, kind)
     try:
         with transaction.atomic():
-            ReminderSent.objects.create(session=session, kind=kind, for_starts_at=session.starts_at)
-            send_mail(subject, body, None, [session.patient.email], connection=_mail_connection())
+            ReminderSent.objects.create(visit=visit, kind=kind, for_starts_at=visit.starts_at)
+            send_mail(subject, body, None, [visit.patient.email], connection=_mail_connection())
     except IntegrityError:
         return False
     return True
@@ -113,15 +114,15 @@ def send_due_emails(now: datetime | None = None) -> Outcome:
     now = now or timezone.now()
     outcome = Outcome()
     due = [
-        (ReminderSent.Kind.REMINDER, sessions_due_a_reminder(now)),
-        (ReminderSent.Kind.AFTERCARE, sessions_due_aftercare(now)),
+        (ReminderSent.Kind.REMINDER, visits_due_a_reminder(now)),
+        (ReminderSent.Kind.AFTERCARE, visits_due_aftercare(now)),
     ]
-    for kind, sessions in due:
-        for session in sessions:
+    for kind, visits in due:
+        for visit in visits:
             try:
-                sent = send_session_email(session, kind)
+                sent = send_visit_email(visit, kind)
             except Exception:  # one bad address or a mail server hiccup must not stop the rest
-                logger.exception("Could not send the %s email for session %s", kind, session.pk)
+                logger.exception("Could not send the %s email for visit %s", kind, visit.pk)
                 outcome.failed += 1
                 continue
             if sent and kind == ReminderSent.Kind.REMINDER:

@@ -1,4 +1,4 @@
-"""Views of the treatments app: the physiotherapist's dashboard, courses, sessions and charts.
+"""Views of the treatments app: the physiotherapist's dashboard, courses, visits and charts.
 
 Each view checks the role, loads what it shows, validates a form and calls a service from
 treatments/scheduling.py or treatments/charting.py, which hold the rules. A service's
@@ -26,12 +26,12 @@ from treatments.forms import (
     ChartForm,
     CourseEditForm,
     CourseForm,
-    SessionTimeForm,
+    VisitTimeForm,
     add_service_errors,
     adverse_event_formset,
     needled_site_formset,
 )
-from treatments.models import Session, SessionChart, TreatmentCourse
+from treatments.models import Chart, TreatmentCourse, Visit
 from treatments.progress import course_progress, pain_chart
 from treatments.worklist import waitlist_candidates
 
@@ -43,30 +43,30 @@ def _posted(request):
 @clinical_staff
 def dashboard(request):
     today = timezone.localdate()
-    todays_sessions = (
-        Session.objects.on(today).for_practitioner(request.user).select_related("patient")
+    todays_visits = (
+        Visit.objects.on(today).for_physiotherapist(request.user).select_related("patient")
     )
-    # Every active course with all its sessions and charts, in two queries however many.
+    # Every active course with all its visits and charts, in two queries however many.
     courses = (
         TreatmentCourse.objects.active()
-        .for_practitioner(request.user)
+        .for_physiotherapist(request.user)
         .select_related("patient")
-        .prefetch_related(Prefetch("sessions", queryset=Session.objects.select_related("chart")))
+        .prefetch_related(Prefetch("visits", queryset=Visit.objects.select_related("chart")))
     )
-    progresses = [course_progress(course, course.sessions.all(), today) for course in courses]
+    progresses = [course_progress(course, course.visits.all(), today) for course in courses]
     to_chart = (
-        Session.objects.attended_not_charted()
-        .for_practitioner(request.user)
+        Visit.objects.attended_not_charted()
+        .for_physiotherapist(request.user)
         .select_related("patient", "course")
     )
     to_sign = (
-        Session.objects.filter(chart__charted_by=request.user, chart__signed_at__isnull=True)
+        Visit.objects.filter(chart__charted_by=request.user, chart__signed_at__isnull=True)
         .select_related("patient")
         .order_by("date")
     )
     ctx = {
         "today": today,
-        "todays_sessions": todays_sessions,
+        "todays_visits": todays_visits,
         "to_sign": to_sign,
         "active_count": len(progresses),
         "flagged": [progress for progress in progresses if progress.flags],
@@ -84,7 +84,7 @@ def course_create(request, patient_pk: int):
     form = CourseForm(
         _posted(request),
         instance=TreatmentCourse(patient=patient),
-        initial={"practitioner": request.user.pk},
+        initial={"physiotherapist": request.user.pk},
     )
     if request.method == "POST" and form.is_valid():
         course = form.save()
@@ -96,18 +96,18 @@ def course_create(request, patient_pk: int):
 @clinical_staff
 def course_detail(request, pk: int):
     course = get_object_or_404(
-        TreatmentCourse.objects.select_related("patient", "practitioner"), pk=pk
+        TreatmentCourse.objects.select_related("patient", "physiotherapist"), pk=pk
     )
-    sessions = list(
-        course.sessions.select_related("chart", "practitioner").with_needled_site_count()
+    visits = list(
+        course.visits.select_related("chart", "physiotherapist").with_needled_site_count()
     )
-    progress = course_progress(course, sessions)
+    progress = course_progress(course, visits)
     ctx = {
         "course": course,
         "progress": progress,
         "pain_chart": pain_chart(progress),
-        "booked": [s for s in sessions if s.status == Session.Status.BOOKED],
-        "missed": [s for s in sessions if not s.counts_for_weekly_rule],
+        "booked": [s for s in visits if s.status == Visit.Status.BOOKED],
+        "missed": [s for s in visits if not s.counts_for_weekly_rule],
     }
     audit.viewed(request, course)
     return render(request, "treatments/course_detail.html", ctx)
@@ -131,30 +131,30 @@ def _offered_time(request) -> dict:
     """A date, time and physiotherapist carried by the link (a freed slot offered to someone on
     the waitlist), as the form's starting values; whatever does not validate is left out."""
     offered = {}
-    when = SessionTimeForm(request.GET)
+    when = VisitTimeForm(request.GET)
     if when.is_valid():
         offered.update(date=when.cleaned_data["date"], start_time=when.cleaned_data["start_time"])
     try:
-        practitioner = BookingForm.base_fields["practitioner"].clean(
-            request.GET.get("practitioner")
+        physiotherapist = BookingForm.base_fields["physiotherapist"].clean(
+            request.GET.get("physiotherapist")
         )
     except ValidationError:
-        practitioner = None
-    if practitioner is not None:
-        offered["practitioner"] = practitioner.pk
+        physiotherapist = None
+    if physiotherapist is not None:
+        offered["physiotherapist"] = physiotherapist.pk
     return offered
 
 
 @booking_staff
-def session_create(request, course_pk: int):
+def visit_create(request, course_pk: int):
     course = get_object_or_404(TreatmentCourse.objects.select_related("patient"), pk=course_pk)
-    initial = {"practitioner": course.practitioner_id, **_offered_time(request)}
+    initial = {"physiotherapist": course.physiotherapist_id, **_offered_time(request)}
     form = BookingForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            session = scheduling.book_session(
+            visit = scheduling.book_visit(
                 course=course,
-                practitioner=form.cleaned_data["practitioner"],
+                physiotherapist=form.cleaned_data["physiotherapist"],
                 day=form.cleaned_data["date"],
                 start_time=form.cleaned_data["start_time"],
                 duration_minutes=form.cleaned_data["duration_minutes"],
@@ -162,118 +162,118 @@ def session_create(request, course_pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Session booked: {session}.")
-            return redirect(session)
+            messages.success(request, f"Visit booked: {visit}.")
+            return redirect(visit)
     recent = (
-        Session.objects.counting()
+        Visit.objects.counting()
         .for_patient(course.patient)
         .filter(date__gte=timezone.localdate() - timedelta(days=14))
     )
     ctx = {"course": course, "patient": course.patient, "form": form, "recent": recent}
-    return render(request, "treatments/session_create.html", ctx)
+    return render(request, "treatments/visit_create.html", ctx)
 
 
 @booking_staff
-def session_detail(request, pk: int):
-    # Front desk staff book and move sessions but never receive the clinical record, so the
+def visit_detail(request, pk: int):
+    # Front desk staff book and move visits but never receive the clinical record, so the
     # chart is not even loaded for them.
     clinical = is_physiotherapist(request.user)
-    sessions = Session.objects.select_related("patient", "course", "practitioner")
+    visits = Visit.objects.select_related("patient", "course", "physiotherapist")
     if clinical:
-        sessions = sessions.select_related("chart__charted_by", "chart__signed_by")
-    session = get_object_or_404(sessions, pk=pk)
-    ctx = {"session": session, "clinical": clinical}
-    if session.status == Session.Status.CANCELLED and session.starts_at > timezone.now():
+        visits = visits.select_related("chart__charted_by", "chart__signed_by")
+    visit = get_object_or_404(visits, pk=pk)
+    ctx = {"visit": visit, "clinical": clinical}
+    if visit.status == Visit.Status.CANCELLED and visit.starts_at > timezone.now():
         # One query, however many are waiting; a slot that has passed is left alone.
-        ctx["waitlist_candidates"] = waitlist_candidates(session)
-    if clinical and session.is_charted:
-        chart = session.chart
+        ctx["waitlist_candidates"] = waitlist_candidates(visit)
+    if clinical and visit.is_charted:
+        chart = visit.chart
         ctx.update(
             chart=chart,
             sites=list(chart.sites.all()),
             adverse_events=list(chart.adverse_events.all()),
             versions=list(chart.history.select_related("history_user")),
         )
-    audit.viewed(request, session, "with its chart" if "chart" in ctx else "")
-    return render(request, "treatments/session_detail.html", ctx)
+    audit.viewed(request, visit, "with its chart" if "chart" in ctx else "")
+    return render(request, "treatments/visit_detail.html", ctx)
 
 
 @booking_staff
-def session_move(request, pk: int):
-    session = get_object_or_404(Session.objects.select_related("patient"), pk=pk)
-    form = SessionTimeForm(
-        _posted(request), initial={"date": session.date, "start_time": session.start_time}
+def visit_move(request, pk: int):
+    visit = get_object_or_404(Visit.objects.select_related("patient"), pk=pk)
+    form = VisitTimeForm(
+        _posted(request), initial={"date": visit.date, "start_time": visit.start_time}
     )
     if request.method == "POST" and form.is_valid():
         try:
-            scheduling.move_session(
-                session, day=form.cleaned_data["date"], start_time=form.cleaned_data["start_time"]
+            scheduling.move_visit(
+                visit, day=form.cleaned_data["date"], start_time=form.cleaned_data["start_time"]
             )
         except ValidationError as error:
-            session.refresh_from_db()  # the service changed it in memory before refusing
+            visit.refresh_from_db()  # the service changed it in memory before refusing
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Session moved: {session}.")
-            return redirect(session)
-    return render(request, "treatments/session_move.html", {"session": session, "form": form})
+            messages.success(request, f"Visit moved: {visit}.")
+            return redirect(visit)
+    return render(request, "treatments/visit_move.html", {"visit": visit, "form": form})
 
 
 @booking_staff
-def session_cancel(request, pk: int):
-    session = get_object_or_404(Session.objects.select_related("patient"), pk=pk)
+def visit_cancel(request, pk: int):
+    visit = get_object_or_404(Visit.objects.select_related("patient"), pk=pk)
     form = CancelForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            scheduling.cancel_session(session, reason=form.cleaned_data["cancellation_reason"])
+            scheduling.cancel_visit(visit, reason=form.cleaned_data["cancellation_reason"])
         except ValidationError as error:
-            session.refresh_from_db()
+            visit.refresh_from_db()
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Session cancelled: {session}.")
-            return redirect(session)
-    return render(request, "treatments/session_cancel.html", {"session": session, "form": form})
+            messages.success(request, f"Visit cancelled: {visit}.")
+            return redirect(visit)
+    return render(request, "treatments/visit_cancel.html", {"visit": visit, "form": form})
 
 
-def _change_status(request, pk: int, change: Callable[[Session], Session], done: str):
-    session = get_object_or_404(Session.objects.select_related("patient"), pk=pk)
+def _change_status(request, pk: int, change: Callable[[Visit], Visit], done: str):
+    visit = get_object_or_404(Visit.objects.select_related("patient"), pk=pk)
     try:
-        change(session)
+        change(visit)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, done)
-    return redirect(session)
+    return redirect(visit)
 
 
 @booking_staff
 @require_POST
-def session_restore(request, pk: int):
+def visit_restore(request, pk: int):
     return _change_status(
-        request, pk, scheduling.restore_session, "Session restored: it is booked again."
+        request, pk, scheduling.restore_visit, "Visit restored: it is booked again."
     )
 
 
 @booking_staff
 @require_POST
-def session_attended(request, pk: int):
-    return _change_status(request, pk, scheduling.mark_attended, "Session marked attended.")
+def visit_attended(request, pk: int):
+    return _change_status(request, pk, scheduling.mark_attended, "Visit marked attended.")
 
 
 @booking_staff
 @require_POST
-def session_no_show(request, pk: int):
-    return _change_status(request, pk, scheduling.mark_no_show, "Session marked as a no-show.")
+def visit_no_show(request, pk: int):
+    return _change_status(request, pk, scheduling.mark_no_show, "Visit marked as a no-show.")
 
 
 @clinical_staff
-def session_chart(request, pk: int):
-    session = get_object_or_404(Session.objects.select_related("patient", "course", "chart"), pk=pk)
-    problems = needling_problems(session, request.user)
+def visit_chart(request, pk: int):
+    visit = get_object_or_404(Visit.objects.select_related("patient", "course", "chart"), pk=pk)
+    problems = needling_problems(visit, request.user)
     if problems:
-        ctx = {"session": session, "problems": problems}
-        return render(request, "treatments/session_chart.html", ctx)
-    correcting = session.is_charted
-    chart = session.chart if correcting else SessionChart(session=session)
+        ctx = {"visit": visit, "problems": problems}
+        return render(request, "treatments/visit_chart.html", ctx)
+    correcting = visit.is_charted
+    chart = visit.chart if correcting else Chart(visit=visit)
     amending = correcting and chart.is_signed
     data = _posted(request)
     form = ChartForm(data, instance=chart, amending=amending)
@@ -283,7 +283,7 @@ def session_chart(request, pk: int):
         new_sites, new_events = sites.save(commit=False), events.save(commit=False)
         try:
             record_chart(
-                session=session,
+                visit=visit,
                 chart=form.save(commit=False),
                 sites=new_sites,
                 adverse_events=new_events,
@@ -293,7 +293,7 @@ def session_chart(request, pk: int):
                 sign="sign" in data,
             )
         except ValidationError as error:
-            session.refresh_from_db()  # nothing was saved; show the session as it is
+            visit.refresh_from_db()  # nothing was saved; show the visit as it is
             add_service_errors(form, error)
         else:
             if amending:
@@ -303,30 +303,30 @@ def session_chart(request, pk: int):
             else:
                 done = "Draft chart saved. Sign it when it is complete."
             messages.success(request, done)
-            return redirect(session)
-    audit.viewed(request, session, "chart form")
+            return redirect(visit)
+    audit.viewed(request, visit, "chart form")
     ctx = {
-        "session": session,
+        "visit": visit,
         "correcting": correcting,
         "amending": amending,
         "form": form,
         "sites": sites,
         "events": events,
     }
-    return render(request, "treatments/session_chart.html", ctx)
+    return render(request, "treatments/visit_chart.html", ctx)
 
 
 @clinical_staff
 @require_POST
 def chart_sign(request, pk: int):
-    session = get_object_or_404(Session.objects.select_related("chart__charted_by"), pk=pk)
-    if not session.is_charted:
-        messages.error(request, "This session has no chart to sign.")
-        return redirect(session)
+    visit = get_object_or_404(Visit.objects.select_related("chart__charted_by"), pk=pk)
+    if not visit.is_charted:
+        messages.error(request, "This visit has no chart to sign.")
+        return redirect(visit)
     try:
-        sign_chart(session.chart, signed_by=request.user)
+        sign_chart(visit.chart, signed_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Chart signed. From now on it is amended only with a reason.")
-    return redirect(session)
+    return redirect(visit)

@@ -1,8 +1,8 @@
-"""Who to call: patients due for their next weekly session, and the waitlist.
+"""Who to call: patients due for their next weekly visit, and the waitlist.
 
-The needle's effect lasts 7-10 days, so a patient in an active course whose last session was a
+The needle's effect lasts 7-10 days, so a patient in an active course whose last visit was a
 week ago or more, and who has nothing booked, is due; after 10 days, overdue. The weekly rule
-is about the patient, not the course, so both the last session and the next booking are looked
+is about the patient, not the course, so both the last visit and the next booking are looked
 up across all the patient's courses.
 """
 
@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from patients.models import Patient
-from treatments.models import DAYS_BETWEEN_SESSIONS, Session, TreatmentCourse, WaitlistEntry
+from treatments.models import DAYS_BETWEEN_VISITS, TreatmentCourse, Visit, WaitlistEntry
 from treatments.progress import DUE_AFTER_DAYS, OVERDUE_AFTER_DAYS
 
 ALREADY_WAITING = "This patient is already on the waitlist."
@@ -23,10 +23,10 @@ ALREADY_WAITING = "This patient is already on the waitlist."
 
 @dataclass
 class DuePatient:
-    """A patient to call for a booking, with the active courses a session can be booked in."""
+    """A patient to call for a booking, with the active courses a visit can be booked in."""
 
     patient: Patient
-    last_session: Session
+    last_visit: Visit
     days_since: int
     courses: list[TreatmentCourse] = field(default_factory=list)
 
@@ -36,14 +36,14 @@ class DuePatient:
 
 
 def due_for_booking(today: date | None = None) -> list[DuePatient]:
-    """Patients (not archived) with an active course, whose last attended session was
-    DUE_AFTER_DAYS or more ago and who have no booked session from today on; longest waiting
-    first. Two queries however many patients: the courses, then their last sessions."""
+    """Patients (not archived) with an active course, whose last attended visit was
+    DUE_AFTER_DAYS or more ago and who have no booked visit from today on; longest waiting
+    first. Two queries however many patients: the courses, then their last visits."""
     today = today or timezone.localdate()
-    attended = Session.objects.filter(
-        patient=OuterRef("patient"), status=Session.Status.ATTENDED
+    attended = Visit.objects.filter(
+        patient=OuterRef("patient"), status=Visit.Status.ATTENDED
     ).order_by("-starts_at", "-pk")
-    booked_ahead = Session.objects.booked().filter(patient=OuterRef("patient"), date__gte=today)
+    booked_ahead = Visit.objects.booked().filter(patient=OuterRef("patient"), date__gte=today)
     # Longest waiting first; a patient's courses side by side.
     order = ["last_attended_on", "patient__legal_last_name", "patient__legal_first_name"]
     courses = list(
@@ -51,22 +51,22 @@ def due_for_booking(today: date | None = None) -> list[DuePatient]:
         .filter(patient__archived_at__isnull=True)
         .annotate(
             last_attended_on=Subquery(attended.values("date")[:1]),
-            last_session_pk=Subquery(attended.values("pk")[:1]),
+            last_visit_pk=Subquery(attended.values("pk")[:1]),
             has_booking_ahead=Exists(booked_ahead),
         )
         .filter(
             last_attended_on__lte=today - timedelta(days=DUE_AFTER_DAYS), has_booking_ahead=False
         )
-        .select_related("patient", "practitioner")
+        .select_related("patient", "physiotherapist")
         .order_by(*order, "patient_id", "started_on", "pk")
     )
-    last_sessions = Session.objects.select_related("practitioner").in_bulk(
-        {course.last_session_pk for course in courses}
+    last_visits = Visit.objects.select_related("physiotherapist").in_bulk(
+        {course.last_visit_pk for course in courses}
     )
     due: dict[int, DuePatient] = {}
     for course in courses:
         if course.patient_id not in due:
-            last = last_sessions[course.last_session_pk]
+            last = last_visits[course.last_visit_pk]
             due[course.patient_id] = DuePatient(course.patient, last, (today - last.date).days)
         due[course.patient_id].courses.append(course)
     return list(due.values())
@@ -105,28 +105,28 @@ def resolve_waitlist_entry(entry: WaitlistEntry) -> WaitlistEntry:
     return entry
 
 
-def waitlist_candidates(session: Session) -> list[WaitlistEntry]:
-    """Who on the waitlist could take the slot a cancelled or no-show session freed.
+def waitlist_candidates(visit: Visit) -> list[WaitlistEntry]:
+    """Who on the waitlist could take the slot a cancelled or no-show visit freed.
 
     Each is not archived, has an active course (`course_pk`, the most recent one, to book in),
-    and has no booked or attended session within a week of the slot, so booking them keeps the
-    once-a-week rule. The session's own patient gave the slot up and is left out. One query.
+    and has no booked or attended visit within a week of the slot, so booking them keeps the
+    once-a-week rule. The visit's own patient gave the slot up and is left out. One query.
     """
-    if session.status not in (Session.Status.CANCELLED, Session.Status.NO_SHOW):
+    if visit.status not in (Visit.Status.CANCELLED, Visit.Status.NO_SHOW):
         return []
     active_courses = (
         TreatmentCourse.objects.active()
         .filter(patient=OuterRef("patient"))
         .order_by("-started_on", "-pk")
     )
-    week = timedelta(days=DAYS_BETWEEN_SESSIONS - 1)
-    too_close = Session.objects.counting().filter(
-        patient=OuterRef("patient"), date__range=(session.date - week, session.date + week)
+    week = timedelta(days=DAYS_BETWEEN_VISITS - 1)
+    too_close = Visit.objects.counting().filter(
+        patient=OuterRef("patient"), date__range=(visit.date - week, visit.date + week)
     )
     return list(
         WaitlistEntry.objects.waiting()
         .filter(patient__archived_at__isnull=True)
-        .exclude(patient=session.patient_id)
+        .exclude(patient=visit.patient_id)
         .filter(Exists(active_courses))
         .exclude(Exists(too_close))
         .annotate(course_pk=Subquery(active_courses.values("pk")[:1]))

@@ -1,4 +1,4 @@
-"""The front desk's worklists: patients due for their weekly session, and the waitlist."""
+"""The front desk's worklists: patients due for their weekly visit, and the waitlist."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

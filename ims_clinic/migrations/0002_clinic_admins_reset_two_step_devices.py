@@ -14,7 +14,7 @@ def device_permissions(apps):
     # Permissions are normally made after all migrations; the group needs them now.
     app_config = apps.get_app_config("otp_totp")
     app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
+    create_permissions(app_config, verbosity=0, apps=apps)
     app_config.models_module = None
     Permission = apps.get_model("auth", "Permission")
     return Permission.objects.filter(content_type__app_label="otp_totp", codename__in=CODENAMES)

@@ -33,7 +33,7 @@ def page(name: str, kind: str, rps: float, p95: float, queries: int, base_rps=10
 
 
 def results(large_calendar_rps: float, large_base_rps: float = 1000.0) -> dict:
-    booking = {"one session": {"median_ms": 9.0, "queries": 12},
+    booking = {"one visit": {"median_ms": 9.0, "queries": 12},
                "weekly series of 12": {"median_ms": 90.0, "queries": 144}}  # fmt: skip
     small = [page("health", "baseline", 1000, 5, 0), page("aftercare page", "public", 950, 5, 0),
              page("calendar week", "staff", 100, 9, 9)]  # fmt: skip
@@ -52,7 +52,7 @@ def test_it_reads_each_page_against_the_targets():
     assert not found[("calendar week", "large", "p95 vs baseline")]  # 12 ms: over
     assert found[("calendar week", "both", "same queries at both sizes")]
     assert found[("calendar week", "both", "large/small cost")]  # 100 / 90: 1.11
-    assert found[("book one session", "small", "queries")]
+    assert found[("book one visit", "small", "queries")]
 
 
 def test_the_large_over_small_ratio_cancels_a_slower_machine():

@@ -45,6 +45,6 @@ def test_a_list_filtered_by_a_nul_character_is_refused_not_an_error(client, url_
 
 def test_the_admin_answers_an_address_with_a_nul_character_with_a_bad_request(client):
     client.force_login(make_user(is_staff=True, is_superuser=True))
-    url = reverse("admin:treatments_session_changelist")
+    url = reverse("admin:treatments_visit_changelist")
     assert client.get(url, {"status__exact": "booked\x00"}).status_code == 400
     assert client.get(url, {"status__exact": "booked"}).status_code == 200

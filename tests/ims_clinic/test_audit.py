@@ -16,41 +16,41 @@ from tests.factories import (
     PASSWORD,
     make_front_desk,
     make_physiotherapist,
-    make_session,
     make_user,
+    make_visit,
     ready_for_needling,
 )
-from tests.treatments.helpers import chart_session
-from treatments.models import Session
+from tests.treatments.helpers import chart_visit
+from treatments.models import Visit
 
 pytestmark = pytest.mark.django_db
 Action = AuditEntry.Action
 
 
 @pytest.fixture
-def physio():
+def physiotherapist():
     return make_physiotherapist(username="priya")
 
 
 @pytest.fixture
-def charted(physio):
-    course = ready_for_needling(practitioner=physio)
-    session = make_session(course, timezone.localdate() - timedelta(days=1))
-    chart_session(session, physio)
-    return session
+def charted(physiotherapist):
+    course = ready_for_needling(physiotherapist=physiotherapist)
+    visit = make_visit(course, timezone.localdate() - timedelta(days=1))
+    chart_visit(visit, physiotherapist)
+    return visit
 
 
 def entries(**filters) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(**filters))
 
 
-def test_opening_a_chart_writes_exactly_one_entry(client, physio, charted):
-    client.force_login(physio)
+def test_opening_a_chart_writes_exactly_one_entry(client, physiotherapist, charted):
+    client.force_login(physiotherapist)
     before = timezone.now()
     client.get(charted.get_absolute_url(), REMOTE_ADDR="10.1.2.3")
     (entry,) = entries(action=Action.VIEWED)
-    assert entry.user == physio and entry.username == "priya"
-    assert (entry.record_type, entry.record_id) == ("session", str(charted.pk))
+    assert entry.user == physiotherapist and entry.username == "priya"
+    assert (entry.record_type, entry.record_id) == ("visit", str(charted.pk))
     assert entry.patient_id == charted.patient_id
     assert entry.ip_address == "10.1.2.3"
     assert entry.detail == "with its chart"
@@ -60,15 +60,15 @@ def test_opening_a_chart_writes_exactly_one_entry(client, physio, charted):
 @pytest.mark.parametrize(
     "view,record_type",
     [("treatments:course-detail", "treatment course"), ("patients:patient-detail", "patient"),
-     ("treatments:session-chart", "session"), ("treatments:course-edit", "treatment course")],
+     ("treatments:visit-chart", "visit"), ("treatments:course-edit", "treatment course")],
 )  # fmt: skip
 def test_each_clinical_page_writes_one_entry_naming_the_patient(
-    client, physio, charted, view, record_type
+    client, physiotherapist, charted, view, record_type
 ):
     course, patient = charted.course_id, charted.patient_id
     pk = {"treatments:course-detail": course, "treatments:course-edit": course,
           "patients:patient-detail": patient}.get(view, charted.pk)  # fmt: skip
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     assert client.get(reverse(view, args=[pk])).status_code == 200
     (entry,) = entries(action=Action.VIEWED)
     assert entry.record_type == record_type and entry.patient_id == charted.patient_id
@@ -82,14 +82,14 @@ def test_the_front_desk_opening_a_patient_is_recorded_as_contact_details(client,
     assert entry.user == desk and entry.detail == "contact details"
 
 
-def test_a_chart_amendment_is_an_entry_with_its_reason(physio, charted):
+def test_a_chart_amendment_is_an_entry_with_its_reason(physiotherapist, charted):
     chart = charted.chart
     chart.note = "Amended note"
     chart._change_reason = "Amended: wrong side"
-    chart._history_user = physio
+    chart._history_user = physiotherapist
     chart.save()
-    entry = entries(action=Action.CHANGED, record_type="session chart")[0]
-    assert entry.detail == "Amended: wrong side" and entry.user == physio
+    entry = entries(action=Action.CHANGED, record_type="chart")[0]
+    assert entry.detail == "Amended: wrong side" and entry.user == physiotherapist
     assert entry.patient_id == charted.patient_id
     assert chart.history.last().note == "First note"  # the earlier version is retrievable
 
@@ -97,31 +97,31 @@ def test_a_chart_amendment_is_an_entry_with_its_reason(physio, charted):
 def test_a_change_made_outside_a_request_is_recorded_without_a_user(charted):
     charted.duration_minutes = 45
     charted.save()
-    entry = entries(action=Action.CHANGED, record_type="session")[0]
+    entry = entries(action=Action.CHANGED, record_type="visit")[0]
     assert entry.user is None and "no signed-in user" in entry.username
 
 
-def test_a_bulk_update_keeps_a_version_and_an_entry_for_every_row(physio, charted):
-    other = make_session(charted.course, charted.date + timedelta(days=7))
-    rows = Session.objects.filter(pk__in=[charted.pk, other.pk])
+def test_a_bulk_update_keeps_a_version_and_an_entry_for_every_row(physiotherapist, charted):
+    other = make_visit(charted.course, charted.date + timedelta(days=7))
+    rows = Visit.objects.filter(pk__in=[charted.pk, other.pk])
     assert rows.update(duration_minutes=45) == 2
-    for session in (charted, other):
-        latest = session.history.first()
+    for visit in (charted, other):
+        latest = visit.history.first()
         assert (latest.duration_minutes, latest.history_type) == (45, "~")
         assert latest.history_change_reason == "Changed in bulk"
-    changed = entries(action=Action.CHANGED, record_type="session", detail="Changed in bulk")
+    changed = entries(action=Action.CHANGED, record_type="visit", detail="Changed in bulk")
     assert sorted(int(e.record_id) for e in changed) == sorted([charted.pk, other.pk])
 
 
 def test_clinical_records_cannot_be_deleted_in_bulk(charted):
     with pytest.raises(TypeError, match="never deleted"):
-        Session.objects.filter(pk=charted.pk).delete()
+        Visit.objects.filter(pk=charted.pk).delete()
     with pytest.raises(TypeError, match="never deleted"):
         Patient.objects.all().delete()
-    assert Session.objects.filter(pk=charted.pk).exists()
+    assert Visit.objects.filter(pk=charted.pk).exists()
 
 
-def test_signing_in_and_out_and_a_failed_sign_in_are_recorded(client, physio):
+def test_signing_in_and_out_and_a_failed_sign_in_are_recorded(client, physiotherapist):
     login = reverse("login")
     client.post(login, {"username": "priya", "password": "wrong password"},
                 REMOTE_ADDR="10.9.9.9")  # fmt: skip
@@ -131,8 +131,8 @@ def test_signing_in_and_out_and_a_failed_sign_in_are_recorded(client, physio):
     failed, signed_in, signed_out = AuditEntry.objects.filter(action__in=sign_ins).order_by("pk")
     assert (failed.action, failed.username, failed.user) == (Action.SIGN_IN_FAILED, "priya", None)
     assert failed.ip_address == "10.9.9.9"
-    assert (signed_in.action, signed_in.user) == (Action.SIGNED_IN, physio)
-    assert (signed_out.action, signed_out.user) == (Action.SIGNED_OUT, physio)
+    assert (signed_in.action, signed_in.user) == (Action.SIGNED_IN, physiotherapist)
+    assert (signed_out.action, signed_out.user) == (Action.SIGNED_OUT, physiotherapist)
 
 
 def test_a_refused_page_is_recorded(client, charted):
@@ -188,22 +188,22 @@ def test_a_user_with_entries_cannot_be_deleted_only_deactivated(client):
 
 
 @pytest.mark.parametrize("page", ["change", "history"])
-def test_opening_a_chart_in_the_admin_is_recorded(client, physio, charted, page):
-    client.force_login(physio)
-    url = reverse(f"admin:treatments_sessionchart_{page}", args=[charted.chart.pk])
+def test_opening_a_chart_in_the_admin_is_recorded(client, physiotherapist, charted, page):
+    client.force_login(physiotherapist)
+    url = reverse(f"admin:treatments_chart_{page}", args=[charted.chart.pk])
     assert client.get(url).status_code == 200
     (entry,) = entries(action=Action.VIEWED)
-    assert (entry.record_type, entry.patient_id) == ("session chart", charted.patient_id)
+    assert (entry.record_type, entry.patient_id) == ("chart", charted.patient_id)
     assert "in the admin" in entry.detail
 
 
 def test_giving_someone_a_role_in_the_admin_is_recorded(client):
     admin_user = make_user("Clinic admin", is_staff=True, username="boss")
     person = make_user(username="newhire")
-    physio_group = Group.objects.get(name="Physiotherapist")
+    physiotherapist_group = Group.objects.get(name="Physiotherapist")
     client.force_login(admin_user)
     url = reverse("admin:auth_user_change", args=[person.pk])
-    data = {"username": "newhire", "groups": [physio_group.pk], "is_active": "on",
+    data = {"username": "newhire", "groups": [physiotherapist_group.pk], "is_active": "on",
             "date_joined_0": "2026-03-10", "date_joined_1": "12:00:00"}  # fmt: skip
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]

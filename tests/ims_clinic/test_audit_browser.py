@@ -12,10 +12,10 @@ from tests.factories import (
     make_clinic_admin,
     make_patient,
     make_physiotherapist,
-    make_session,
+    make_visit,
     ready_for_needling,
 )
-from tests.treatments.helpers import chart_session
+from tests.treatments.helpers import chart_visit
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,12 +36,12 @@ def test_a_signed_chart_its_export_and_the_audit_trail(live_server, phone):
         if result.violations_count:
             violations[page.url] = [v["id"] for v in result.response["violations"]]
 
-    physio = make_physiotherapist(username="priya", first_name="Priya", last_name="Rao")
+    physiotherapist = make_physiotherapist(username="priya", first_name="Priya", last_name="Rao")
     make_clinic_admin(username="clinicadmin")
     course = ready_for_needling(make_patient(legal_first_name="Ines", legal_last_name="Moreau"),
-                                practitioner=physio)  # fmt: skip
-    session = make_session(course, timezone.localdate() - timedelta(days=1))
-    chart_session(session, physio, note="Grasp at L5", sign=False)
+                                physiotherapist=physiotherapist)  # fmt: skip
+    visit = make_visit(course, timezone.localdate() - timedelta(days=1))
+    chart_visit(visit, physiotherapist, note="Grasp at L5", sign=False)
 
     # The physiotherapist signs yesterday's draft from the dashboard, then exports the record.
     sign_in(page, live_server, "priya")

@@ -117,17 +117,17 @@ def test_an_over_long_username_gets_a_clear_message(client):
 
 def test_a_role_taken_away_applies_from_the_next_page(client):
     """Roles are read with the user on every request (ims_clinic.backends), never kept."""
-    physio = make_physiotherapist()
-    client.force_login(physio)
+    physiotherapist = make_physiotherapist()
+    client.force_login(physiotherapist)
     assert client.get(reverse("treatments:dashboard")).status_code == 200
-    physio.groups.clear()
+    physiotherapist.groups.clear()
     assert client.get(reverse("treatments:dashboard")).status_code == 403
 
 
 def test_an_account_made_inactive_is_signed_out_at_once(client):
-    physio = make_physiotherapist()
-    client.force_login(physio)
-    physio.is_active = False
-    physio.save()
+    physiotherapist = make_physiotherapist()
+    client.force_login(physiotherapist)
+    physiotherapist.is_active = False
+    physiotherapist.save()
     response = client.get(reverse("treatments:dashboard"))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from content.models import Page
 from tests.browser import sign_in
-from tests.factories import make_session, make_user, ready_for_needling
+from tests.factories import make_user, make_visit, ready_for_needling
 
 pytestmark = [
     pytest.mark.browser,
@@ -49,11 +49,11 @@ def watched(desktop):
 
 @pytest.fixture
 def records():
-    """A superuser (every role, the whole admin) and one patient's course with a session."""
+    """A superuser (every role, the whole admin) and one patient's course with a visit."""
     make_user(username="root", is_staff=True, is_superuser=True)
     course = ready_for_needling()
-    session = make_session(course, timezone.localdate(), time(9, 0))
-    return course, session
+    visit = make_visit(course, timezone.localdate(), time(9, 0))
+    return course, visit
 
 
 def signed_in(page, live_server, username: str) -> None:
@@ -62,7 +62,7 @@ def signed_in(page, live_server, username: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
-def visit(page, url: str) -> None:
+def open_page(page, url: str) -> None:
     response = page.goto(url)
     assert response.ok, f"{url} answered {response.status}"
     page.wait_for_load_state("load")
@@ -76,13 +76,13 @@ def test_public_pages_and_sign_in_raise_no_violation(live_server, watched):
         reverse("content:search") + "?q=water",
         reverse("login"),
     ]:
-        visit(watched, f"{live_server.url}{path}")
+        open_page(watched, f"{live_server.url}{path}")
     assert watched.violations == []
 
 
 def test_staff_pages_raise_no_violation(live_server, watched, records):
-    course, session = records
-    monday = session.date - timedelta(days=session.date.weekday())
+    course, visit = records
+    monday = visit.date - timedelta(days=visit.date.weekday())
     signed_in(watched, live_server, "root")
     for path in [
         reverse("staff-home"),
@@ -90,24 +90,25 @@ def test_staff_pages_raise_no_violation(live_server, watched, records):
         reverse("patients:patient-detail", args=[course.patient.pk]),
         reverse("patients:screening-create", args=[course.patient.pk]),
         reverse("treatments:course-detail", args=[course.pk]),
-        reverse("treatments:session-detail", args=[session.pk]),
-        reverse("treatments:session-chart", args=[session.pk]),
-        reverse("treatments:calendar") + f"?practitioner={course.practitioner_id}&week={monday}",
+        reverse("treatments:visit-detail", args=[visit.pk]),
+        reverse("treatments:visit-chart", args=[visit.pk]),
+        reverse("treatments:calendar")
+        + f"?physiotherapist={course.physiotherapist_id}&week={monday}",
         reverse("treatments:book") + f"?q={course.patient.legal_last_name}",
         reverse("treatments:due-list"),
         reverse("treatments:waitlist"),
         reverse("treatments:record-print", args=[course.patient.pk]),
         reverse("audit-trail") + "?action=viewed",
     ]:
-        visit(watched, f"{live_server.url}{path}")
+        open_page(watched, f"{live_server.url}{path}")
     assert watched.violations == []
 
 
 def test_the_pain_chart_raises_no_violation(live_server, watched, records):
-    course, session = records
-    signed_in(watched, live_server, course.practitioner.username)
-    visit(watched, f"{live_server.url}{reverse('treatments:session-chart', args=[session.pk])}")
-    watched.get_by_label("Consent confirmed this session").check()
+    course, visit = records
+    signed_in(watched, live_server, course.physiotherapist.username)
+    open_page(watched, f"{live_server.url}{reverse('treatments:visit-chart', args=[visit.pk])}")
+    watched.get_by_label("Consent confirmed this visit").check()
     watched.get_by_label("Patient position").select_option(label="Lying face down")
     site = watched.get_by_role("group", name="Site 1", exact=True)
     site.get_by_label("Muscle").fill("Multifidus")
@@ -117,12 +118,12 @@ def test_the_pain_chart_raises_no_violation(live_server, watched, records):
     site.get_by_label("Response").select_option(label="Local twitch")
     watched.get_by_label("Pain before (0-10)").fill("6")
     watched.get_by_label("Pain after (0-10)").fill("2")
-    watched.get_by_label("Session note").fill("Twitch at L4.")
+    watched.get_by_label("Visit note").fill("Twitch at L4.")
     watched.get_by_role("button", name="Save and sign").click()
-    expect(watched.get_by_role("heading", level=1)).to_contain_text("Session of")
+    expect(watched.get_by_role("heading", level=1)).to_contain_text("Visit of")
 
-    visit(watched, f"{live_server.url}{course.get_absolute_url()}")
-    chart = watched.get_by_role("img", name="Pain before and after each session")
+    open_page(watched, f"{live_server.url}{course.get_absolute_url()}")
+    chart = watched.get_by_role("img", name="Pain before and after each visit")
     expect(chart).to_be_visible()
     # The width the stylesheet gives it (40rem), now that the style attribute is gone.
     assert chart.bounding_box()["width"] <= 640
@@ -130,7 +131,7 @@ def test_the_pain_chart_raises_no_violation(live_server, watched, records):
 
 
 def test_the_admin_raises_no_violation(live_server, watched, records):
-    course, _session = records
+    course, _visit = records
     patient = course.patient
     signed_in(watched, live_server, "root")
     admin = f"{live_server.url}/admin"
@@ -140,17 +141,17 @@ def test_the_admin_raises_no_violation(live_server, watched, records):
         f"/patients/patient/{patient.pk}/change/",
         f"/patients/patient/{patient.pk}/history/",  # django-simple-history's pages
         f"/patients/patient/{patient.pk}/history/{patient.history.first().history_id}/",
-        "/treatments/session/",  # the date hierarchy
+        "/treatments/visit/",  # the date hierarchy
         "/content/page/",  # editable rows
         "/patients/screening/add/",  # an inline formset
         f"/content/page/{Page.objects.first().pk}/change/",  # the slug filled from the title
         "/auth/user/add/",  # the password fields' script
         f"/auth/group/{Group.objects.first().pk}/change/",  # the two-box permission picker
     ]:
-        visit(watched, admin + path)
+        open_page(watched, admin + path)
 
     # Widgets that build their parts in the browser: the date picker and the autocomplete.
-    visit(watched, f"{admin}/treatments/treatmentcourse/{course.pk}/change/")
+    open_page(watched, f"{admin}/treatments/treatmentcourse/{course.pk}/change/")
     watched.get_by_role("link", name="Choose a Date").first.click()
     expect(watched.locator(".calendarbox").first).to_be_visible()
     watched.keyboard.press("Escape")
@@ -165,7 +166,7 @@ def test_the_admin_raises_no_violation(live_server, watched, records):
 
 def test_the_check_finds_an_inline_style(live_server, watched):
     """The test's own control: a violation on the page is caught, not missed."""
-    visit(watched, f"{live_server.url}{reverse('content:home')}")
+    open_page(watched, f"{live_server.url}{reverse('content:home')}")
     watched.evaluate(
         "document.body.insertAdjacentHTML('beforeend', '<p style=\"color: red\">Red</p>')"
     )

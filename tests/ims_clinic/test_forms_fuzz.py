@@ -43,10 +43,10 @@ from tests.factories import (
     make_front_desk,
     make_patient,
     make_physiotherapist,
-    make_session,
+    make_visit,
     ready_for_needling,
 )
-from tests.treatments.helpers import chart_session
+from tests.treatments.helpers import chart_visit
 from treatments.booking_forms import CalendarForm, SeriesBookingForm
 from treatments.forms import (
     BookingForm,
@@ -54,11 +54,11 @@ from treatments.forms import (
     ChartForm,
     CourseEditForm,
     CourseForm,
-    SessionTimeForm,
+    VisitTimeForm,
     adverse_event_formset,
     needled_site_formset,
 )
-from treatments.models import Session, TreatmentCourse, WaitlistEntry
+from treatments.models import TreatmentCourse, Visit, WaitlistEntry
 from treatments.worklist_forms import PatientLookupForm, WaitlistEntryForm
 
 pytestmark = pytest.mark.django_db
@@ -218,7 +218,7 @@ def chart_form_data(correcting: bool) -> Callable[[dict], st.SearchStrategy[dict
         site_ids = records["site_ids"] if correcting else []
         site_row = needled_site_formset(correcting)().forms[0].fields
         event_row = adverse_event_formset(correcting)().forms[0].fields
-        # Stimulation off, as in most sessions; the spoiled fields switch it on at times.
+        # Stimulation off, as in most visits; the spoiled fields switch it on at times.
         chart = form_data(
             ChartForm(amending=correcting).fields,
             consent_confirmed=st.just("on"),
@@ -259,13 +259,17 @@ def consent_data(records: dict) -> st.SearchStrategy[dict]:
 
 
 def calendar_data(records: dict) -> st.SearchStrategy[dict]:
-    return form_data(CalendarForm(practitioners=records["practitioners"]).fields)
+    return form_data(CalendarForm(physiotherapists=records["physiotherapists"]).fields)
 
 
 def booking_link_data(records: dict) -> st.SearchStrategy[dict]:
     """What a free slot of the calendar links to."""
-    practitioner = SeriesBookingForm().fields["practitioner"]
-    fields = {"practitioner": practitioner, "date": forms.DateField(), "time": forms.TimeField()}
+    physiotherapist = SeriesBookingForm().fields["physiotherapist"]
+    fields = {
+        "physiotherapist": physiotherapist,
+        "date": forms.DateField(),
+        "time": forms.TimeField(),
+    }
     return form_data({**fields, "q": forms.CharField()})
 
 
@@ -308,21 +312,21 @@ CASES = {
     "course-edit": Case(
         PHYSIO, "post", url("treatments:course-edit", "course"), fields_of(CourseEditForm)
     ),
-    "session-create": Case(
-        DESK, "post", url("treatments:session-create", "course", "course_pk"),
+    "visit-create": Case(
+        DESK, "post", url("treatments:visit-create", "course", "course_pk"),
         fields_of(BookingForm),
     ),
-    "session-move": Case(
-        DESK, "post", url("treatments:session-move", "booked"), fields_of(SessionTimeForm)
+    "visit-move": Case(
+        DESK, "post", url("treatments:visit-move", "booked"), fields_of(VisitTimeForm)
     ),
-    "session-cancel": Case(
-        DESK, "post", url("treatments:session-cancel", "booked"), fields_of(CancelForm)
+    "visit-cancel": Case(
+        DESK, "post", url("treatments:visit-cancel", "booked"), fields_of(CancelForm)
     ),
     "chart": Case(
-        PHYSIO, "post", url("treatments:session-chart", "attended"), chart_form_data(False)
+        PHYSIO, "post", url("treatments:visit-chart", "attended"), chart_form_data(False)
     ),
     "chart-correction": Case(
-        PHYSIO, "post", url("treatments:session-chart", "charted"), chart_form_data(True)
+        PHYSIO, "post", url("treatments:visit-chart", "charted"), chart_form_data(True)
     ),
     "calendar": Case(DESK, "get", url("treatments:calendar"), calendar_data),
     "booking-link": Case(DESK, "get", url("treatments:book"), booking_link_data),
@@ -344,38 +348,40 @@ CASES = {
 
 @pytest.fixture
 def records():
-    """A small clinic: two patients with courses and sessions in every state, and the staff."""
+    """A small clinic: two patients with courses and visits in every state, and the staff."""
     with time_machine.travel(NOON, tick=False):
-        physio = make_physiotherapist(first_name="Priya", last_name="Physio")
-        other_physio = make_physiotherapist(first_name="Omar", last_name="Other")
+        physiotherapist = make_physiotherapist(first_name="Priya", last_name="Physio")
+        other_physiotherapist = make_physiotherapist(first_name="Omar", last_name="Other")
         front_desk = make_front_desk()
-        course = ready_for_needling(practitioner=physio)
+        course = ready_for_needling(physiotherapist=physiotherapist)
         patient = course.patient
-        charted = make_session(course, TODAY - timedelta(days=21), status=Session.Status.ATTENDED)
-        chart_session(charted, physio, sites=2)
-        attended = make_session(course, TODAY - timedelta(days=7), status=Session.Status.ATTENDED)
-        booked = make_session(course, TODAY + timedelta(days=8), time(10, 0))
-        other_course = ready_for_needling(practitioner=other_physio)
-        other_charted = make_session(
-            other_course, TODAY - timedelta(days=7), status=Session.Status.ATTENDED
+        charted = make_visit(course, TODAY - timedelta(days=21), status=Visit.Status.ATTENDED)
+        chart_visit(charted, physiotherapist, sites=2)
+        attended = make_visit(course, TODAY - timedelta(days=7), status=Visit.Status.ATTENDED)
+        booked = make_visit(course, TODAY + timedelta(days=8), time(10, 0))
+        other_course = ready_for_needling(physiotherapist=other_physiotherapist)
+        other_charted = make_visit(
+            other_course, TODAY - timedelta(days=7), status=Visit.Status.ATTENDED
         )
-        other_chart = chart_session(other_charted, other_physio)
-        make_course(patient, physio, status=TreatmentCourse.Status.COMPLETED, ended_on=TODAY)
+        other_chart = chart_visit(other_charted, other_physiotherapist)
+        make_course(
+            patient, physiotherapist, status=TreatmentCourse.Status.COMPLETED, ended_on=TODAY
+        )
         archived = make_patient()
-        make_course(archived, physio)
+        make_course(archived, physiotherapist)
         archived.archive()
         WaitlistEntry.objects.create(patient=patient)
         # Signed in once, outside the examples' savepoints, which would roll the sign-in back.
         clients = {"anonymous": Client(), "front_desk": signed_in(front_desk),
-                   "physiotherapist": signed_in(physio),
+                   "physiotherapist": signed_in(physiotherapist),
                    "clinic_admin": signed_in(make_clinic_admin())}  # fmt: skip
         series = book_a_series_with_a_clash(
-            clients["front_desk"], make_course(make_patient(), physio)
+            clients["front_desk"], make_course(make_patient(), physiotherapist)
         )
     return {
         "clients": clients,
-        "usernames": [physio.username, front_desk.username, "nobody"],
-        "practitioners": [physio, other_physio],
+        "usernames": [physiotherapist.username, front_desk.username, "nobody"],
+        "physiotherapists": [physiotherapist, other_physiotherapist],
         "patient": patient.pk, "course": course.pk, "booked": booked.pk,
         "attended": attended.pk, "charted": charted.pk, "series": series,
         "site_ids": [site.pk for site in charted.chart.sites.all()],
@@ -391,10 +397,10 @@ def signed_in(person) -> Client:
 
 def book_a_series_with_a_clash(client: Client, course: TreatmentCourse) -> str:
     """Book three Wednesdays at 10:00 through the booking page; the second clashes with the
-    physiotherapist's session then, so it has a time offered instead. The client's session
+    physiotherapist's visit then, so it has a time offered instead. The client's visit
     keeps the series; returns its key."""
     data = {
-        "course": course.pk, "practitioner": course.practitioner_id,
+        "course": course.pk, "physiotherapist": course.physiotherapist_id,
         "date": str(TODAY + timedelta(days=1)), "start_time": "10:00", "duration_minutes": "30",
         "weeks": "3",
     }  # fmt: skip

@@ -24,13 +24,13 @@ from tests.factories import (
     make_front_desk,
     make_patient,
     make_physiotherapist,
-    make_session,
     make_user,
+    make_visit,
     ready_for_needling,
 )
 from tests.patients.helpers import consent_data, patient_data
-from tests.treatments.helpers import chart_data, chart_session, correction_data
-from treatments.models import NeedledSite, Session, SessionChart, TreatmentCourse, WaitlistEntry
+from tests.treatments.helpers import chart_data, chart_visit, correction_data
+from treatments.models import Chart, NeedledSite, TreatmentCourse, Visit, WaitlistEntry
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 3, 10)  # a Tuesday
@@ -76,14 +76,14 @@ EXPECTED = {
     "treatments:course-create": CLINICAL,
     "treatments:course-detail": CLINICAL,
     "treatments:course-edit": CLINICAL,
-    "treatments:session-create": BOOKING,
-    "treatments:session-detail": BOOKING,
-    "treatments:session-move": BOOKING,
-    "treatments:session-cancel": BOOKING,
-    "treatments:session-restore": BOOKING_POST_ONLY,
-    "treatments:session-attended": BOOKING_POST_ONLY,
-    "treatments:session-no-show": BOOKING_POST_ONLY,
-    "treatments:session-chart": CLINICAL,
+    "treatments:visit-create": BOOKING,
+    "treatments:visit-detail": BOOKING,
+    "treatments:visit-move": BOOKING,
+    "treatments:visit-cancel": BOOKING,
+    "treatments:visit-restore": BOOKING_POST_ONLY,
+    "treatments:visit-attended": BOOKING_POST_ONLY,
+    "treatments:visit-no-show": BOOKING_POST_ONLY,
+    "treatments:visit-chart": CLINICAL,
     "treatments:chart-sign": CLINICAL_POST_ONLY,
     "treatments:record-print": CLINICAL,
     "treatments:record-json": CLINICAL,
@@ -96,8 +96,8 @@ EXPECTED = {
     "treatments:waitlist": BOOKING,
     "treatments:waitlist-add": BOOKING,
     "treatments:waitlist-resolve": BOOKING_POST_ONLY,
-    "treatments:session-ics": BOOKING,
-    "treatments:practitioner-feed": dict.fromkeys(ROLES, 200),
+    "treatments:visit-ics": BOOKING,
+    "treatments:physiotherapist-feed": dict.fromkeys(ROLES, 200),
     "treatments:calendar-feed": CLINICAL,
     "treatments:calendar-feed-renew": CLINICAL_POST_ONLY,
 }
@@ -134,14 +134,14 @@ EXPECTED_POST = {
     "treatments:course-create": CLINICAL_DONE,
     "treatments:course-detail": CLINICAL,
     "treatments:course-edit": CLINICAL_DONE,
-    "treatments:session-create": BOOKING_DONE,
-    "treatments:session-detail": BOOKING,
-    "treatments:session-move": BOOKING_DONE,
-    "treatments:session-cancel": BOOKING_DONE,
-    "treatments:session-restore": BOOKING_DONE,
-    "treatments:session-attended": BOOKING_DONE,
-    "treatments:session-no-show": BOOKING_DONE,
-    "treatments:session-chart": CLINICAL_DONE,
+    "treatments:visit-create": BOOKING_DONE,
+    "treatments:visit-detail": BOOKING,
+    "treatments:visit-move": BOOKING_DONE,
+    "treatments:visit-cancel": BOOKING_DONE,
+    "treatments:visit-restore": BOOKING_DONE,
+    "treatments:visit-attended": BOOKING_DONE,
+    "treatments:visit-no-show": BOOKING_DONE,
+    "treatments:visit-chart": CLINICAL_DONE,
     "treatments:chart-sign": CLINICAL_DONE,
     "treatments:record-print": CLINICAL,
     "treatments:record-json": CLINICAL,
@@ -153,8 +153,8 @@ EXPECTED_POST = {
     "treatments:waitlist": BOOKING,
     "treatments:waitlist-add": BOOKING_DONE,
     "treatments:waitlist-resolve": BOOKING_DONE,
-    "treatments:session-ics": BOOKING,
-    "treatments:practitioner-feed": dict.fromkeys(ROLES, 200),
+    "treatments:visit-ics": BOOKING,
+    "treatments:physiotherapist-feed": dict.fromkeys(ROLES, 200),
     "treatments:calendar-feed": CLINICAL,
     "treatments:calendar-feed-renew": CLINICAL_DONE,
 }
@@ -164,9 +164,9 @@ CHANGES_RECORDS = {
     "patients:patient-create", "patients:patient-edit", "patients:patient-archive",
     "patients:patient-restore", "patients:screening-create", "patients:consent-create",
     "patients:consent-withdraw", "treatments:course-create", "treatments:course-edit",
-    "treatments:session-create", "treatments:session-move", "treatments:session-cancel",
-    "treatments:session-restore", "treatments:session-attended", "treatments:session-no-show",
-    "treatments:session-chart", "treatments:chart-sign", "treatments:book",
+    "treatments:visit-create", "treatments:visit-move", "treatments:visit-cancel",
+    "treatments:visit-restore", "treatments:visit-attended", "treatments:visit-no-show",
+    "treatments:visit-chart", "treatments:chart-sign", "treatments:book",
     "treatments:waitlist-add",
     "treatments:waitlist-resolve", "treatments:calendar-feed-renew",
 }  # fmt: skip
@@ -201,22 +201,22 @@ def clock():
 def records(clock):
     """One of everything a URL can point at, what its form would post, and the people who
     will open them."""
-    physio = make_physiotherapist()
-    course = ready_for_needling(practitioner=physio)
-    session = make_session(course, TODAY - timedelta(days=1))
-    attended = make_session(course, TODAY - timedelta(days=8), status=Session.Status.ATTENDED)
-    cancelled = make_session(
-        course, TODAY + timedelta(days=7), status=Session.Status.CANCELLED,
+    physiotherapist = make_physiotherapist()
+    course = ready_for_needling(physiotherapist=physiotherapist)
+    visit = make_visit(course, TODAY - timedelta(days=1))
+    attended = make_visit(course, TODAY - timedelta(days=8), status=Visit.Status.ATTENDED)
+    cancelled = make_visit(
+        course, TODAY + timedelta(days=7), status=Visit.Status.CANCELLED,
         cancellation_reason="Called in sick",
     )  # fmt: skip
-    drafted = make_session(course, TODAY - timedelta(days=15), status=Session.Status.ATTENDED)
-    chart_session(drafted, physio, sign=False)
-    consent = make_consent(course.patient, physio)
+    drafted = make_visit(course, TODAY - timedelta(days=15), status=Visit.Status.ATTENDED)
+    chart_visit(drafted, physiotherapist, sign=False)
+    consent = make_consent(course.patient, physiotherapist)
     entry = WaitlistEntry.objects.create(patient=course.patient)
     archived = make_patient()
     archived.archive()
     newcomer = make_patient()
-    token = physio.practitioner.renew_calendar_token()
+    token = physiotherapist.physiotherapist_profile.renew_calendar_token()
     kwargs = {
         "patient_pk": course.patient.pk, "course_pk": course.pk,
         "slug": "aftercare", "key": "no-such-series", "token": token,
@@ -224,10 +224,10 @@ def records(clock):
     pks = {
         "patients:consent-withdraw": consent.pk, "treatments:waitlist-resolve": entry.pk,
         "treatments:course-detail": course.pk, "treatments:course-edit": course.pk,
-        "patients:patient-restore": archived.pk, "treatments:session-restore": cancelled.pk,
-        "treatments:session-chart": attended.pk, "treatments:chart-sign": drafted.pk,
+        "patients:patient-restore": archived.pk, "treatments:visit-restore": cancelled.pk,
+        "treatments:visit-chart": attended.pk, "treatments:chart-sign": drafted.pk,
     }  # fmt: skip
-    booking = {"practitioner": physio.pk, "date": NEXT_MONDAY, "start_time": "10:00",
+    booking = {"physiotherapist": physiotherapist.pk, "date": NEXT_MONDAY, "start_time": "10:00",
                "duration_minutes": "30"}  # fmt: skip
     post_data = {
         "patients:patient-create": patient_data(),
@@ -236,23 +236,28 @@ def records(clock):
         "patients:consent-create": consent_data(),
         "treatments:course-create": {
             "region": "Neck", "started_on": TODAY.isoformat(), "expected_length": "short",
-            "goals": "Turn my head", "baseline_pain": "5", "practitioner": physio.pk,
+            "goals": "Turn my head", "baseline_pain": "5", "physiotherapist": physiotherapist.pk,
         },
         "treatments:course-edit": {
             "region": "Left hip", "goals": "Walk the dog", "expected_length": "short",
             "status": "active", "started_on": course.started_on.isoformat(),
         },
-        "treatments:session-create": booking,
-        "treatments:session-move": {"date": NEXT_MONDAY, "start_time": "10:00"},
-        "treatments:session-cancel": {"cancellation_reason": "Called in sick"},
-        "treatments:session-chart": chart_data(),
+        "treatments:visit-create": booking,
+        "treatments:visit-move": {"date": NEXT_MONDAY, "start_time": "10:00"},
+        "treatments:visit-cancel": {"cancellation_reason": "Called in sick"},
+        "treatments:visit-chart": chart_data(),
         "treatments:book": {**booking, "course": course.pk, "weeks": "1"},
         "treatments:series-accept": {"week": "1"},
         "treatments:waitlist-add": {"patient": newcomer.pk, "note": "Mornings only"},
     }  # fmt: skip
-    people = {"anonymous": None, "front_desk": make_front_desk(), "physiotherapist": physio,
-              "clinic_admin": make_clinic_admin(), "no_role": make_user()}  # fmt: skip
-    return {"session": session, "patient": course.patient, "kwargs": kwargs, "pks": pks,
+    people = {
+        "anonymous": None,
+        "front_desk": make_front_desk(),
+        "physiotherapist": physiotherapist,
+        "clinic_admin": make_clinic_admin(),
+        "no_role": make_user(),
+    }
+    return {"visit": visit, "patient": course.patient, "kwargs": kwargs, "pks": pks,
             "post_data": post_data, "people": people}  # fmt: skip
 
 
@@ -260,7 +265,7 @@ def url_for(name: str, records) -> str:
     """The URL with a real record for whichever argument it takes."""
     pk = records["pks"].get(name)
     if pk is None:
-        pk = records["patient"].pk if name.startswith("patients:") else records["session"].pk
+        pk = records["patient"].pk if name.startswith("patients:") else records["visit"].pk
     for kwargs in [{key: value} for key, value in records["kwargs"].items()] + [{"pk": pk}, {}]:
         try:
             return reverse(name, kwargs=kwargs)
@@ -374,20 +379,20 @@ def test_a_made_up_id_is_not_found_by_those_let_in_and_changes_nothing(
     assert clinic_records() == before
 
 
-A_WEEK_AFTER = "2026-03-18"  # a week after each patient's booked session
+A_WEEK_AFTER = "2026-03-18"  # a week after each patient's booked visit
 
 
 @pytest.fixture
 def two_patients(clock):
-    """Avery's and Blake's charts, each with a charted session and a booked one."""
-    physio = make_physiotherapist()
+    """Avery's and Blake's charts, each with a charted visit and a booked one."""
+    physiotherapist = make_physiotherapist()
     courses = {}
     for name in ["Avery", "Blake"]:
-        course = ready_for_needling(make_patient(legal_first_name=name), physio)
-        chart_session(make_session(course, TODAY - timedelta(days=7)), physio, sites=2)
-        make_session(course, TODAY + timedelta(days=1), time(10 if name == "Avery" else 11))
+        course = ready_for_needling(make_patient(legal_first_name=name), physiotherapist)
+        chart_visit(make_visit(course, TODAY - timedelta(days=7)), physiotherapist, sites=2)
+        make_visit(course, TODAY + timedelta(days=1), time(10 if name == "Avery" else 11))
         courses[name] = course
-    return physio, courses["Avery"], courses["Blake"]
+    return physiotherapist, courses["Avery"], courses["Blake"]
 
 
 def records_of(patient: Patient) -> dict[str, list[dict]]:
@@ -397,28 +402,28 @@ def records_of(patient: Patient) -> dict[str, list[dict]]:
         "consents": list(patient.consents.values()),
         "screenings": list(patient.screenings.values()),
         "courses": list(patient.courses.values()),
-        "sessions": list(patient.sessions.order_by("pk").values()),
-        "charts": list(SessionChart.objects.filter(session__patient=patient).values()),
-        "sites": list(NeedledSite.objects.filter(chart__session__patient=patient).values()),
+        "visits": list(patient.visits.order_by("pk").values()),
+        "charts": list(Chart.objects.filter(visit__patient=patient).values()),
+        "sites": list(NeedledSite.objects.filter(chart__visit__patient=patient).values()),
     }
 
 
-def booked_session(course: TreatmentCourse) -> Session:
-    return course.sessions.get(status=Session.Status.BOOKED)
+def booked_visit(course: TreatmentCourse) -> Visit:
+    return course.visits.get(status=Visit.Status.BOOKED)
 
 
 def test_another_patients_ids_slipped_into_a_booking_book_for_the_course_in_the_address(
     client, two_patients
 ):
-    physio, avery, blake = two_patients
+    physiotherapist, avery, blake = two_patients
     blakes = records_of(blake.patient)
     client.force_login(make_front_desk())
     data = {
-        "practitioner": physio.pk, "date": A_WEEK_AFTER, "start_time": "14:00",
+        "physiotherapist": physiotherapist.pk, "date": A_WEEK_AFTER, "start_time": "14:00",
         "duration_minutes": "30", "course": blake.pk, "patient": blake.patient.pk,
     }  # fmt: skip
-    response = client.post(reverse("treatments:session-create", args=[avery.pk]), data)
-    booked = Session.objects.get(date=A_WEEK_AFTER)
+    response = client.post(reverse("treatments:visit-create", args=[avery.pk]), data)
+    booked = Visit.objects.get(date=A_WEEK_AFTER)
     assert response.status_code == 302
     assert (booked.course, booked.patient) == (avery, avery.patient)
     assert records_of(blake.patient) == blakes
@@ -431,10 +436,10 @@ def test_another_patients_ids_slipped_into_a_booking_book_for_the_course_in_the_
 def test_a_consent_or_screening_posted_with_another_patients_id_goes_on_the_chart_in_the_address(
     client, two_patients, url_name, recorded
 ):
-    physio, avery, blake = two_patients
+    physiotherapist, avery, blake = two_patients
     blakes = records_of(blake.patient)
     on_file = recorded.objects.filter(patient=avery.patient).count()
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     data = {**consent_data(), "screened_on": TODAY.isoformat(), "patient": blake.patient.pk}
     response = client.post(reverse(url_name, args=[avery.patient.pk]), data)
     assert response.status_code == 302
@@ -443,9 +448,9 @@ def test_a_consent_or_screening_posted_with_another_patients_id_goes_on_the_char
 
 
 def test_a_course_cannot_be_moved_to_another_patient_by_editing_it(client, two_patients):
-    physio, avery, blake = two_patients
+    physiotherapist, avery, blake = two_patients
     averys_patient, blakes = avery.patient, records_of(blake.patient)
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     data = {
         "region": "Left hip", "goals": "Walk", "expected_length": "short", "status": "active",
         "started_on": avery.started_on.isoformat(), "patient": blake.patient.pk,
@@ -457,19 +462,19 @@ def test_a_course_cannot_be_moved_to_another_patient_by_editing_it(client, two_p
     assert records_of(blake.patient) == blakes
 
 
-def test_moving_a_session_with_another_patients_ids_in_the_form_moves_only_that_session(
+def test_moving_a_visit_with_another_patients_ids_in_the_form_moves_only_that_visit(
     client, two_patients
 ):
-    _physio, avery, blake = two_patients
+    _physiotherapist, avery, blake = two_patients
     blakes = records_of(blake.patient)
-    session = booked_session(avery)
+    visit = booked_visit(avery)
     client.force_login(make_front_desk())
-    data = {"date": NEXT_MONDAY, "start_time": "09:00", "session": booked_session(blake).pk,
+    data = {"date": NEXT_MONDAY, "start_time": "09:00", "visit": booked_visit(blake).pk,
             "patient": blake.patient.pk, "course": blake.pk}  # fmt: skip
-    response = client.post(reverse("treatments:session-move", args=[session.pk]), data)
-    session.refresh_from_db()
+    response = client.post(reverse("treatments:visit-move", args=[visit.pk]), data)
+    visit.refresh_from_db()
     assert response.status_code == 302
-    assert (session.patient, str(session.date)) == (avery.patient, NEXT_MONDAY)
+    assert (visit.patient, str(visit.date)) == (avery.patient, NEXT_MONDAY)
     assert records_of(blake.patient) == blakes
 
 
@@ -479,35 +484,35 @@ def test_moving_a_session_with_another_patients_ids_in_the_form_moves_only_that_
 def test_a_chart_correction_naming_a_site_of_another_patients_chart_is_refused(
     client, two_patients, change
 ):
-    physio, avery, blake = two_patients
+    physiotherapist, avery, blake = two_patients
     averys, blakes = records_of(avery.patient), records_of(blake.patient)
-    chart = avery.sessions.get(status=Session.Status.ATTENDED).chart
-    blakes_site = NeedledSite.objects.filter(chart__session__patient=blake.patient).first()
+    chart = avery.visits.get(status=Visit.Status.ATTENDED).chart
+    blakes_site = NeedledSite.objects.filter(chart__visit__patient=blake.patient).first()
     # The form would send the chart's own first site here; Django's formset takes any site's
     # id, and would quietly drop a row it cannot find on this chart.
     data = correction_data(chart) | {"sites-0-id": blakes_site.pk, **change}
-    client.force_login(physio)
-    response = client.post(reverse("treatments:session-chart", args=[chart.session_id]), data)
+    client.force_login(physiotherapist)
+    response = client.post(reverse("treatments:visit-chart", args=[chart.visit_id]), data)
     assert response.status_code == 200
     assert "not on this chart" in response.content.decode()
     assert (records_of(avery.patient), records_of(blake.patient)) == (averys, blakes)
 
 
-def test_the_admin_refuses_a_session_whose_course_belongs_to_another_patient(client, two_patients):
-    physio, avery, blake = two_patients
+def test_the_admin_refuses_a_visit_whose_course_belongs_to_another_patient(client, two_patients):
+    physiotherapist, avery, blake = two_patients
     averys, blakes = records_of(avery.patient), records_of(blake.patient)
-    client.force_login(physio)
-    data = {"patient": avery.patient.pk, "course": blake.pk, "practitioner": physio.pk,
+    client.force_login(physiotherapist)
+    data = {"patient": avery.patient.pk, "course": blake.pk, "physiotherapist": physiotherapist.pk,
             "date": NEXT_MONDAY, "start_time": "15:00", "duration_minutes": 30,
             "status": "booked", "cancellation_reason": ""}  # fmt: skip
-    response = client.post(reverse("admin:treatments_session_add"), data)
+    response = client.post(reverse("admin:treatments_visit_add"), data)
     assert response.status_code == 200
     assert "This course belongs to another patient." in response.content.decode()
     assert (records_of(avery.patient), records_of(blake.patient)) == (averys, blakes)
 
 
 def test_an_archived_patient_cannot_be_put_on_the_waitlist_by_their_id(client, two_patients):
-    _physio, avery, _blake = two_patients
+    _physiotherapist, avery, _blake = two_patients
     avery.patient.archive()
     client.force_login(make_front_desk())
     data = {"patient": avery.patient.pk, "note": "Mornings"}

@@ -302,20 +302,20 @@ def test_the_next_sign_in_asks_for_the_code_of_the_app_set_up(client):
 
 
 def test_a_clinic_admin_removes_a_lost_device_and_the_owner_sets_up_again(client):
-    admin, physio = make_clinic_admin(), make_physiotherapist()
-    admin_device, lost = give_device(admin), give_device(physio)
+    admin, physiotherapist = make_clinic_admin(), make_physiotherapist()
+    admin_device, lost = give_device(admin), give_device(physiotherapist)
     client.force_login(admin)
     client.post(VERIFY, {"code": code(admin_device)})
     assert "Two-step sign-in" in client.get(reverse("admin:index")).content.decode()
     changelist = reverse("admin:otp_totp_totpdevice_changelist")
-    assert physio.username in client.get(changelist).content.decode()
+    assert physiotherapist.username in client.get(changelist).content.decode()
     delete = reverse("admin:otp_totp_totpdevice_delete", args=[lost.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 302
     assert not TOTPDevice.objects.filter(pk=lost.pk).exists()
     assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
 
     client.post(reverse("logout"))
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     assert client.get(reverse("treatments:dashboard")).url.startswith(SET_UP)
 
 

@@ -6,7 +6,7 @@ from tests.factories import make_clinic_admin, make_front_desk, make_patient, ma
 
 
 @pytest.fixture
-def physio(db):
+def physiotherapist(db):
     return make_physiotherapist(first_name="Priya", last_name="Physio")
 
 

@@ -5,7 +5,7 @@ import re
 from django.utils import timezone
 
 from patients.models import Consent
-from treatments.models import AdverseEvent, NeedledSite, Session, SessionChart
+from treatments.models import AdverseEvent, Chart, NeedledSite, Visit
 
 HOSTILE = "<script>alert(1)</script>"
 HUGE = "x" * 10_000
@@ -38,15 +38,15 @@ def consent_data(**overrides) -> dict:
     return {**data, **overrides}
 
 
-def make_chart(session: Session, by, **fields) -> SessionChart:
+def make_chart(visit: Visit, by, **fields) -> Chart:
     """A chart saved directly, with one needled site and one adverse event."""
-    session.status = Session.Status.ATTENDED
-    session.save()
+    visit.status = Visit.Status.ATTENDED
+    visit.save()
     defaults = {
-        "consent_confirmed": True, "patient_position": SessionChart.Position.PRONE,
+        "consent_confirmed": True, "patient_position": Chart.Position.PRONE,
         "pain_before": 8, "pain_after": 3, "note": "Tender taut band at L5",
     }  # fmt: skip
-    chart = SessionChart.objects.create(session=session, charted_by=by, **{**defaults, **fields})
+    chart = Chart.objects.create(visit=visit, charted_by=by, **{**defaults, **fields})
     NeedledSite.objects.create(
         chart=chart, muscle="Piriformis", side=NeedledSite.Side.LEFT,
         site_type=NeedledSite.SiteType.PAIN_SITE, spinal_segment="L5",

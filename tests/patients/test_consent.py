@@ -20,8 +20,10 @@ def withdraw_url(consent) -> str:
     return reverse("patients:consent-withdraw", args=[consent.pk])
 
 
-def test_the_form_is_dated_today_lists_every_topic_and_labels_every_field(client, physio, patient):
-    client.force_login(physio)
+def test_the_form_is_dated_today_lists_every_topic_and_labels_every_field(
+    client, physiotherapist, patient
+):
+    client.force_login(physiotherapist)
     response = client.get(url(patient))
     assert response.status_code == 200
     html = response.content.decode()
@@ -31,29 +33,29 @@ def test_the_form_is_dated_today_lists_every_topic_and_labels_every_field(client
     assert unlabelled_fields(html) == []
 
 
-def test_a_physiotherapist_records_the_patients_consent(client, physio, patient):
-    client.force_login(physio)
+def test_a_physiotherapist_records_the_patients_consent(client, physiotherapist, patient):
+    client.force_login(physiotherapist)
     response = client.post(url(patient), consent_data(), follow=True)
     assert response.redirect_chain == [(patient.get_absolute_url(), 302)]
     consent = Consent.objects.get()
     assert consent.patient == patient
-    assert consent.obtained_by == physio
+    assert consent.obtained_by == physiotherapist
     assert consent.consented_on == TODAY
     assert sorted(consent.explained) == sorted(Consent.Topic.values)
     assert consent.is_in_force_on(TODAY)
     assert "Recorded Avery Lopez&#x27;s consent to IMS." in response.content.decode()
 
 
-def test_a_substitute_decision_maker_can_consent_when_named(client, physio, patient):
-    client.force_login(physio)
+def test_a_substitute_decision_maker_can_consent_when_named(client, physiotherapist, patient):
+    client.force_login(physiotherapist)
     data = consent_data(given_by="substitute", substitute_name="Jordan Lopez")
     response = client.post(url(patient), data, follow=True)
     assert Consent.objects.get().substitute_name == "Jordan Lopez"
     assert "A substitute decision-maker: Jordan Lopez" in response.content.decode()
 
 
-def test_it_names_every_topic_that_was_not_explained(client, physio, patient):
-    client.force_login(physio)
+def test_it_names_every_topic_that_was_not_explained(client, physiotherapist, patient):
+    client.force_login(physiotherapist)
     data = consent_data(explained=["diagnosis", "options", "risks_benefits", "if_declined"])
     response = client.post(url(patient), data)
     assert response.status_code == 200
@@ -83,8 +85,10 @@ def test_it_names_every_topic_that_was_not_explained(client, physio, patient):
         ({"consented_on": (TODAY + timedelta(days=1)).isoformat()}, "cannot be dated in the"),
     ],
 )
-def test_bad_input_gets_a_clear_message_and_saves_nothing(client, physio, patient, data, message):
-    client.force_login(physio)
+def test_bad_input_gets_a_clear_message_and_saves_nothing(
+    client, physiotherapist, patient, data, message
+):
+    client.force_login(physiotherapist)
     response = client.post(url(patient), consent_data(**data))
     assert response.status_code == 200
     html = response.content.decode()
@@ -113,16 +117,18 @@ def test_a_visitor_is_sent_to_sign_in(client, patient):
     assert Consent.objects.count() == 0
 
 
-def test_consent_for_a_made_up_patient_is_not_found(client, physio):
-    client.force_login(physio)
+def test_consent_for_a_made_up_patient_is_not_found(client, physiotherapist):
+    client.force_login(physiotherapist)
     response = client.post(reverse("patients:consent-create", args=[999999]), consent_data())
     assert response.status_code == 404
     assert Consent.objects.count() == 0
 
 
-def test_a_physiotherapist_withdraws_a_consent_which_stays_on_file(client, physio, patient):
-    consent = make_consent(patient, physio)
-    client.force_login(physio)
+def test_a_physiotherapist_withdraws_a_consent_which_stays_on_file(
+    client, physiotherapist, patient
+):
+    consent = make_consent(patient, physiotherapist)
+    client.force_login(physiotherapist)
     response = client.post(withdraw_url(consent), follow=True)
     assert response.redirect_chain == [(patient.get_absolute_url(), 302)]
     consent.refresh_from_db()
@@ -133,49 +139,51 @@ def test_a_physiotherapist_withdraws_a_consent_which_stays_on_file(client, physi
     assert f"Withdrawn on {TODAY:%-d %b %Y}" in html
 
 
-def test_withdrawing_twice_keeps_the_first_date(client, physio, patient):
+def test_withdrawing_twice_keeps_the_first_date(client, physiotherapist, patient):
     earlier = TODAY - timedelta(days=3)
-    consent = make_consent(patient, physio, withdrawn_on=earlier)
-    client.force_login(physio)
+    consent = make_consent(patient, physiotherapist, withdrawn_on=earlier)
+    client.force_login(physiotherapist)
     client.post(withdraw_url(consent))
     consent.refresh_from_db()
     assert consent.withdrawn_on == earlier
 
 
-def test_withdrawing_refuses_a_get(client, physio, patient):
-    consent = make_consent(patient, physio)
-    client.force_login(physio)
+def test_withdrawing_refuses_a_get(client, physiotherapist, patient):
+    consent = make_consent(patient, physiotherapist)
+    client.force_login(physiotherapist)
     assert client.get(withdraw_url(consent)).status_code == 405
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
 
 
 @pytest.mark.parametrize("role", ["front_desk", "clinic_admin"])
-def test_only_a_physiotherapist_may_withdraw_a_consent(client, physio, patient, role, request):
-    consent = make_consent(patient, physio)
+def test_only_a_physiotherapist_may_withdraw_a_consent(
+    client, physiotherapist, patient, role, request
+):
+    consent = make_consent(patient, physiotherapist)
     client.force_login(request.getfixturevalue(role))
     assert client.post(withdraw_url(consent)).status_code == 403
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
 
 
-def test_a_visitor_cannot_withdraw_a_consent(client, physio, patient):
-    consent = make_consent(patient, physio)
+def test_a_visitor_cannot_withdraw_a_consent(client, physiotherapist, patient):
+    consent = make_consent(patient, physiotherapist)
     response = client.post(withdraw_url(consent))
     assert response["Location"] == f"/accounts/login/?next={withdraw_url(consent)}"
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
 
 
-def test_withdrawing_a_made_up_consent_is_not_found(client, physio):
-    client.force_login(physio)
+def test_withdrawing_a_made_up_consent_is_not_found(client, physiotherapist):
+    client.force_login(physiotherapist)
     response = client.post(reverse("patients:consent-withdraw", args=[999999]))
     assert response.status_code == 404
 
 
-def test_a_consent_missing_a_topic_can_still_be_withdrawn(client, physio, patient):
-    consent = make_consent(patient, physio, explained=["diagnosis"])
-    client.force_login(physio)
+def test_a_consent_missing_a_topic_can_still_be_withdrawn(client, physiotherapist, patient):
+    consent = make_consent(patient, physiotherapist, explained=["diagnosis"])
+    client.force_login(physiotherapist)
     client.post(withdraw_url(consent))
     consent.refresh_from_db()
     assert consent.withdrawn_on == TODAY

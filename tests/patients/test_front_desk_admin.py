@@ -2,7 +2,7 @@
 
 The models with clinical fields (see test_front_desk_fields.py) that have admin pages of their
 own; precautions, needled sites and adverse events are shown only inside a screening's or a
-chart's page. A session's admin form names its course by region, so it counts too.
+chart's page. A visit's admin form names its course by region, so it counts too.
 """
 
 from datetime import timedelta
@@ -12,7 +12,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_front_desk, make_session, ready_for_needling
+from tests.factories import make_front_desk, make_visit, ready_for_needling
 from tests.patients.helpers import make_chart
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +21,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def records() -> dict:
     course = ready_for_needling()
-    session = make_session(course, timezone.localdate() - timedelta(days=7))
-    chart = make_chart(session, course.practitioner)
+    visit = make_visit(course, timezone.localdate() - timedelta(days=7))
+    chart = make_chart(visit, course.physiotherapist)
     patient = course.patient
     return {"patients.patient": patient, "patients.screening": patient.screenings.get(),
             "patients.consent": patient.consents.get(), "treatments.treatmentcourse": course,
-            "treatments.session": session, "treatments.sessionchart": chart}  # fmt: skip
+            "treatments.visit": visit, "treatments.chart": chart}  # fmt: skip
 
 
 def admin_urls(records: dict) -> list[str]:
@@ -38,9 +38,9 @@ def admin_urls(records: dict) -> list[str]:
             reverse(f"{name}_change", args=[obj.pk]),
             reverse(f"{name}_history", args=[obj.pk]),
         ]
-    # What the course and patient pickers of the session form fetch as you type.
+    # What the course and patient pickers of the visit form fetch as you type.
     for field in ["course", "patient"]:
-        urls.append(reverse("admin:autocomplete") + f"?app_label=treatments&model_name=session"
+        urls.append(reverse("admin:autocomplete") + f"?app_label=treatments&model_name=visit"
                     f"&field_name={field}&term=")  # fmt: skip
     return urls
 
@@ -69,7 +69,7 @@ def test_front_desk_staff_with_every_permission_still_see_no_clinical_record(cli
 
 def test_a_physiotherapist_opens_the_same_records(client, records):
     """The control: the pages above exist and show the records to the right role."""
-    client.force_login(records["treatments.treatmentcourse"].practitioner)
+    client.force_login(records["treatments.treatmentcourse"].physiotherapist)
     for label, obj in records.items():
         name = "admin:" + label.replace(".", "_")
         for url in [reverse(f"{name}_changelist"), reverse(f"{name}_change", args=[obj.pk])]:

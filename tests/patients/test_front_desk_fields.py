@@ -8,25 +8,25 @@ pass because the value was never written anywhere.
 The fields, as this test classifies them:
 
 - Contact and appointment data, which front desk staff read and write: the patient's names, date
-  of birth, phone, email, emergency contact and referral source; a session's date, time,
+  of birth, phone, email, emergency contact and referral source; a visit's date, time,
   length, physiotherapist, status and reason for cancelling; a course's physiotherapist and
   start date (the booking pages name a course by them) and whether it is active; waitlist
   entries and their notes; the emails sent.
 - Clinical, listed in CLINICAL below: the patient's primary concern; every field of a screening,
-  its precautions, a consent, a session chart, its needled sites and adverse events; a course's
+  its precautions, a consent, a chart, its needled sites and adverse events; a course's
   region, goals, expected length, baseline pain, end date and reason for ending.
 
 Clinical fields no test below can catch, and why:
 
-- who signed a screening, obtained a consent or charted a session (the user fields): every
+- who signed a screening, obtained a consent or charted a visit (the user fields): every
   physiotherapist's name is on the booking pages already, so a name proves nothing; the records
   those fields belong to are never loaded for front desk staff (patients/views.py,
   treatments/views.py), which the fields tested here show;
 - Consent.explained, and the times records were made or changed: no page shows them to anyone.
 
-The booking page says how many more sessions a course expects ("2 more sessions expected"), a
+The booking page says how many more visits a course expects ("2 more visits expected"), a
 number worked out from the expected length; it is there to book the right number of weeks, and
-the length itself ("Short: 2-3 sessions") is not shown.
+the length itself ("Short: 2-3 visits") is not shown.
 """
 
 import html
@@ -48,12 +48,12 @@ from tests.factories import (
     make_patient,
     make_physiotherapist,
     make_screening,
-    make_session,
+    make_visit,
 )
 from treatments.models import (
     AdverseEvent,
+    Chart,
     NeedledSite,
-    SessionChart,
     TreatmentCourse,
     WaitlistEntry,
 )
@@ -102,7 +102,7 @@ def stimulation(name: str, value, shown_as: str) -> Field:
     """Electrical stimulation is recorded whole (Hz, mA and minutes) or not at all."""
     whole = {"electrical_stimulation": True, "stimulation_hz": 2, "stimulation_ma": 1,
              "stimulation_minutes": 10}  # fmt: skip
-    return Field(SessionChart, name, {**whole, name: value}, shown_as, "chart")
+    return Field(Chart, name, {**whole, name: value}, shown_as, "chart")
 
 
 SCREENED, CONSENTED, WITHDRAWN, ENDED = (date(2019, 2, 23), date(2019, 3, 14), date(2021, 6, 9),
@@ -130,22 +130,22 @@ CLINICAL = [
     text(TreatmentCourse, "region", "course"),
     text(TreatmentCourse, "goals", "course"),
     label(TreatmentCourse, "expected_length", TreatmentCourse.Length.EXTENDED,
-          "Extended|6-12 sessions", "course"),
+          "Extended|6-12 visits", "course"),
     label(TreatmentCourse, "baseline_pain", 8, r"\b8 out of 10|baseline", "course"),
     label(TreatmentCourse, "ended_on", ENDED, shown_date(ENDED), "ended"),
     text(TreatmentCourse, "end_reason", "ended"),
-    label(SessionChart, "consent_confirmed", True, "confirmed by", "chart"),
-    label(SessionChart, "consent_confirmed_by", SUBSTITUTE, "substitute decision-maker", "chart"),
-    label(SessionChart, "patient_position", SessionChart.Position.SITTING, "fainting is likelier",
+    label(Chart, "consent_confirmed", True, "confirmed by", "chart"),
+    label(Chart, "consent_confirmed_by", SUBSTITUTE, "substitute decision-maker", "chart"),
+    label(Chart, "patient_position", Chart.Position.SITTING, "fainting is likelier",
           "chart"),
     stimulation("electrical_stimulation", True, r"\bHz\b"),
     stimulation("stimulation_hz", 87.5, r"87\.5 Hz"),
     stimulation("stimulation_ma", 13.5, r"13\.5 mA"),
     stimulation("stimulation_minutes", 43, r"\b43 minutes"),
-    label(SessionChart, "pain_before", 9, r"\b9 out of 10|pain before", "chart"),
-    label(SessionChart, "pain_after", 1, r"\b1 out of 10|pain after", "chart"),
-    text(SessionChart, "retest_note", "chart"),
-    text(SessionChart, "note", "chart"),
+    label(Chart, "pain_before", 9, r"\b9 out of 10|pain before", "chart"),
+    label(Chart, "pain_after", 1, r"\b1 out of 10|pain after", "chart"),
+    text(Chart, "retest_note", "chart"),
+    text(Chart, "note", "chart"),
     text(NeedledSite, "muscle", "chart"),
     label(NeedledSite, "side", NeedledSite.Side.BOTH, r"\bBoth\b", "chart"),
     label(NeedledSite, "site_type", NeedledSite.SiteType.PAIN_SITE, "At the pain site", "chart"),
@@ -166,26 +166,26 @@ TEXT_FIELDS = [
 @pytest.fixture
 def record():
     """One patient's whole record, with plain values, and the other records around it that
-    bring the patient onto the front desk's pages: a booked session left open (so the patient
+    bring the patient onto the front desk's pages: a booked visit left open (so the patient
     is due), a place on the waitlist, and another patient's cancelled slot they could take."""
-    physio = make_physiotherapist(first_name="Priya", last_name="Physio")
+    physiotherapist = make_physiotherapist(first_name="Priya", last_name="Physio")
     patient = make_patient(legal_first_name="Avery", legal_last_name="Lopez",
                            primary_concern="Plain concern")  # fmt: skip
-    screening = make_screening(patient, physio, note="Plain screening note")
+    screening = make_screening(patient, physiotherapist, note="Plain screening note")
     precaution = Precaution.objects.create(
         screening=screening, kind=Precaution.Kind.BLEEDING, decision=Precaution.Decision.PROCEED,
         note="Plain precaution note",
     )  # fmt: skip
-    consent = make_consent(patient, physio)
+    consent = make_consent(patient, physiotherapist)
     ended = make_course(
-        patient, physio, region="Left knee", status=TreatmentCourse.Status.DISCONTINUED,
+        patient, physiotherapist, region="Left knee", status=TreatmentCourse.Status.DISCONTINUED,
         started_on=date(2022, 5, 2), ended_on=date(2022, 7, 1), end_reason="Moved away",
     )  # fmt: skip
-    course = make_course(patient, physio)
-    attended = make_session(course, TODAY - timedelta(days=14), time(9, 0), status="attended")
-    chart = SessionChart.objects.create(
-        session=attended, consent_confirmed=True, patient_position=SessionChart.Position.PRONE,
-        pain_before=6, pain_after=4, note="Plain chart note", charted_by=physio,
+    course = make_course(patient, physiotherapist)
+    attended = make_visit(course, TODAY - timedelta(days=14), time(9, 0), status="attended")
+    chart = Chart.objects.create(
+        visit=attended, consent_confirmed=True, patient_position=Chart.Position.PRONE,
+        pain_before=6, pain_after=4, note="Plain chart note", charted_by=physiotherapist,
     )  # fmt: skip
     site = NeedledSite.objects.create(
         chart=chart, muscle="Plain muscle", side=NeedledSite.Side.LEFT,
@@ -195,33 +195,33 @@ def record():
     event = AdverseEvent.objects.create(
         chart=chart, kind=AdverseEvent.Kind.BRUISING, severity=AdverseEvent.Severity.MILD
     )
-    booked = make_session(course, TODAY - timedelta(days=1), time(11, 0))
+    booked = make_visit(course, TODAY - timedelta(days=1), time(11, 0))
     WaitlistEntry.objects.create(patient=patient, note="Mornings only")
-    freed = make_session(
-        make_course(make_patient(), physio), TODAY + timedelta(days=10), time(15, 0),
+    freed = make_visit(
+        make_course(make_patient(), physiotherapist), TODAY + timedelta(days=10), time(15, 0),
         status="cancelled", cancellation_reason="Called in sick",
     )  # fmt: skip
     return {
-        "physio": physio, "patient": patient, "course": course, "ended": ended,
+        "physiotherapist": physiotherapist, "patient": patient, "course": course, "ended": ended,
         "attended": attended, "booked": booked, "freed": freed,
-        "token": physio.practitioner.renew_calendar_token(),
+        "token": physiotherapist.physiotherapist_profile.renew_calendar_token(),
         Patient: patient, Screening: screening, Precaution: precaution, Consent: consent,
-        SessionChart: chart, NeedledSite: site, AdverseEvent: event,
+        Chart: chart, NeedledSite: site, AdverseEvent: event,
     }  # fmt: skip
 
 
 def front_desk_pages(record) -> list[str]:
-    """Every page a front-desk user can open that shows this patient or their sessions."""
+    """Every page a front-desk user can open that shows this patient or their visits."""
     patient, course = record["patient"], record["course"]
     attended, booked, freed = record["attended"], record["booked"], record["freed"]
     name = {"q": patient.legal_last_name}
-    slot = {**name, "practitioner": record["physio"].pk, "date": TODAY.isoformat(),
+    slot = {**name, "physiotherapist": record["physiotherapist"].pk, "date": TODAY.isoformat(),
             "time": "16:00"}  # fmt: skip
     pages = [
         reverse("patients:patient-list") + query(name),
         reverse("patients:patient-detail", args=[patient.pk]),
         reverse("patients:patient-edit", args=[patient.pk]),
-        reverse("treatments:session-create", args=[course.pk]),
+        reverse("treatments:visit-create", args=[course.pk]),
         reverse("treatments:book") + query(name),
         reverse("treatments:book") + query(slot),
         reverse("treatments:due-list"),
@@ -229,15 +229,15 @@ def front_desk_pages(record) -> list[str]:
         reverse("treatments:waitlist-add") + query(name),
         reverse("treatments:waitlist-add") + query({"patient": patient.pk}),
     ]
-    for session in [attended, booked, freed]:
+    for visit in [attended, booked, freed]:
         pages.append(reverse("treatments:calendar") + query(
-            {"practitioner": session.practitioner_id, "week": session.date.isoformat()}
+            {"physiotherapist": visit.physiotherapist_id, "week": visit.date.isoformat()}
         ))  # fmt: skip
-        pages.append(reverse("treatments:session-detail", args=[session.pk]))
-    for session in [attended, booked]:
-        pages.append(reverse("treatments:session-move", args=[session.pk]))
-        pages.append(reverse("treatments:session-cancel", args=[session.pk]))
-        pages.append(reverse("treatments:session-ics", args=[session.pk]))
+        pages.append(reverse("treatments:visit-detail", args=[visit.pk]))
+    for visit in [attended, booked]:
+        pages.append(reverse("treatments:visit-move", args=[visit.pk]))
+        pages.append(reverse("treatments:visit-cancel", args=[visit.pk]))
+        pages.append(reverse("treatments:visit-ics", args=[visit.pk]))
     return pages
 
 
@@ -258,7 +258,7 @@ def write(field: Field, record) -> None:
     type(obj).objects.filter(pk=obj.pk).update(**field.values)
 
 
-def physio_page(field: Field, record) -> str:
+def physiotherapist_page(field: Field, record) -> str:
     return {
         "patient": record["patient"].get_absolute_url(),
         "course": record["course"].get_absolute_url(),
@@ -276,13 +276,13 @@ def test_no_page_shows_a_clinical_field_to_the_front_desk(client, record, field)
         response = client.get(url)
         assert response.status_code == 200, url
         found += [f"{url}: {shown}" for shown in field.found_in(response)]
-    feed = Client().get(reverse("treatments:practitioner-feed", args=[record["token"]]))
+    feed = Client().get(reverse("treatments:physiotherapist-feed", args=[record["token"]]))
     assert feed.status_code == 200
     found += [f"the physiotherapist's feed: {shown}" for shown in field.found_in(feed)]
     assert found == []
 
-    client.force_login(record["physio"])
-    response = client.get(physio_page(field, record))
+    client.force_login(record["physiotherapist"])
+    response = client.get(physiotherapist_page(field, record))
     assert response.status_code == 200
     assert field.found_in(response), "the physiotherapist sees it"
 

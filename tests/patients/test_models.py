@@ -94,12 +94,12 @@ def test_a_patient_with_a_bad_value_does_not_validate(avery, field, value, messa
 
 
 @pytest.fixture
-def physio():
+def physiotherapist():
     return make_physiotherapist()
 
 
-def test_a_screening_with_nothing_against_needling_allows_it(avery, physio):
-    screening = make_screening(avery, physio)
+def test_a_screening_with_nothing_against_needling_allows_it(avery, physiotherapist):
+    screening = make_screening(avery, physiotherapist)
     Precaution.objects.create(
         screening=screening, kind=Precaution.Kind.DIABETES,
         decision=Precaution.Decision.PROCEED, note="Well controlled",
@@ -108,14 +108,14 @@ def test_a_screening_with_nothing_against_needling_allows_it(avery, physio):
     assert screening.do_not_needle_reasons == []
 
 
-def test_any_do_not_needle_answer_stops_needling_and_says_why(avery, physio):
-    screening = make_screening(avery, physio, lymphedema_in_area=True)
+def test_any_do_not_needle_answer_stops_needling_and_says_why(avery, physiotherapist):
+    screening = make_screening(avery, physiotherapist, lymphedema_in_area=True)
     assert not screening.allows_needling
     assert screening.do_not_needle_reasons == ["lymphedema in the area"]
 
 
-def test_a_precaution_decided_do_not_needle_stops_needling(avery, physio):
-    screening = make_screening(avery, physio)
+def test_a_precaution_decided_do_not_needle_stops_needling(avery, physiotherapist):
+    screening = make_screening(avery, physiotherapist)
     Precaution.objects.create(
         screening=screening, kind=Precaution.Kind.PACEMAKER,
         decision=Precaution.Decision.DO_NOT_NEEDLE, note="New device",
@@ -126,24 +126,26 @@ def test_a_precaution_decided_do_not_needle_stops_needling(avery, physio):
     ]
 
 
-def test_a_screening_cannot_be_dated_in_the_future(avery, physio):
-    screening = make_screening(avery, physio)
+def test_a_screening_cannot_be_dated_in_the_future(avery, physiotherapist):
+    screening = make_screening(avery, physiotherapist)
     screening.screened_on = TODAY + timedelta(days=1)
     with pytest.raises(ValidationError, match="A screening cannot be dated in the future"):
         screening.full_clean()
 
 
-def test_a_precaution_without_a_note_does_not_validate(avery, physio):
+def test_a_precaution_without_a_note_does_not_validate(avery, physiotherapist):
     precaution = Precaution(
-        screening=make_screening(avery, physio), kind=Precaution.Kind.EPILEPSY,
+        screening=make_screening(avery, physiotherapist), kind=Precaution.Kind.EPILEPSY,
         decision=Precaution.Decision.PROCEED, note="",
     )  # fmt: skip
     with pytest.raises(ValidationError):
         precaution.full_clean()
 
 
-def test_consent_must_cover_every_topic_and_names_the_missing_ones(avery, physio):
-    consent = Consent(patient=avery, obtained_by=physio, explained=["diagnosis", "options"])
+def test_consent_must_cover_every_topic_and_names_the_missing_ones(avery, physiotherapist):
+    consent = Consent(
+        patient=avery, obtained_by=physiotherapist, explained=["diagnosis", "options"]
+    )
     with pytest.raises(ValidationError) as caught:
         consent.full_clean()
     message = caught.value.message_dict["explained"][0]
@@ -151,8 +153,10 @@ def test_consent_must_cover_every_topic_and_names_the_missing_ones(avery, physio
     assert message.endswith("What the patient will feel.")
 
 
-def test_a_complete_consent_from_the_patient_validates(avery, physio):
-    consent = Consent(patient=avery, obtained_by=physio, explained=list(Consent.Topic.values))
+def test_a_complete_consent_from_the_patient_validates(avery, physiotherapist):
+    consent = Consent(
+        patient=avery, obtained_by=physiotherapist, explained=list(Consent.Topic.values)
+    )
     consent.full_clean()
 
 
@@ -160,18 +164,20 @@ def test_a_complete_consent_from_the_patient_validates(avery, physio):
     "given_by,substitute_name",
     [(Consent.GivenBy.SUBSTITUTE, ""), (Consent.GivenBy.PATIENT, "Jordan Lopez")],
 )
-def test_only_a_substitute_is_named_and_always_named(avery, physio, given_by, substitute_name):
+def test_only_a_substitute_is_named_and_always_named(
+    avery, physiotherapist, given_by, substitute_name
+):
     consent = Consent(
-        patient=avery, obtained_by=physio, explained=list(Consent.Topic.values),
+        patient=avery, obtained_by=physiotherapist, explained=list(Consent.Topic.values),
         given_by=given_by, substitute_name=substitute_name,
     )  # fmt: skip
     with pytest.raises(ValidationError, match="Name the substitute decision-maker"):
         consent.full_clean()
 
 
-def test_consent_is_in_force_from_its_date_until_it_is_withdrawn(avery, physio):
+def test_consent_is_in_force_from_its_date_until_it_is_withdrawn(avery, physiotherapist):
     consent = make_consent(
-        avery, physio, consented_on=TODAY - timedelta(days=10), withdrawn_on=TODAY
+        avery, physiotherapist, consented_on=TODAY - timedelta(days=10), withdrawn_on=TODAY
     )
     assert not consent.is_in_force_on(TODAY - timedelta(days=11))
     assert consent.is_in_force_on(TODAY - timedelta(days=10))
@@ -179,8 +185,8 @@ def test_consent_is_in_force_from_its_date_until_it_is_withdrawn(avery, physio):
     assert not consent.is_in_force_on(TODAY)
 
 
-def test_consent_cannot_be_withdrawn_before_it_was_given(avery, physio):
-    consent = make_consent(avery, physio, consented_on=TODAY)
+def test_consent_cannot_be_withdrawn_before_it_was_given(avery, physiotherapist):
+    consent = make_consent(avery, physiotherapist, consented_on=TODAY)
     consent.withdrawn_on = TODAY - timedelta(days=1)
     with pytest.raises(ValidationError, match="Consent cannot be withdrawn before it was given"):
         consent.full_clean()

@@ -33,8 +33,8 @@ def test_the_front_desk_registers_a_patient_and_lands_on_their_page(client, fron
     assert "Added Morgan Reyes." in response.content.decode()
 
 
-def test_a_physiotherapist_can_register_a_patient_too(client, physio):
-    client.force_login(physio)
+def test_a_physiotherapist_can_register_a_patient_too(client, physiotherapist):
+    client.force_login(physiotherapist)
     response = client.post(URL, patient_data())
     assert response.status_code == 302
     assert Patient.objects.count() == 1
@@ -47,15 +47,15 @@ def test_the_front_desk_form_has_no_primary_concern_and_ignores_one_posted(clien
     assert Patient.objects.get().primary_concern == ""
 
 
-def test_a_physiotherapist_records_the_primary_concern(client, physio):
-    client.force_login(physio)
+def test_a_physiotherapist_records_the_primary_concern(client, physiotherapist):
+    client.force_login(physiotherapist)
     assert 'name="primary_concern"' in client.get(URL).content.decode()
     client.post(URL, patient_data(primary_concern="Sore neck"))
     assert Patient.objects.get().primary_concern == "Sore neck"
 
 
-def test_an_over_long_primary_concern_gets_a_clear_message(client, physio):
-    client.force_login(physio)
+def test_an_over_long_primary_concern_gets_a_clear_message(client, physiotherapist):
+    client.force_login(physiotherapist)
     response = client.post(URL, patient_data(primary_concern=HUGE))
     assert response.status_code == 200
     assert "Ensure this value has at most 200 characters" in response.content.decode()

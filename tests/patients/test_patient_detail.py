@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import Consent, Precaution
-from tests.factories import make_consent, make_course, make_screening, make_session
+from tests.factories import make_consent, make_course, make_screening, make_visit
 from tests.patients.helpers import make_chart
 
 pytestmark = pytest.mark.django_db
@@ -33,20 +33,25 @@ def url(patient) -> str:
 
 
 @pytest.fixture
-def chart(patient, physio):
-    """A patient with a full clinical record: screening, consent, course, a charted session."""
-    screening = make_screening(patient, physio, needle_phobia=True, note="Takes warfarin daily")
+def chart(patient, physiotherapist):
+    """A patient with a full clinical record: screening, consent, course, a charted visit."""
+    screening = make_screening(
+        patient, physiotherapist, needle_phobia=True, note="Takes warfarin daily"
+    )
     Precaution.objects.create(
         screening=screening, kind=Precaution.Kind.BLEEDING,
         decision=Precaution.Decision.MODIFY, note="INR checked every week",
     )  # fmt: skip
     make_consent(
-        patient, physio, given_by=Consent.GivenBy.SUBSTITUTE, substitute_name="Jordan Substitute"
+        patient,
+        physiotherapist,
+        given_by=Consent.GivenBy.SUBSTITUTE,
+        substitute_name="Jordan Substitute",
     )
-    course = make_course(patient, physio, region="Left gluteus medius")
-    session = make_session(course, TODAY - timedelta(days=14), time(9, 30))
-    make_chart(session, physio)
-    make_session(course, TODAY + timedelta(days=7), time(14, 0))
+    course = make_course(patient, physiotherapist, region="Left gluteus medius")
+    visit = make_visit(course, TODAY - timedelta(days=14), time(9, 30))
+    make_chart(visit, physiotherapist)
+    make_visit(course, TODAY + timedelta(days=7), time(14, 0))
     return course
 
 
@@ -60,8 +65,8 @@ def test_the_front_desk_sees_contact_details_and_appointments(client, front_desk
     assert '<h1 class="mb-0">Avery Lopez</h1>' in html
     assert "604-555-0199" in html
     assert patient.email in html
-    for session in patient.sessions.all():
-        assert reverse("treatments:session-detail", args=[session.pk]) in html
+    for visit in patient.visits.all():
+        assert reverse("treatments:visit-detail", args=[visit.pk]) in html
     assert "09:30" in html and "14:00" in html
     assert "Attended" in html and "Booked" in html
     assert "Priya Physio" in html
@@ -77,8 +82,8 @@ def test_the_front_desk_never_receives_clinical_content(client, front_desk, char
     assert f'href="{reverse("treatments:course-detail", args=[chart.pk])}"' not in html
 
 
-def test_a_physiotherapist_sees_the_screening_consent_and_course(client, physio, chart):
-    client.force_login(physio)
+def test_a_physiotherapist_sees_the_screening_consent_and_course(client, physiotherapist, chart):
+    client.force_login(physiotherapist)
     html = client.get(url(chart.patient)).content.decode()
     assert "Takes warfarin daily" in html
     assert "Bleeding tendency or blood thinners</strong>: Proceed with changes." in html
@@ -87,12 +92,14 @@ def test_a_physiotherapist_sees_the_screening_consent_and_course(client, physio,
     assert "Signed by Priya Physio" in html
     assert f'<a href="{reverse("treatments:course-detail", args=[chart.pk])}">' in html
     assert "Left gluteus medius" in html
-    assert "Short: 2-3 sessions" in html
-    assert "Tender taut band at L5" not in html  # charts are read on the session's page
+    assert "Short: 2-3 IMS treatments" in html
+    assert "Tender taut band at L5" not in html  # charts are read on the visit's page
 
 
-def test_a_physiotherapist_gets_links_to_screen_consent_and_open_a_course(client, physio, patient):
-    client.force_login(physio)
+def test_a_physiotherapist_gets_links_to_screen_consent_and_open_a_course(
+    client, physiotherapist, patient
+):
+    client.force_login(physiotherapist)
     html = client.get(url(patient)).content.decode()
     assert (
         f'href="{reverse("patients:screening-create", args=[patient.pk])}">Record screening' in html
@@ -103,10 +110,10 @@ def test_a_physiotherapist_gets_links_to_screen_consent_and_open_a_course(client
     assert "No screening is on file" in html
 
 
-def test_the_latest_screening_saying_do_not_needle_shows_a_banner(client, physio, patient):
-    make_screening(patient, physio, screened_on=TODAY - timedelta(days=30))
-    make_screening(patient, physio, screened_on=TODAY, acute_illness=True)
-    client.force_login(physio)
+def test_the_latest_screening_saying_do_not_needle_shows_a_banner(client, physiotherapist, patient):
+    make_screening(patient, physiotherapist, screened_on=TODAY - timedelta(days=30))
+    make_screening(patient, physiotherapist, screened_on=TODAY, acute_illness=True)
+    client.force_login(physiotherapist)
     html = client.get(url(patient)).content.decode()
     assert '<h2 class="h4 alert-heading">Do not needle</h2>' in html
     assert "acute illness or medical emergency" in html
@@ -115,22 +122,24 @@ def test_the_latest_screening_saying_do_not_needle_shows_a_banner(client, physio
     )
 
 
-def test_a_precaution_decided_do_not_needle_shows_the_banner_too(client, physio, patient):
-    screening = make_screening(patient, physio)
+def test_a_precaution_decided_do_not_needle_shows_the_banner_too(client, physiotherapist, patient):
+    screening = make_screening(patient, physiotherapist)
     Precaution.objects.create(
         screening=screening, kind=Precaution.Kind.PREGNANCY,
         decision=Precaution.Decision.DO_NOT_NEEDLE, note="First trimester",
     )  # fmt: skip
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     html = client.get(url(patient)).content.decode()
     assert 'alert-heading">Do not needle</h2>' in html
     assert "Pregnancy (decided: do not needle)" in html
 
 
-def test_an_earlier_do_not_needle_screening_no_longer_shows_the_banner(client, physio, patient):
-    make_screening(patient, physio, screened_on=TODAY - timedelta(days=30), unwilling=True)
-    make_screening(patient, physio, screened_on=TODAY)
-    client.force_login(physio)
+def test_an_earlier_do_not_needle_screening_no_longer_shows_the_banner(
+    client, physiotherapist, patient
+):
+    make_screening(patient, physiotherapist, screened_on=TODAY - timedelta(days=30), unwilling=True)
+    make_screening(patient, physiotherapist, screened_on=TODAY)
+    client.force_login(physiotherapist)
     html = client.get(url(patient)).content.decode()
     assert "alert-heading" not in html
     assert "needling allowed" in html
@@ -154,9 +163,9 @@ def test_an_archived_patient_has_a_badge_and_a_restore_button(client, front_desk
     assert ">Archive</button>" not in html
 
 
-def test_a_withdrawn_consent_shows_when_it_was_withdrawn(client, physio, patient):
-    make_consent(patient, physio, withdrawn_on=TODAY)
-    client.force_login(physio)
+def test_a_withdrawn_consent_shows_when_it_was_withdrawn(client, physiotherapist, patient):
+    make_consent(patient, physiotherapist, withdrawn_on=TODAY)
+    client.force_login(physiotherapist)
     html = client.get(url(patient)).content.decode()
     assert f"Withdrawn on {TODAY:%-d %b %Y}" in html
     assert ">Withdraw<" not in html
@@ -182,27 +191,27 @@ def test_a_made_up_patient_is_not_found(client, front_desk):
     assert "We could not find that page" in response.content.decode()
 
 
-def add_history(patient, physio, courses: int) -> None:
-    """Courses with two sessions each, a week apart, plus a screening and consent per course."""
+def add_history(patient, physiotherapist, courses: int) -> None:
+    """Courses with two visits each, a week apart, plus a screening and consent per course."""
     for n in range(courses):
-        course = make_course(patient, physio, region=f"Region {n}")
+        course = make_course(patient, physiotherapist, region=f"Region {n}")
         for week in range(2):
-            make_session(course, TODAY - timedelta(days=7 * (2 * n + week)))
-        screening = make_screening(patient, physio)
+            make_visit(course, TODAY - timedelta(days=7 * (2 * n + week)))
+        screening = make_screening(patient, physiotherapist)
         Precaution.objects.create(
             screening=screening, kind=Precaution.Kind.DIABETES,
             decision=Precaution.Decision.PROCEED, note="Well controlled",
         )  # fmt: skip
-        make_consent(patient, physio)
+        make_consent(patient, physiotherapist)
 
 
 @pytest.mark.parametrize("courses", [1, 6])
 def test_a_physiotherapist_reads_the_chart_in_a_fixed_number_of_queries(
-    client, physio, patient, django_assert_num_queries, courses
+    client, physiotherapist, patient, django_assert_num_queries, courses
 ):
-    add_history(patient, physio, courses)
-    client.force_login(physio)
-    # Session, user (with roles and two-step device), patient, appointments, courses (the active
+    add_history(patient, physiotherapist, courses)
+    client.force_login(physiotherapist)
+    # Visit, user (with roles and two-step device), patient, appointments, courses (the active
     # ones to book on among them), screenings, precautions, consents; the audit entry.
     with django_assert_num_queries(9):
         response = client.get(url(patient))
@@ -211,14 +220,14 @@ def test_a_physiotherapist_reads_the_chart_in_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize("courses", [1, 6])
 def test_the_front_desk_reads_the_chart_in_a_fixed_number_of_queries(
-    client, front_desk, physio, patient, django_assert_num_queries, courses
+    client, front_desk, physiotherapist, patient, django_assert_num_queries, courses
 ):
-    add_history(patient, physio, courses)
+    add_history(patient, physiotherapist, courses)
     client.force_login(front_desk)
-    # Session, user (with roles and two-step device), patient, appointments, active courses, the
+    # Visit, user (with roles and two-step device), patient, appointments, active courses, the
     # audit entry: no clinical record is read.
     with django_assert_num_queries(6):
         response = client.get(url(patient))
     html = response.content.decode()
     assert html.count("<tr>") == 1 + 2 * courses
-    assert html.count("Book a session:") == courses
+    assert html.count("Book a visit:") == courses

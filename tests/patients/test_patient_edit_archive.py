@@ -45,15 +45,15 @@ def test_the_front_desk_edits_contact_details_without_seeing_the_primary_concern
     assert patient.primary_concern == "Sciatica"
 
 
-def test_a_physiotherapist_edits_the_primary_concern(client, physio, patient):
-    client.force_login(physio)
+def test_a_physiotherapist_edits_the_primary_concern(client, physiotherapist, patient):
+    client.force_login(physiotherapist)
     assert 'value="Low back pain"' in client.get(edit_url(patient)).content.decode()
     client.post(edit_url(patient), patient_data(primary_concern="Sciatica"))
     patient.refresh_from_db()
     assert patient.primary_concern == "Sciatica"
 
 
-@pytest.mark.parametrize("role", ["front_desk", "physio"])
+@pytest.mark.parametrize("role", ["front_desk", "physiotherapist"])
 def test_booking_staff_save_changes_and_see_them_on_the_patients_page(
     client, patient, role, request
 ):
@@ -109,9 +109,9 @@ def test_the_front_desk_archives_a_patient_who_then_leaves_the_list(client, fron
     assert "Avery Lopez" not in client.get(reverse("patients:patient-list")).content.decode()
 
 
-def test_a_physiotherapist_restores_an_archived_patient(client, physio, patient):
+def test_a_physiotherapist_restores_an_archived_patient(client, physiotherapist, patient):
     patient.archive()
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     response = client.post(restore_url(patient), follow=True)
     assert "Restored Avery Lopez&#x27;s record." in response.content.decode()
     patient.refresh_from_db()

@@ -21,8 +21,8 @@ def test_it_lists_active_patients_with_their_birth_date_and_phone(client, front_
     assert "604-555-0199" in html
 
 
-def test_it_lets_a_physiotherapist_find_patients_too(client, physio, patient):
-    client.force_login(physio)
+def test_it_lets_a_physiotherapist_find_patients_too(client, physiotherapist, patient):
+    client.force_login(physiotherapist)
     response = client.get(URL)
     assert response.status_code == 200
     assert "Avery Lopez" in response.content.decode()
@@ -126,7 +126,7 @@ def test_it_reads_the_list_in_the_same_number_of_queries_however_many_patients(
     for _ in range(how_many):
         make_patient()
     client.force_login(front_desk)
-    # The signed-in session, the user (with roles and two-step device), the count and the page
+    # The signed-in visit, the user (with roles and two-step device), the count and the page
     # of patients.
     with django_assert_num_queries(4):
         response = client.get(URL)
@@ -141,7 +141,7 @@ def test_a_search_takes_the_same_queries_however_many_patients_match(
         make_patient(legal_first_name="Nora", legal_last_name=f"Calwood{n}")
         make_patient(legal_first_name="Ava", legal_last_name=f"Penwell{n}")
     client.force_login(front_desk)
-    # The signed-in session, the user (with roles and two-step device), the count and the
+    # The signed-in visit, the user (with roles and two-step device), the count and the
     # page of patients.
     with django_assert_num_queries(4):
         response = client.get(URL, {"q": "nora calwood"})

@@ -20,8 +20,8 @@ def screening_data(**overrides) -> dict:
     return {"screened_on": TODAY.isoformat(), "note": "", **overrides}
 
 
-def test_the_form_is_dated_today_and_labels_every_field(client, physio, patient):
-    client.force_login(physio)
+def test_the_form_is_dated_today_and_labels_every_field(client, physiotherapist, patient):
+    client.force_login(physiotherapist)
     response = client.get(url(patient))
     assert response.status_code == 200
     html = response.content.decode()
@@ -33,8 +33,8 @@ def test_the_form_is_dated_today_and_labels_every_field(client, physio, patient)
     assert "Lymphedema in the area" in html
 
 
-def test_a_physiotherapist_signs_a_screening_with_its_precautions(client, physio, patient):
-    client.force_login(physio)
+def test_a_physiotherapist_signs_a_screening_with_its_precautions(client, physiotherapist, patient):
+    client.force_login(physiotherapist)
     data = screening_data(
         note="Fit and well",
         bleeding_applies="on", bleeding_decision="modify", bleeding_note="On warfarin: fewer sites",
@@ -44,7 +44,7 @@ def test_a_physiotherapist_signs_a_screening_with_its_precautions(client, physio
     assert response.redirect_chain == [(patient.get_absolute_url(), 302)]
     screening = Screening.objects.get()
     assert screening.patient == patient
-    assert screening.signed_by == physio
+    assert screening.signed_by == physiotherapist
     assert screening.screened_on == TODAY
     assert screening.allows_needling
     kinds = {p.kind: (p.decision, p.note) for p in screening.precautions.all()}
@@ -57,8 +57,8 @@ def test_a_physiotherapist_signs_a_screening_with_its_precautions(client, physio
     assert "On warfarin: fewer sites" in html
 
 
-def test_a_do_not_needle_answer_is_saved_and_shown_as_a_warning(client, physio, patient):
-    client.force_login(physio)
+def test_a_do_not_needle_answer_is_saved_and_shown_as_a_warning(client, physiotherapist, patient):
+    client.force_login(physiotherapist)
     response = client.post(url(patient), screening_data(needle_phobia="on"), follow=True)
     assert not Screening.objects.get().allows_needling
     html = response.content.decode()
@@ -66,8 +66,8 @@ def test_a_do_not_needle_answer_is_saved_and_shown_as_a_warning(client, physio, 
     assert 'alert-heading">Do not needle</h2>' in html
 
 
-def test_a_precaution_decided_do_not_needle_stops_needling(client, physio, patient):
-    client.force_login(physio)
+def test_a_precaution_decided_do_not_needle_stops_needling(client, physiotherapist, patient):
+    client.force_login(physiotherapist)
     data = screening_data(
         pregnancy_applies="on", pregnancy_decision="do_not_needle", pregnancy_note="12 weeks"
     )
@@ -75,15 +75,15 @@ def test_a_precaution_decided_do_not_needle_stops_needling(client, physio, patie
     assert Screening.objects.get().do_not_needle_reasons == ["Pregnancy (decided: do not needle)"]
 
 
-def test_precautions_left_unticked_are_not_recorded(client, physio, patient):
-    client.force_login(physio)
+def test_precautions_left_unticked_are_not_recorded(client, physiotherapist, patient):
+    client.force_login(physiotherapist)
     client.post(url(patient), screening_data())
     assert Screening.objects.count() == 1
     assert Precaution.objects.count() == 0
 
 
-def test_a_ticked_precaution_needs_a_decision_and_a_note(client, physio, patient):
-    client.force_login(physio)
+def test_a_ticked_precaution_needs_a_decision_and_a_note(client, physiotherapist, patient):
+    client.force_login(physiotherapist)
     response = client.post(url(patient), screening_data(epilepsy_applies="on"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -92,16 +92,18 @@ def test_a_ticked_precaution_needs_a_decision_and_a_note(client, physio, patient
     assert Screening.objects.count() == 0
 
 
-def test_a_ticked_precaution_with_a_blank_note_is_refused(client, physio, patient):
-    client.force_login(physio)
+def test_a_ticked_precaution_with_a_blank_note_is_refused(client, physiotherapist, patient):
+    client.force_login(physiotherapist)
     data = screening_data(epilepsy_applies="on", epilepsy_decision="proceed", epilepsy_note="  ")
     response = client.post(url(patient), data)
     assert "Write a note for “Epilepsy”" in response.content.decode()
     assert Screening.objects.count() == 0
 
 
-def test_a_decision_on_an_unticked_precaution_is_not_silently_dropped(client, physio, patient):
-    client.force_login(physio)
+def test_a_decision_on_an_unticked_precaution_is_not_silently_dropped(
+    client, physiotherapist, patient
+):
+    client.force_login(physiotherapist)
     data = screening_data(tumour_decision="do_not_needle", tumour_note="Under investigation")
     response = client.post(url(patient), data)
     assert "Tick “Applies to this patient” to record “Tumour”, or clear its decision and note." in (
@@ -131,8 +133,10 @@ def test_a_decision_on_an_unticked_precaution_is_not_silently_dropped(client, ph
         ),
     ],
 )
-def test_bad_input_gets_a_clear_message_and_saves_nothing(client, physio, patient, data, message):
-    client.force_login(physio)
+def test_bad_input_gets_a_clear_message_and_saves_nothing(
+    client, physiotherapist, patient, data, message
+):
+    client.force_login(physiotherapist)
     response = client.post(url(patient), screening_data(**data))
     assert response.status_code == 200
     html = response.content.decode()
@@ -143,8 +147,8 @@ def test_bad_input_gets_a_clear_message_and_saves_nothing(client, physio, patien
     assert Precaution.objects.count() == 0
 
 
-def test_a_script_in_a_note_is_kept_as_text_and_never_run(client, physio, patient):
-    client.force_login(physio)
+def test_a_script_in_a_note_is_kept_as_text_and_never_run(client, physiotherapist, patient):
+    client.force_login(physiotherapist)
     data = screening_data(note=HOSTILE, frailty_applies="on", frailty_decision="modify",
                           frailty_note=HOSTILE)  # fmt: skip
     html = client.post(url(patient), data, follow=True).content.decode()
@@ -154,13 +158,13 @@ def test_a_script_in_a_note_is_kept_as_text_and_never_run(client, physio, patien
 
 
 def test_the_screening_and_its_precautions_are_saved_together_or_not_at_all(
-    client, physio, patient, monkeypatch
+    client, physiotherapist, patient, monkeypatch
 ):
     def fail(*args, **kwargs):
         raise IntegrityError("the database refused the precaution")
 
     monkeypatch.setattr(Precaution, "save", fail)
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     data = screening_data(child_applies="on", child_decision="modify", child_note="Age 15")
     with pytest.raises(IntegrityError):
         client.post(url(patient), data)
@@ -188,8 +192,8 @@ def test_a_visitor_is_sent_to_sign_in(client, patient):
     assert Screening.objects.count() == 0
 
 
-def test_a_made_up_patient_is_not_found(client, physio):
-    client.force_login(physio)
+def test_a_made_up_patient_is_not_found(client, physiotherapist):
+    client.force_login(physiotherapist)
     response = client.post(reverse("patients:screening-create", args=[999999]), screening_data())
     assert response.status_code == 404
     assert Screening.objects.count() == 0

@@ -21,7 +21,7 @@ def clock():
 
 
 @pytest.fixture
-def physio(clock):
+def physiotherapist(clock):
     return make_physiotherapist(first_name="Priya", last_name="Physio")
 
 

@@ -1,9 +1,9 @@
-"""Building chart form data and arranging charted sessions for the view tests."""
+"""Building chart form data and arranging charted visits for the view tests."""
 
 import html
 
 from treatments.charting import record_chart
-from treatments.models import NeedledSite, Session, SessionChart
+from treatments.models import Chart, NeedledSite, Visit
 
 SITE = {
     "muscle": "Multifidus", "side": "right", "site_type": "paraspinal", "spinal_segment": "L4",
@@ -36,7 +36,7 @@ def chart_data(*, sites: list[dict] = (SITE,), events: list[dict] = (), **fields
     }  # fmt: skip
 
 
-def correction_data(chart: SessionChart, *, reason: str = "Wrong side recorded", **fields):
+def correction_data(chart: Chart, *, reason: str = "Wrong side recorded", **fields):
     """What the chart form posts to correct a chart: its sites kept as they are."""
     sites = [
         {"id": site.pk, "chart": chart.pk, **{key: getattr(site, key) for key in SITE}}
@@ -59,12 +59,12 @@ def correction_data(chart: SessionChart, *, reason: str = "Wrong side recorded",
     }
 
 
-def chart_session(
-    session: Session, by, *, sites: int = 1, pain=(7, 4), note="First note", sign: bool = True
+def chart_visit(
+    visit: Visit, by, *, sites: int = 1, pain=(7, 4), note="First note", sign: bool = True
 ):
-    """Chart a session through the service, as the chart page would; signed unless asked not."""
+    """Chart a visit through the service, as the chart page would; signed unless asked not."""
     before, after = pain
-    chart = SessionChart(
+    chart = Chart(
         consent_confirmed=True, patient_position="prone", pain_before=before, pain_after=after,
         note=note,
     )  # fmt: skip
@@ -79,7 +79,7 @@ def chart_session(
         for n in range(1, sites + 1)
     ]
     return record_chart(
-        session=session, chart=chart, sites=rows, adverse_events=[], charted_by=by, sign=sign
+        visit=visit, chart=chart, sites=rows, adverse_events=[], charted_by=by, sign=sign
     )
 
 

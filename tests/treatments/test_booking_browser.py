@@ -1,5 +1,5 @@
 """The front desk books a weekly series from the calendar in a real browser, accepts the time
-offered for the one week that clashes, and finds every session on the calendar."""
+offered for the one week that clashes, and finds every visit on the calendar."""
 
 import re
 from datetime import date, time, timedelta
@@ -15,7 +15,7 @@ from tests.factories import (
     make_front_desk,
     make_patient,
     make_physiotherapist,
-    make_session,
+    make_visit,
 )
 from treatments.models import ClinicHours
 
@@ -72,7 +72,7 @@ def test_the_front_desk_books_a_weekly_series_from_the_calendar(live_server, des
     make_course(patient, clinic, expected_length="extended")
     # Someone else has the physiotherapist at 10:00 in the fourth week.
     week_4 = monday + timedelta(weeks=3)
-    make_session(make_course(practitioner=clinic), week_4, time(10, 0))
+    make_visit(make_course(physiotherapist=clinic), week_4, time(10, 0))
 
     signed_in(page, live_server, "fran")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
@@ -83,7 +83,7 @@ def test_the_front_desk_books_a_weekly_series_from_the_calendar(live_server, des
     check_accessibility()
 
     page.get_by_role("link", name=f"Book {spoken(monday)} at 10:00", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Book a session")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Book a visit")
     expect(page.get_by_text(f"{spoken(monday)} {monday.year} at 10:00 with Priya")).to_be_visible()
     page.get_by_label("Find the patient").fill("okaf")
     page.get_by_role("button", name="Search").click()
@@ -97,11 +97,11 @@ def test_the_front_desk_books_a_weekly_series_from_the_calendar(live_server, des
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Weekly series for Marguerite Okafor")
     expect(page.get_by_text("5 of 6 weeks booked with Priya Physio.")).to_be_visible()
-    expect(page.get_by_text("Priya Physio already has a session on")).to_be_visible()
+    expect(page.get_by_text("Priya Physio already has a visit on")).to_be_visible()
     check_accessibility()
     page.get_by_role("button", name=f"Accept {spoken(week_4)} {week_4.year} at 09:30").click()
 
-    expect(page.get_by_role("status")).to_contain_text("Session booked: Marguerite Okafor on")
+    expect(page.get_by_role("status")).to_contain_text("Visit booked: Marguerite Okafor on")
     expect(page.get_by_text("6 of 6 weeks booked with Priya Physio.")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("^Accept"))).to_have_count(0)
 
@@ -110,10 +110,10 @@ def test_the_front_desk_books_a_weekly_series_from_the_calendar(live_server, des
     for week in range(6):
         start = monday + timedelta(weeks=week)
         expect(page.get_by_role("heading", level=2)).to_contain_text(f"{start.day} {start:%B} to")
-        sessions = page.locator(".calendar-session").filter(has_text="Marguerite Okafor")
-        found.append(sessions.count())
+        visits = page.locator(".calendar-visit").filter(has_text="Marguerite Okafor")
+        found.append(visits.count())
         if week == 3:
-            expect(sessions).to_contain_text("09:30-10:00")
+            expect(visits).to_contain_text("09:30-10:00")
         page.get_by_role("link", name="Next week").click()
     assert found == [1] * 6
     assert violations == {}
@@ -127,7 +127,7 @@ def test_the_calendar_shows_one_day_at_a_time_on_a_phone(live_server, phone, cli
     patient = make_patient(
         legal_first_name="Bartholomew-Maximilian", legal_last_name="Okonkwo-Featherstonehaugh"
     )
-    make_session(make_course(patient, clinic), wednesday, time(9, 0))
+    make_visit(make_course(patient, clinic), wednesday, time(9, 0))
 
     signed_in(page, live_server, "fran")
     page.goto(f"{live_server.url}/treatments/calendar/?week={monday}")
@@ -147,5 +147,5 @@ def test_the_calendar_shows_one_day_at_a_time_on_a_phone(live_server, phone, cli
     assert result.violations_count == 0, [v["id"] for v in result.response["violations"]]
 
     page.get_by_role("link", name=re.compile(r"^Book .* at 11:00$")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Book a session")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Book a visit")
     assert page.evaluate(OVERFLOWING) == []

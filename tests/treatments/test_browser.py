@@ -1,4 +1,4 @@
-"""A physiotherapist charts a session in a real browser and sees the course move on."""
+"""A physiotherapist charts a visit in a real browser and sees the course move on."""
 
 import re
 from datetime import time
@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser import sign_in
-from tests.factories import make_patient, make_session, ready_for_needling
+from tests.factories import make_patient, make_visit, ready_for_needling
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,9 +39,9 @@ def test_a_physiotherapist_charts_two_needled_sites_and_sees_the_course_progress
 
     patient = make_patient(legal_first_name="Marguerite", legal_last_name="Okafor")
     course = ready_for_needling(patient)
-    course.practitioner.username = "priya"
-    course.practitioner.save()
-    make_session(course, timezone.localdate(), time(8, 0))
+    course.physiotherapist.username = "priya"
+    course.physiotherapist.save()
+    make_visit(course, timezone.localdate(), time(8, 0))
 
     sign_in(page, live_server, "priya")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your day")
@@ -56,27 +56,27 @@ def test_a_physiotherapist_charts_two_needled_sites_and_sees_the_course_progress
     check_accessibility()
 
     page.get_by_role("link", name="Right low back").click()
-    expect(page.get_by_text("session 0 of an expected 2-3")).to_be_visible()
-    page.goto(f"{live_server.url}{course.sessions.get().get_absolute_url()}")
-    page.get_by_role("link", name="Chart this session").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Chart the session")
+    expect(page.get_by_text("visit 0 of an expected 2-3")).to_be_visible()
+    page.goto(f"{live_server.url}{course.visits.get().get_absolute_url()}")
+    page.get_by_role("link", name="Chart this visit").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Chart the visit")
     check_accessibility()
 
-    page.get_by_label("Consent confirmed this session").check()
+    page.get_by_label("Consent confirmed this visit").check()
     page.get_by_label("Patient position").select_option(label="Lying face down")
     fill_site(page, 1, "Gluteus medius", "Right", "At the pain site", "L5", "Grasp (cramp)")
     fill_site(page, 2, "Multifidus", "Both", "Paraspinal", "L4", "Local twitch")
     page.get_by_label("Pain before (0-10)").fill("7")
     page.get_by_label("Pain after (0-10)").fill("3")
-    page.get_by_label("Session note").fill("Tight band in right gluteus medius; strong grasp.")
+    page.get_by_label("Visit note").fill("Tight band in right gluteus medius; strong grasp.")
     page.get_by_role("button", name="Save and sign").click()
 
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Session of")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Visit of")
     expect(page.get_by_role("cell", name="Gluteus medius", exact=True)).to_be_visible()
     expect(page.get_by_role("cell", name="Multifidus", exact=True)).to_be_visible()
 
     page.goto(f"{live_server.url}{course.get_absolute_url()}")
-    expect(page.get_by_text("session 1 of an expected 2-3")).to_be_visible()
+    expect(page.get_by_text("visit 1 of an expected 2-3")).to_be_visible()
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="1"))
     expect(row).to_contain_text(re.compile(r"7.*3.*2", re.S))
     expect(page.get_by_role("img", name=re.compile("Pain", re.I))).to_be_visible()

@@ -1,4 +1,4 @@
-"""The week calendar: one physiotherapist's sessions and free slots, Monday to Sunday."""
+"""The week calendar: one physiotherapist's visits and free slots, Monday to Sunday."""
 
 import re
 from datetime import time, timedelta
@@ -11,7 +11,7 @@ from tests.factories import (
     make_front_desk,
     make_patient,
     make_physiotherapist,
-    make_session,
+    make_visit,
 )
 from tests.treatments.conftest import TODAY
 from tests.treatments.helpers import page_text
@@ -40,8 +40,8 @@ def book_links(html: str, day) -> list[str]:
 # Who may see it -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("person", ["physio", "front_desk"])
-def test_it_shows_the_calendar_to_staff_who_book(client, request, physio, person):
+@pytest.mark.parametrize("person", ["physiotherapist", "front_desk"])
+def test_it_shows_the_calendar_to_staff_who_book(client, request, physiotherapist, person):
     client.force_login(request.getfixturevalue(person))
     response = client.get(URL)
     assert response.status_code == 200
@@ -55,7 +55,7 @@ def test_it_sends_a_visitor_to_sign_in(client):
 
 
 @pytest.mark.parametrize("person", ["clinic_admin", "outsider"])
-def test_it_refuses_staff_who_do_not_book(client, request, physio, person):
+def test_it_refuses_staff_who_do_not_book(client, request, physiotherapist, person):
     client.force_login(request.getfixturevalue(person))
     assert client.get(URL).status_code == 403
 
@@ -63,9 +63,9 @@ def test_it_refuses_staff_who_do_not_book(client, request, physio, person):
 # The week -------------------------------------------------------------------------------
 
 
-def test_it_shows_this_week_of_the_signed_in_physiotherapist(client, physio):
+def test_it_shows_this_week_of_the_signed_in_physiotherapist(client, physiotherapist):
     make_physiotherapist(first_name="Aaron", last_name="Adams")  # first in the list
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     html = page_text(client.get(URL))
     assert "<h1>Calendar of Priya Physio</h1>" in html
     assert day_headers(html) == [
@@ -77,8 +77,8 @@ def test_it_shows_this_week_of_the_signed_in_physiotherapist(client, physio):
     assert row_times(html) == [f"{h:02}:{m:02}" for h in range(8, 18) for m in (0, 30)]
 
 
-def test_it_marks_today(client, physio):
-    client.force_login(physio)
+def test_it_marks_today(client, physiotherapist):
+    client.force_login(physiotherapist)
     html = client.get(URL).content.decode()
     today = re.search(r'<th scope="col" class="calendar-day[^"]*"[^>]*aria-current="date"', html)
     assert today and "is-today" in today.group()
@@ -86,49 +86,53 @@ def test_it_marks_today(client, physio):
     assert "Tue 10 Mar <span" in html and ">Today</span>" in html
 
 
-def test_it_shows_the_first_physiotherapist_to_the_front_desk(client, physio, front_desk):
+def test_it_shows_the_first_physiotherapist_to_the_front_desk(client, physiotherapist, front_desk):
     adams = make_physiotherapist(first_name="Aaron", last_name="Adams")
     client.force_login(front_desk)
     html = page_text(client.get(URL))
     assert "<h1>Calendar of Aaron Adams</h1>" in html
     assert f'<option value="{adams.pk}" selected>Aaron Adams</option>' in html
-    assert f'<option value="{physio.pk}">Priya Physio</option>' in html
+    assert f'<option value="{physiotherapist.pk}">Priya Physio</option>' in html
 
 
-def test_it_shows_the_physiotherapist_asked_for(client, physio, front_desk):
+def test_it_shows_the_physiotherapist_asked_for(client, physiotherapist, front_desk):
     make_physiotherapist(first_name="Aaron", last_name="Adams")
     client.force_login(front_desk)
-    html = page_text(client.get(URL, {"practitioner": physio.pk}))
+    html = page_text(client.get(URL, {"physiotherapist": physiotherapist.pk}))
     assert "<h1>Calendar of Priya Physio</h1>" in html
 
 
-def test_it_shows_the_week_of_any_date_in_it(client, physio):
-    client.force_login(physio)
+def test_it_shows_the_week_of_any_date_in_it(client, physiotherapist):
+    client.force_login(physiotherapist)
     html = client.get(URL, {"week": "2026-03-19"}).content.decode()
     assert day_headers(html)[0] == "Mon 16 Mar" and day_headers(html)[-1] == "Sun 22 Mar"
-    previous = f'practitioner={physio.pk}&amp;week=2026-03-09&amp;day=2026-03-12" rel="prev"'
-    following = f'practitioner={physio.pk}&amp;week=2026-03-23&amp;day=2026-03-26" rel="next"'
+    previous = (
+        f'physiotherapist={physiotherapist.pk}&amp;week=2026-03-09&amp;day=2026-03-12" rel="prev"'
+    )
+    following = (
+        f'physiotherapist={physiotherapist.pk}&amp;week=2026-03-23&amp;day=2026-03-26" rel="next"'
+    )
     assert previous in html and following in html
     assert 'aria-current="date"' not in html
     assert 'name="week" class="form-control" value="2026-03-19"' in html
 
 
-def test_it_shows_each_session_with_its_status_in_words(client, physio):
-    course = make_course(practitioner=physio)
-    sessions = [
-        make_session(course, MONDAY, at=time(9, 0), status="attended"),
-        make_session(course, MONDAY, at=time(10, 0), status="no_show"),
-        make_session(
-            make_course(practitioner=physio), TODAY, at=time(14, 0), status="cancelled",
+def test_it_shows_each_visit_with_its_status_in_words(client, physiotherapist):
+    course = make_course(physiotherapist=physiotherapist)
+    visits = [
+        make_visit(course, MONDAY, at=time(9, 0), status="attended"),
+        make_visit(course, MONDAY, at=time(10, 0), status="no_show"),
+        make_visit(
+            make_course(physiotherapist=physiotherapist), TODAY, at=time(14, 0), status="cancelled",
             cancellation_reason="Sick",
         ),
-        make_session(make_course(practitioner=physio), TODAY, at=time(14, 0)),
+        make_visit(make_course(physiotherapist=physiotherapist), TODAY, at=time(14, 0)),
     ]  # fmt: skip
-    someone_elses = make_session(make_course(), TODAY, at=time(15, 0))
-    client.force_login(physio)
+    someone_elses = make_visit(make_course(), TODAY, at=time(15, 0))
+    client.force_login(physiotherapist)
     html = page_text(client.get(URL))
-    for session in sessions:
-        assert f'href="{session.get_absolute_url()}">{session.patient}</a>' in html
+    for visit in visits:
+        assert f'href="{visit.get_absolute_url()}">{visit.patient}</a>' in html
     assert someone_elses.get_absolute_url() not in html
     for status in ["Attended", "No-show", "Cancelled", "Booked"]:
         assert f"{status}</span>" in html
@@ -138,12 +142,17 @@ def test_it_shows_each_session_with_its_status_in_words(client, physio):
     assert "Right low back" not in html
 
 
-def test_it_offers_each_free_slot_from_now_on(client, physio):
-    course = make_course(practitioner=physio)
-    make_session(course, TODAY, at=time(14, 0), duration_minutes=60)
-    make_session(make_course(practitioner=physio), TODAY, at=time(16, 0), status="cancelled",
-                 cancellation_reason="Sick")  # fmt: skip
-    client.force_login(physio)
+def test_it_offers_each_free_slot_from_now_on(client, physiotherapist):
+    course = make_course(physiotherapist=physiotherapist)
+    make_visit(course, TODAY, at=time(14, 0), duration_minutes=60)
+    make_visit(
+        make_course(physiotherapist=physiotherapist),
+        TODAY,
+        at=time(16, 0),
+        status="cancelled",
+        cancellation_reason="Sick",
+    )
+    client.force_login(physiotherapist)
     html = client.get(URL).content.decode()
     assert book_links(html, MONDAY) == []  # yesterday
     today = book_links(html, TODAY)
@@ -152,17 +161,19 @@ def test_it_offers_each_free_slot_from_now_on(client, physio):
     assert "16%3A00" in today and len(today) == 9
     assert len(book_links(html, TODAY + timedelta(days=1))) == 20
     assert book_links(html, TODAY + timedelta(days=4)) == []  # Saturday
-    link = booking_url(physio.pk, TODAY + timedelta(days=1), time(8, 0)).replace("&", "&amp;")
+    link = booking_url(physiotherapist.pk, TODAY + timedelta(days=1), time(8, 0)).replace(
+        "&", "&amp;"
+    )
     assert f'href="{link}">Book<span class="visually-hidden"> Wednesday 11 March at 08:00' in html
 
 
-def test_it_says_when_the_clinic_is_closed_or_the_physiotherapist_away(client, physio):
-    DayOff.objects.create(practitioner=physio, date=TODAY + timedelta(days=1))
+def test_it_says_when_the_clinic_is_closed_or_the_physiotherapist_away(client, physiotherapist):
+    DayOff.objects.create(physiotherapist=physiotherapist, date=TODAY + timedelta(days=1))
     for weekday in (1, 2, 3):  # works Tuesday to Thursday, 13:00-17:00
         WorkingHours.objects.create(
-            practitioner=physio, weekday=weekday, starts_at=time(13), ends_at=time(17)
+            physiotherapist=physiotherapist, weekday=weekday, starts_at=time(13), ends_at=time(17)
         )
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     html = page_text(client.get(URL))
     notes = re.findall(
         r'calendar-day[^>]*>\s*([^<]+?)\s*(?:<span class="badge[^<]*</span>\s*)?'
@@ -179,19 +190,19 @@ def test_it_says_when_the_clinic_is_closed_or_the_physiotherapist_away(client, p
     assert thursday[0] == "13%3A00" and len(thursday) == 8
 
 
-def test_it_widens_the_rows_for_a_session_outside_the_hours(client, physio):
-    make_session(make_course(practitioner=physio), TODAY, at=time(7, 15))
-    make_session(make_course(practitioner=physio), NEXT_MONDAY, at=time(18, 30))
-    client.force_login(physio)
+def test_it_widens_the_rows_for_a_visit_outside_the_hours(client, physiotherapist):
+    make_visit(make_course(physiotherapist=physiotherapist), TODAY, at=time(7, 15))
+    make_visit(make_course(physiotherapist=physiotherapist), NEXT_MONDAY, at=time(18, 30))
+    client.force_login(physiotherapist)
     times = row_times(client.get(URL).content.decode())
     assert times[0] == "07:00" and times[-1] == "17:30"
     times = row_times(client.get(URL, {"week": NEXT_MONDAY}).content.decode())
     assert times[0] == "08:00" and times[-1] == "18:30"
 
 
-def test_it_says_when_the_clinic_has_no_hours(client, physio):
+def test_it_says_when_the_clinic_has_no_hours(client, physiotherapist):
     ClinicHours.objects.all().delete()
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     html = client.get(URL).content.decode()
     assert "The clinic has no opening hours yet" in html
     assert "<table" not in html
@@ -212,29 +223,29 @@ def shown_columns(html: str) -> list[str]:
                       html)  # fmt: skip
 
 
-def test_a_narrow_screen_shows_today_by_default(client, physio):
-    client.force_login(physio)
+def test_a_narrow_screen_shows_today_by_default(client, physiotherapist):
+    client.force_login(physiotherapist)
     html = client.get(URL).content.decode()
     assert shown_columns(html) == ["Tue 10 Mar"]
     assert html.count('<td class="d-none d-md-table-cell') == 6 * 20
 
 
-def test_a_narrow_screen_shows_the_day_asked_for(client, physio):
-    client.force_login(physio)
+def test_a_narrow_screen_shows_the_day_asked_for(client, physiotherapist):
+    client.force_login(physiotherapist)
     html = client.get(URL, {"week": "2026-03-16", "day": "2026-03-19"}).content.decode()
     assert shown_columns(html) == ["Thu 19 Mar"]
-    assert 'href="/treatments/calendar/?practitioner=' in html
+    assert 'href="/treatments/calendar/?physiotherapist=' in html
     assert 'day=2026-03-19" aria-current="page">Thu 19</a>' in html
 
 
-def test_a_narrow_screen_shows_monday_of_another_week(client, physio):
-    client.force_login(physio)
+def test_a_narrow_screen_shows_monday_of_another_week(client, physiotherapist):
+    client.force_login(physiotherapist)
     html = client.get(URL, {"week": "2026-03-16"}).content.decode()
     assert shown_columns(html) == ["Mon 16 Mar"]
 
 
-def test_the_day_alone_chooses_its_week(client, physio):
-    client.force_login(physio)
+def test_the_day_alone_chooses_its_week(client, physiotherapist):
+    client.force_login(physiotherapist)
     html = client.get(URL, {"day": "2026-03-26"}).content.decode()
     assert day_headers(html)[0] == "Mon 23 Mar"
     assert shown_columns(html) == ["Thu 26 Mar"]
@@ -245,8 +256,8 @@ def test_the_day_alone_chooses_its_week(client, physio):
 
 @pytest.mark.parametrize("value", [*HOSTILE, "9999-12-31", "0001-01-01", "1950-01-02"])
 @pytest.mark.parametrize("param", ["week", "day"])
-def test_it_falls_back_to_this_week_when_the_date_is_wrong(client, physio, param, value):
-    client.force_login(physio)
+def test_it_falls_back_to_this_week_when_the_date_is_wrong(client, physiotherapist, param, value):
+    client.force_login(physiotherapist)
     response = client.get(URL, {param: value})
     assert response.status_code == 400
     html = page_text(response)
@@ -258,10 +269,10 @@ def test_it_falls_back_to_this_week_when_the_date_is_wrong(client, physio, param
 
 @pytest.mark.parametrize("value", [*HOSTILE, "99999", "9" * 30])
 def test_it_falls_back_to_the_usual_physiotherapist_when_the_one_asked_for_is_wrong(
-    client, physio, value
+    client, physiotherapist, value
 ):
-    client.force_login(physio)
-    response = client.get(URL, {"practitioner": value, "week": "2026-03-16"})
+    client.force_login(physiotherapist)
+    response = client.get(URL, {"physiotherapist": value, "week": "2026-03-16"})
     assert response.status_code == 400
     html = page_text(response)
     assert "Choose a physiotherapist from the list." in html
@@ -269,17 +280,17 @@ def test_it_falls_back_to_the_usual_physiotherapist_when_the_one_asked_for_is_wr
     assert day_headers(html)[0] == "Mon 16 Mar"  # what could be read is kept
 
 
-def test_it_shows_only_physiotherapists(client, physio, front_desk, outsider):
-    client.force_login(physio)
+def test_it_shows_only_physiotherapists(client, physiotherapist, front_desk, outsider):
+    client.force_login(physiotherapist)
     for someone in (front_desk, outsider):
-        response = client.get(URL, {"practitioner": someone.pk})
+        response = client.get(URL, {"physiotherapist": someone.pk})
         assert response.status_code == 400
         assert "<h1>Calendar of Priya Physio</h1>" in page_text(response)
 
 
-def test_empty_parameters_mean_the_defaults(client, physio):
-    client.force_login(physio)
-    response = client.get(URL, {"practitioner": "", "week": "", "day": ""})
+def test_empty_parameters_mean_the_defaults(client, physiotherapist):
+    client.force_login(physiotherapist)
+    response = client.get(URL, {"physiotherapist": "", "week": "", "day": ""})
     assert response.status_code == 200
     assert day_headers(page_text(response))[0] == "Mon 9 Mar"
 
@@ -287,27 +298,29 @@ def test_empty_parameters_mean_the_defaults(client, physio):
 # A fixed number of queries --------------------------------------------------------------
 
 
-def fill_week(physio, how_many: int) -> None:
-    """`how_many` sessions of different patients next week, of every status."""
+def fill_week(physiotherapist, how_many: int) -> None:
+    """`how_many` visits of different patients next week, of every status."""
     statuses = ["booked", "booked", "attended", "cancelled", "no_show"]
     for n in range(how_many):
         day, slot = NEXT_MONDAY + timedelta(days=n % 5), n // 5
         status = statuses[n % len(statuses)]
         extra = {"cancellation_reason": "Sick"} if status == "cancelled" else {}
-        course = make_course(make_patient(), physio)
-        make_session(course, day, at=time(8 + slot // 2, 30 * (slot % 2)), status=status, **extra)
+        course = make_course(make_patient(), physiotherapist)
+        make_visit(course, day, at=time(8 + slot // 2, 30 * (slot % 2)), status=status, **extra)
 
 
 @pytest.mark.parametrize("how_many", [3, 60])
 def test_it_runs_the_same_queries_however_full_the_week(
-    client, physio, django_assert_num_queries, how_many
+    client, physiotherapist, django_assert_num_queries, how_many
 ):
-    fill_week(physio, how_many)
-    WorkingHours.objects.create(practitioner=physio, weekday=0, starts_at=time(8), ends_at=time(18))
-    DayOff.objects.create(practitioner=physio, date=NEXT_MONDAY + timedelta(days=4))
-    client.force_login(physio)
-    # Session, user (with roles and two-step device), physiotherapists, clinic hours, working hours,
-    # days off, the sessions that take time, and the sessions to show with their patients.
+    fill_week(physiotherapist, how_many)
+    WorkingHours.objects.create(
+        physiotherapist=physiotherapist, weekday=0, starts_at=time(8), ends_at=time(18)
+    )
+    DayOff.objects.create(physiotherapist=physiotherapist, date=NEXT_MONDAY + timedelta(days=4))
+    client.force_login(physiotherapist)
+    # Visit, user (with roles and two-step device), physiotherapists, clinic hours, working hours,
+    # days off, the visits that take time, and the visits to show with their patients.
     with django_assert_num_queries(8):
         response = client.get(URL, {"week": NEXT_MONDAY})
-    assert response.content.decode().count('class="calendar-session') == how_many
+    assert response.content.decode().count('class="calendar-visit') == how_many

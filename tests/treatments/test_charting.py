@@ -10,18 +10,18 @@ from tests.factories import (
     make_consent,
     make_physiotherapist,
     make_screening,
-    make_session,
+    make_visit,
     ready_for_needling,
 )
 from treatments.charting import needling_problems, record_chart
-from treatments.models import AdverseEvent, NeedledSite, Session, SessionChart
+from treatments.models import AdverseEvent, Chart, NeedledSite, Visit
 
 pytestmark = pytest.mark.django_db
 YESTERDAY = date.today() - timedelta(days=1)
 
 
-def new_chart(**fields) -> SessionChart:
-    return SessionChart(consent_confirmed=True, patient_position="prone", pain_before=6,
+def new_chart(**fields) -> Chart:
+    return Chart(consent_confirmed=True, patient_position="prone", pain_before=6,
                         pain_after=3, note="Needled L4 multifidus", **fields)  # fmt: skip
 
 
@@ -30,86 +30,92 @@ def site(**fields) -> NeedledSite:
                           "spinal_segment": "L4", "response": "grasp", **fields})  # fmt: skip
 
 
-def chart(session, by, **kwargs):
+def chart(visit, by, **kwargs):
     kwargs.setdefault("sites", [site()])
     kwargs.setdefault("sign", True)
-    return record_chart(session=session, chart=kwargs.pop("chart", new_chart()),
+    return record_chart(visit=visit, chart=kwargs.pop("chart", new_chart()),
                         adverse_events=[], charted_by=by, **kwargs)  # fmt: skip
 
 
-def test_a_screened_consenting_patient_can_be_charted_and_the_session_becomes_attended():
+def test_a_screened_consenting_patient_can_be_charted_and_the_visit_becomes_attended():
     course = ready_for_needling()
-    session = make_session(course, YESTERDAY)
-    chart(session, course.practitioner, sites=[site(), site(muscle="Gluteus medius")])
-    session.refresh_from_db()
-    assert session.status == Session.Status.ATTENDED
-    assert session.chart.sites.count() == 2
+    visit = make_visit(course, YESTERDAY)
+    chart(visit, course.physiotherapist, sites=[site(), site(muscle="Gluteus medius")])
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.ATTENDED
+    assert visit.chart.sites.count() == 2
 
 
 def test_a_patient_with_an_unresolved_do_not_needle_item_cannot_be_charted():
     course = ready_for_needling()
-    make_screening(course.patient, course.practitioner, screened_on=YESTERDAY, acute_illness=True)
-    problems = needling_problems(make_session(course, YESTERDAY), course.practitioner)
+    make_screening(
+        course.patient, course.physiotherapist, screened_on=YESTERDAY, acute_illness=True
+    )
+    problems = needling_problems(make_visit(course, YESTERDAY), course.physiotherapist)
     assert problems == [f"The screening of {YESTERDAY:%-d %B %Y} says do not needle: "
                         "acute illness or medical emergency."]  # fmt: skip
 
 
 def test_a_later_screening_resolves_a_do_not_needle_item():
     course = ready_for_needling()
-    make_screening(course.patient, course.practitioner, screened_on=YESTERDAY - timedelta(days=9),
-                   needle_phobia=True)  # fmt: skip
-    make_screening(course.patient, course.practitioner, screened_on=YESTERDAY)
-    assert needling_problems(make_session(course, YESTERDAY), course.practitioner) == []
+    make_screening(
+        course.patient,
+        course.physiotherapist,
+        screened_on=YESTERDAY - timedelta(days=9),
+        needle_phobia=True,
+    )
+    make_screening(course.patient, course.physiotherapist, screened_on=YESTERDAY)
+    assert needling_problems(make_visit(course, YESTERDAY), course.physiotherapist) == []
 
 
 def test_a_precaution_decided_as_do_not_needle_stops_needling():
     course = ready_for_needling()
-    screening = make_screening(course.patient, course.practitioner, screened_on=YESTERDAY)
+    screening = make_screening(course.patient, course.physiotherapist, screened_on=YESTERDAY)
     Precaution.objects.create(screening=screening, kind="bleeding", decision="do_not_needle",
                               note="INR too high today")  # fmt: skip
-    [problem] = needling_problems(make_session(course, YESTERDAY), course.practitioner)
+    [problem] = needling_problems(make_visit(course, YESTERDAY), course.physiotherapist)
     assert "Bleeding tendency or blood thinners (decided: do not needle)" in problem
 
 
 def test_missing_consent_stops_needling():
     course = ready_for_needling()
     course.patient.consents.update(withdrawn_on=YESTERDAY - timedelta(days=2))
-    session = make_session(course, YESTERDAY)
+    visit = make_visit(course, YESTERDAY)
     with pytest.raises(ValidationError, match="No consent to IMS is on file"):
-        chart(session, course.practitioner)
-    assert not SessionChart.objects.exists()
-    make_consent(course.patient, course.practitioner, consented_on=YESTERDAY)
-    chart(session, course.practitioner)
+        chart(visit, course.physiotherapist)
+    assert not Chart.objects.exists()
+    make_consent(course.patient, course.physiotherapist, consented_on=YESTERDAY)
+    chart(visit, course.physiotherapist)
 
 
-def test_a_practitioner_without_a_current_authorization_cannot_chart_needling():
+def test_a_physiotherapist_without_a_current_authorization_cannot_chart_needling():
     course = ready_for_needling()
     lapsed = make_physiotherapist(authorized_until=YESTERDAY - timedelta(days=1), first_name="Kim",
                                   last_name="Lapsed")  # fmt: skip
     with pytest.raises(ValidationError, match="Kim Lapsed has no current needling authorization"):
-        chart(make_session(course, YESTERDAY), lapsed)
+        chart(make_visit(course, YESTERDAY), lapsed)
 
 
-def test_an_attended_session_in_the_future_cannot_be_charted():
+def test_an_attended_visit_in_the_future_cannot_be_charted():
     course = ready_for_needling()
-    future = make_session(course, date.today() + timedelta(days=2))
+    future = make_visit(course, date.today() + timedelta(days=2))
     with pytest.raises(ValidationError, match="future"):
-        chart(future, course.practitioner)
+        chart(future, course.physiotherapist)
 
 
 def test_a_chart_needs_at_least_one_needled_site():
     course = ready_for_needling()
     with pytest.raises(ValidationError, match="at least one needled site"):
-        chart(make_session(course, YESTERDAY), course.practitioner, sites=[])
+        chart(make_visit(course, YESTERDAY), course.physiotherapist, sites=[])
 
 
 def test_a_correction_needs_a_reason_and_keeps_the_earlier_version():
     course = ready_for_needling()
-    first = chart(make_session(course, YESTERDAY), course.practitioner)
+    first = chart(make_visit(course, YESTERDAY), course.physiotherapist)
     first.note = "Needled L4 and L5 multifidus"
     with pytest.raises(ValidationError, match="amended only with a reason"):
-        chart(first.session, course.practitioner, chart=first, sites=[])
-    chart(first.session, course.practitioner, chart=first, sites=[],
+        chart(first.visit, course.physiotherapist, chart=first, sites=[])
+    chart(first.visit, course.physiotherapist, chart=first, sites=[],
           correction_reason="Forgot L5")  # fmt: skip
     versions = list(first.history.order_by("history_date"))
     assert [v.note for v in versions] == ["Needled L4 multifidus", "Needled L4 and L5 multifidus"]
@@ -118,9 +124,9 @@ def test_a_correction_needs_a_reason_and_keeps_the_earlier_version():
 
 def test_removing_an_adverse_event_keeps_the_needled_sites_on_file():
     course = ready_for_needling()
-    first = chart(make_session(course, YESTERDAY), course.practitioner)
+    first = chart(make_visit(course, YESTERDAY), course.physiotherapist)
     event = AdverseEvent.objects.create(chart=first, kind="bruising", severity="mild")
-    chart(first.session, course.practitioner, chart=first, sites=[], removed=[event],
+    chart(first.visit, course.physiotherapist, chart=first, sites=[], removed=[event],
           correction_reason="Bruise was from last week")  # fmt: skip
     assert first.sites.count() == 1
     assert not AdverseEvent.objects.filter(pk=event.pk).exists()
@@ -128,5 +134,5 @@ def test_removing_an_adverse_event_keeps_the_needled_sites_on_file():
 
 def test_each_chart_version_names_who_saved_it():
     course = ready_for_needling()
-    first = chart(make_session(course, YESTERDAY), course.practitioner)
-    assert first.history.get().history_user == course.practitioner
+    first = chart(make_visit(course, YESTERDAY), course.physiotherapist)
+    assert first.history.get().history_user == course.physiotherapist

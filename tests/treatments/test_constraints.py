@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from tests.factories import make_course, make_physiotherapist, make_session
+from tests.factories import make_course, make_physiotherapist, make_visit
 from treatments.charting import record_chart
-from treatments.models import NeedledSite, Practitioner, Session, SessionChart, TreatmentCourse
+from treatments.models import Chart, NeedledSite, PhysiotherapistProfile, TreatmentCourse, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +27,13 @@ def test_a_course_baseline_pain_above_ten_is_refused():
     course.baseline_pain = 11
     with pytest.raises(ValidationError, match="less than or equal to 10"):
         course.full_clean()
-    fields = {"patient": course.patient, "practitioner": course.practitioner, "region": "Neck",
-              "goals": "x", "baseline_pain": 11}  # fmt: skip
+    fields = {
+        "patient": course.patient,
+        "physiotherapist": course.physiotherapist,
+        "region": "Neck",
+        "goals": "x",
+        "baseline_pain": 11,
+    }
     assert refused_by_database(TreatmentCourse, **fields)
 
 
@@ -39,8 +44,14 @@ def test_a_finished_course_needs_an_end_date_and_a_discontinued_one_a_reason():
         course.full_clean()
     assert "A finished course has an end date" in str(error.value)
     assert "Give the reason the course was discontinued" in str(error.value)
-    fields = {"patient": course.patient, "practitioner": course.practitioner, "region": "Neck",
-              "goals": "x", "baseline_pain": 5, "status": "completed"}  # fmt: skip
+    fields = {
+        "patient": course.patient,
+        "physiotherapist": course.physiotherapist,
+        "region": "Neck",
+        "goals": "x",
+        "baseline_pain": 5,
+        "status": "completed",
+    }
     assert refused_by_database(TreatmentCourse, **fields)
     fields.update(status="discontinued", ended_on=date.today())
     assert refused_by_database(TreatmentCourse, **fields)
@@ -55,40 +66,40 @@ def test_a_course_cannot_end_before_it_starts():
 
 def test_an_authorization_needs_an_expiry_date():
     user = make_physiotherapist()
-    profile = Practitioner(user=user, registration_number="X", needling_authorized=True)
+    profile = PhysiotherapistProfile(user=user, registration_number="X", needling_authorized=True)
     with pytest.raises(ValidationError, match="expires"):
         profile.full_clean(exclude=["user"])
-    Practitioner.objects.filter(user=user).delete()
-    assert refused_by_database(Practitioner, user=user, registration_number="X",
+    PhysiotherapistProfile.objects.filter(user=user).delete()
+    assert refused_by_database(PhysiotherapistProfile, user=user, registration_number="X",
                                needling_authorized=True)  # fmt: skip
 
 
-def test_a_cancelled_session_needs_a_reason():
+def test_a_cancelled_visit_needs_a_reason():
     course = make_course()
-    session = make_session(course, date.today() + timedelta(days=3))
-    session.status = Session.Status.CANCELLED
-    with pytest.raises(ValidationError, match="reason the session was cancelled"):
-        session.full_clean()
+    visit = make_visit(course, date.today() + timedelta(days=3))
+    visit.status = Visit.Status.CANCELLED
+    with pytest.raises(ValidationError, match="reason the visit was cancelled"):
+        visit.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_session(course, date.today() + timedelta(days=20), status="cancelled")
+        make_visit(course, date.today() + timedelta(days=20), status="cancelled")
 
 
-def test_a_session_of_zero_minutes_is_refused():
+def test_a_visit_of_zero_minutes_is_refused():
     course = make_course()
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_session(course, date.today() + timedelta(days=3), duration_minutes=0)
+        make_visit(course, date.today() + timedelta(days=3), duration_minutes=0)
 
 
 @pytest.mark.postgresql
-def test_the_database_refuses_a_second_session_of_a_patient_within_seven_days():
+def test_the_database_refuses_a_second_visit_of_a_patient_within_seven_days():
     course = make_course()
-    make_session(course, date(2030, 3, 4))
-    with pytest.raises(IntegrityError, match="session_once_a_week"), transaction.atomic():
-        make_session(course, date(2030, 3, 10))
-    make_session(course, date(2030, 3, 11))
-    make_session(course, date(2030, 3, 12), time(9), status="cancelled",
+    make_visit(course, date(2030, 3, 4))
+    with pytest.raises(IntegrityError, match="visit_once_a_week"), transaction.atomic():
+        make_visit(course, date(2030, 3, 10))
+    make_visit(course, date(2030, 3, 11))
+    make_visit(course, date(2030, 3, 12), time(9), status="cancelled",
                  cancellation_reason="Ill")  # fmt: skip
-    assert Session.objects.filter(course=course).count() == 3
+    assert Visit.objects.filter(course=course).count() == 3
 
 
 def chart_fields(**fields) -> dict:
@@ -100,18 +111,18 @@ def chart_fields(**fields) -> dict:
     "fields,message",
     [
         ({"pain_before": 11}, "less than or equal to 10"),
-        ({"consent_confirmed": False}, "Confirm consent for this session"),
+        ({"consent_confirmed": False}, "Confirm consent for this visit"),
         ({"electrical_stimulation": True}, "Give Hz, mA and minutes"),
         ({"stimulation_hz": 2}, "Give Hz, mA and minutes"),
     ],
 )
 def test_a_chart_keeps_its_rules_in_the_database(fields, message):
     course = make_course()
-    session = make_session(course, date.today() - timedelta(days=1), status="attended")
-    chart = SessionChart(session=session, charted_by=course.practitioner, **chart_fields(**fields))
+    visit = make_visit(course, date.today() - timedelta(days=1), status="attended")
+    chart = Chart(visit=visit, charted_by=course.physiotherapist, **chart_fields(**fields))
     with pytest.raises(ValidationError, match=message):
         chart.full_clean()
-    assert refused_by_database(SessionChart, session=session, charted_by=course.practitioner,
+    assert refused_by_database(Chart, visit=visit, charted_by=course.physiotherapist,
                                **chart_fields(**fields))  # fmt: skip
 
 
@@ -121,8 +132,8 @@ def test_a_spinal_segment_that_does_not_exist_is_refused():
     with pytest.raises(ValidationError, match="Z9"):
         site.full_clean(exclude=["chart"])
     course = make_course()
-    session = make_session(course, date.today() - timedelta(days=1), status="attended")
-    chart = SessionChart.objects.create(session=session, charted_by=course.practitioner,
+    visit = make_visit(course, date.today() - timedelta(days=1), status="attended")
+    chart = Chart.objects.create(visit=visit, charted_by=course.physiotherapist,
                                         **chart_fields())  # fmt: skip
     site_fields = {"muscle": "M", "side": "left", "site_type": "paraspinal", "response": "grasp"}
     assert refused_by_database(NeedledSite, chart=chart, spinal_segment="T13", **site_fields)
@@ -130,17 +141,17 @@ def test_a_spinal_segment_that_does_not_exist_is_refused():
 
 def test_record_chart_is_not_a_way_around_the_rules():
     course = make_course()
-    session = make_session(course, date.today() - timedelta(days=1))
+    visit = make_visit(course, date.today() - timedelta(days=1))
     with pytest.raises(ValidationError, match="No screening"):
-        record_chart(session=session, chart=SessionChart(**chart_fields()), sites=[],
-                     adverse_events=[], charted_by=course.practitioner)  # fmt: skip
-    assert not SessionChart.objects.exists()
+        record_chart(visit=visit, chart=Chart(**chart_fields()), sites=[],
+                     adverse_events=[], charted_by=course.physiotherapist)  # fmt: skip
+    assert not Chart.objects.exists()
 
 
 def test_a_course_cannot_be_opened_for_an_archived_patient():
     course = make_course()
     course.patient.archive()
-    new_course = TreatmentCourse(patient=course.patient, practitioner=course.practitioner,
+    new_course = TreatmentCourse(patient=course.patient, physiotherapist=course.physiotherapist,
                                  region="Neck", goals="x", baseline_pain=5)  # fmt: skip
     with pytest.raises(ValidationError, match="archived"):
         new_course.full_clean()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from patients.models import Consent, Patient, Screening
 from treatments.demo_bulk import create_large_clinic
-from treatments.models import NeedledSite, Session, SessionChart, TreatmentCourse
+from treatments.models import Chart, NeedledSite, TreatmentCourse, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -21,57 +21,57 @@ def clinic(settings):
     return create_large_clinic(30, 300, progress=lambda line: None)
 
 
-def test_it_writes_about_as_many_sessions_as_asked(clinic):
+def test_it_writes_about_as_many_visits_as_asked(clinic):
     assert Patient.objects.count() == clinic.patients == 30
-    assert 270 <= Session.objects.count() == clinic.sessions <= 330
-    assert SessionChart.objects.count() == clinic.charts > 200
+    assert 270 <= Visit.objects.count() == clinic.visits <= 330
+    assert Chart.objects.count() == clinic.charts > 200
 
 
-def test_no_patient_has_two_sessions_within_a_week(clinic):
+def test_no_patient_has_two_visits_within_a_week(clinic):
     days = defaultdict(list)
-    for patient, day in Session.objects.counting().values_list("patient", "date"):
+    for patient, day in Visit.objects.counting().values_list("patient", "date"):
         days[patient].append(day)
     for dates in days.values():
         dates.sort()
         assert all((later - earlier).days >= 7 for earlier, later in pairwise(dates))
 
 
-def test_no_physiotherapist_has_two_sessions_at_once(clinic):
-    sessions = defaultdict(list)
-    for session in Session.objects.counting():
-        sessions[session.practitioner_id].append((session.starts_at, session.ends_at))
-    for spans in sessions.values():
+def test_no_physiotherapist_has_two_visits_at_once(clinic):
+    visits = defaultdict(list)
+    for visit in Visit.objects.counting():
+        visits[visit.physiotherapist_id].append((visit.starts_at, visit.ends_at))
+    for spans in visits.values():
         spans.sort()
         assert all(end <= next_start for (_, end), (next_start, _) in pairwise(spans))
 
 
 def test_it_spreads_the_work_over_six_physiotherapists(clinic):
-    assert Session.objects.values("practitioner").distinct().count() == 6
+    assert Visit.objects.values("physiotherapist").distinct().count() == 6
 
 
-def test_sessions_look_like_a_real_clinics(clinic):
+def test_visits_look_like_a_real_clinics(clinic):
     today = timezone.localdate()
-    past = Session.objects.filter(date__lt=today)
+    past = Visit.objects.filter(date__lt=today)
     assert set(past.values_list("status", flat=True)) <= {"attended", "cancelled", "no_show"}
     assert past.filter(status="attended").count() > 0.8 * past.count()
-    assert not Session.objects.filter(date__gte=today, status="attended").exists()
-    assert Session.objects.filter(date__gte=today, status="booked").exists()
-    assert not Session.objects.filter(status="cancelled", cancellation_reason="").exists()
-    for session in Session.objects.all()[:20]:
-        starts_at = session.starts_at
-        session.set_times()  # what save() would have filled in
-        assert session.starts_at == starts_at
+    assert not Visit.objects.filter(date__gte=today, status="attended").exists()
+    assert Visit.objects.filter(date__gte=today, status="booked").exists()
+    assert not Visit.objects.filter(status="cancelled", cancellation_reason="").exists()
+    for visit in Visit.objects.all()[:20]:
+        starts_at = visit.starts_at
+        visit.set_times()  # what save() would have filled in
+        assert visit.starts_at == starts_at
 
 
-def test_attended_sessions_have_charts_with_needled_sites(clinic):
+def test_attended_visits_have_charts_with_needled_sites(clinic):
     week_ago = timezone.localdate() - timedelta(days=7)
-    old = Session.objects.filter(status="attended", date__lt=week_ago)
+    old = Visit.objects.filter(status="attended", date__lt=week_ago)
     assert not old.filter(chart__isnull=True).exists()
-    assert NeedledSite.objects.count() == 2 * SessionChart.objects.count()
+    assert NeedledSite.objects.count() == 2 * Chart.objects.count()
 
 
-def test_every_patient_with_sessions_is_screened_and_has_consented(clinic):
-    booked = Patient.objects.filter(sessions__isnull=False).distinct()
+def test_every_patient_with_visits_is_screened_and_has_consented(clinic):
+    booked = Patient.objects.filter(visits__isnull=False).distinct()
     assert not booked.filter(screenings__isnull=True).exists()
     assert not booked.filter(consents__isnull=True).exists()
     assert TreatmentCourse.objects.filter(status="active").exists()
@@ -81,7 +81,7 @@ def test_every_patient_with_sessions_is_screened_and_has_consented(clinic):
 
 
 @pytest.mark.parametrize(
-    "model", [Patient, Screening, Consent, TreatmentCourse, Session, SessionChart, NeedledSite]
+    "model", [Patient, Screening, Consent, TreatmentCourse, Visit, Chart, NeedledSite]
 )
 def test_every_record_has_its_first_version_in_history(clinic, model):
     assert model.history.filter(history_type="+").count() == model.objects.count()
@@ -95,16 +95,16 @@ def test_records_saved_afterwards_get_the_next_free_ids(clinic):
     ).pk > last.pk  # fmt: skip
 
 
-def test_the_command_writes_in_bulk_when_given_a_number_of_sessions(settings, capsys):
+def test_the_command_writes_in_bulk_when_given_a_number_of_visits(settings, capsys):
     settings.DEBUG = True
-    call_command("load_demo", patients=12, sessions=120)
+    call_command("load_demo", patients=12, visits=120)
     output = capsys.readouterr().out
     assert "Loaded a demo clinic with 12 patients" in output
     assert "okafor" in output  # six physiotherapists
-    assert Session.objects.count() > 100
+    assert Visit.objects.count() > 100
 
 
-def test_the_command_refuses_a_silly_number_of_sessions(settings):
+def test_the_command_refuses_a_silly_number_of_visits(settings):
     settings.DEBUG = True
-    with pytest.raises(CommandError, match="--sessions must be from 0"):
-        call_command("load_demo", patients=10, sessions=-1)
+    with pytest.raises(CommandError, match="--visits must be from 0"):
+        call_command("load_demo", patients=10, visits=-1)

@@ -1,4 +1,4 @@
-"""Calendar files: a session's appointment for the patient, the physiotherapist's private feed,
+"""Calendar files: a visit's appointment for the patient, the physiotherapist's private feed,
 and the page where the physiotherapist gets (and renews) the feed's address."""
 
 import secrets
@@ -13,14 +13,14 @@ from tests.factories import (
     make_course,
     make_patient,
     make_physiotherapist,
-    make_session,
     make_user,
+    make_visit,
     ready_for_needling,
 )
 from tests.treatments.conftest import TODAY
-from tests.treatments.helpers import chart_session, page_text
+from tests.treatments.helpers import chart_visit, page_text
 from treatments.ical import patient_initials
-from treatments.models import Practitioner
+from treatments.models import PhysiotherapistProfile
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 NEXT_WEEK = TODAY + timedelta(days=7)
@@ -55,19 +55,19 @@ def assert_nothing_private(response) -> None:
 # The appointment file -------------------------------------------------------------------
 
 
-def ics_url(session) -> str:
-    return reverse("treatments:session-ics", args=[session.pk])
+def ics_url(visit) -> str:
+    return reverse("treatments:visit-ics", args=[visit.pk])
 
 
-def test_it_gives_a_session_as_one_calendar_event(client, physio, jane):
-    session = make_session(make_course(jane, physio), NEXT_WEEK, time(14, 30))
-    client.force_login(physio)
-    response = client.get(ics_url(session))
+def test_it_gives_a_visit_as_one_calendar_event(client, physiotherapist, jane):
+    visit = make_visit(make_course(jane, physiotherapist), NEXT_WEEK, time(14, 30))
+    client.force_login(physiotherapist)
+    response = client.get(ics_url(visit))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     assert response["Content-Disposition"] == 'attachment; filename="appointment-2026-03-17.ics"'
     [event] = events_of(response)
-    assert event["UID"] == f"session-{session.pk}@clinic.example"
+    assert event["UID"] == f"visit-{visit.pk}@clinic.example"
     assert event.decoded("DTSTART") == datetime(2026, 3, 17, 21, 30, tzinfo=UTC)  # 14:30 PDT
     assert event.decoded("DTEND") == datetime(2026, 3, 17, 22, 0, tzinfo=UTC)
     assert event["SUMMARY"] == "IMS appointment at Kits IMS Physio"
@@ -79,106 +79,116 @@ def test_it_gives_a_session_as_one_calendar_event(client, physio, jane):
     assert_nothing_private(response)
 
 
-def test_it_keeps_the_same_uid_for_every_download_of_a_session(client, physio):
-    session = make_session(make_course(practitioner=physio), NEXT_WEEK)
-    client.force_login(physio)
-    first, second = client.get(ics_url(session)), client.get(ics_url(session))
+def test_it_keeps_the_same_uid_for_every_download_of_a_visit(client, physiotherapist):
+    visit = make_visit(make_course(physiotherapist=physiotherapist), NEXT_WEEK)
+    client.force_login(physiotherapist)
+    first, second = client.get(ics_url(visit)), client.get(ics_url(visit))
     assert events_of(first)[0]["UID"] == events_of(second)[0]["UID"]
 
 
-def test_it_marks_a_cancelled_session_cancelled(client, physio):
-    course = make_course(practitioner=physio)
-    session = make_session(course, NEXT_WEEK, status="cancelled", cancellation_reason="Flu")
-    client.force_login(physio)
-    [event] = events_of(client.get(ics_url(session)))
+def test_it_marks_a_cancelled_visit_cancelled(client, physiotherapist):
+    course = make_course(physiotherapist=physiotherapist)
+    visit = make_visit(course, NEXT_WEEK, status="cancelled", cancellation_reason="Flu")
+    client.force_login(physiotherapist)
+    [event] = events_of(client.get(ics_url(visit)))
     assert event["STATUS"] == "CANCELLED"
     assert event["SUMMARY"] == "Cancelled: IMS appointment at Kits IMS Physio"
-    assert "Flu" not in client.get(ics_url(session)).content.decode()
+    assert "Flu" not in client.get(ics_url(visit)).content.decode()
 
 
-def test_it_gives_the_front_desk_the_appointment_file(client, physio, front_desk):
-    session = make_session(make_course(practitioner=physio), NEXT_WEEK)
+def test_it_gives_the_front_desk_the_appointment_file(client, physiotherapist, front_desk):
+    visit = make_visit(make_course(physiotherapist=physiotherapist), NEXT_WEEK)
     client.force_login(front_desk)
-    response = client.get(ics_url(session))
+    response = client.get(ics_url(visit))
     assert response.status_code == 200
     assert len(events_of(response)) == 1
 
 
-def test_it_sends_a_visitor_to_sign_in_for_the_appointment_file(client, physio):
-    session = make_session(make_course(practitioner=physio), NEXT_WEEK)
-    response = client.get(ics_url(session))
+def test_it_sends_a_visitor_to_sign_in_for_the_appointment_file(client, physiotherapist):
+    visit = make_visit(make_course(physiotherapist=physiotherapist), NEXT_WEEK)
+    response = client.get(ics_url(visit))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
 
 @pytest.mark.parametrize("person", ["clinic_admin", "outsider"])
-def test_it_refuses_the_appointment_file_to_staff_who_do_not_book(client, request, physio, person):
-    session = make_session(make_course(practitioner=physio), NEXT_WEEK)
+def test_it_refuses_the_appointment_file_to_staff_who_do_not_book(
+    client, request, physiotherapist, person
+):
+    visit = make_visit(make_course(physiotherapist=physiotherapist), NEXT_WEEK)
     client.force_login(request.getfixturevalue(person))
-    assert client.get(ics_url(session)).status_code == 403
+    assert client.get(ics_url(visit)).status_code == 403
 
 
-def test_it_answers_not_found_for_a_made_up_session(client, physio):
-    client.force_login(physio)
-    assert client.get(reverse("treatments:session-ics", args=[999_999])).status_code == 404
+def test_it_answers_not_found_for_a_made_up_visit(client, physiotherapist):
+    client.force_login(physiotherapist)
+    assert client.get(reverse("treatments:visit-ics", args=[999_999])).status_code == 404
 
 
 # The private feed -----------------------------------------------------------------------
 
 
 def feed_url(token: str) -> str:
-    return reverse("treatments:practitioner-feed", args=[token])
+    return reverse("treatments:physiotherapist-feed", args=[token])
 
 
-def test_it_shows_the_feed_with_the_patients_initials_only(client, physio, jane):
-    token = physio.practitioner.renew_calendar_token()
-    past = make_session(make_course(jane, physio), TODAY - timedelta(days=7), status="attended")
-    booked = make_session(make_course(practitioner=physio), NEXT_WEEK, time(9, 0))
+def test_it_shows_the_feed_with_the_patients_initials_only(client, physiotherapist, jane):
+    token = physiotherapist.physiotherapist_profile.renew_calendar_token()
+    past = make_visit(
+        make_course(jane, physiotherapist), TODAY - timedelta(days=7), status="attended"
+    )
+    booked = make_visit(make_course(physiotherapist=physiotherapist), NEXT_WEEK, time(9, 0))
     response = client.get(feed_url(token))  # a calendar app does not sign in
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     assert response["Cache-Control"] == "no-store"
     events = {event["UID"]: event for event in events_of(response)}
     assert set(events) == {
-        f"session-{past.pk}@clinic.example",
-        f"session-{booked.pk}@clinic.example",
+        f"visit-{past.pk}@clinic.example",
+        f"visit-{booked.pk}@clinic.example",
     }
-    assert events[f"session-{past.pk}@clinic.example"]["SUMMARY"] == "IMS: J.S."
-    assert events[f"session-{booked.pk}@clinic.example"]["SUMMARY"] == "IMS: P.P."
+    assert events[f"visit-{past.pk}@clinic.example"]["SUMMARY"] == "IMS: J.S."
+    assert events[f"visit-{booked.pk}@clinic.example"]["SUMMARY"] == "IMS: P.P."
     assert "Jane" not in response.content.decode()
     assert_nothing_private(response)
 
 
-def test_it_leaves_the_chart_out_of_the_feed(client, physio, jane):
-    course = ready_for_needling(jane, physio)
-    session = make_session(course, TODAY - timedelta(days=7))
-    chart_session(session, physio, note="Grasp at L4 multifidus")
-    token = physio.practitioner.renew_calendar_token()
+def test_it_leaves_the_chart_out_of_the_feed(client, physiotherapist, jane):
+    course = ready_for_needling(jane, physiotherapist)
+    visit = make_visit(course, TODAY - timedelta(days=7))
+    chart_visit(visit, physiotherapist, note="Grasp at L4 multifidus")
+    token = physiotherapist.physiotherapist_profile.renew_calendar_token()
     response = client.get(feed_url(token))
     [event] = events_of(response)
     assert event["SUMMARY"] == "IMS: J.S."
     assert_nothing_private(response)
 
 
-def test_it_leaves_out_of_the_feed_what_is_not_the_physiotherapists_upcoming_work(client, physio):
-    token = physio.practitioner.renew_calendar_token()
-    kept = make_session(make_course(practitioner=physio), NEXT_WEEK, time(9, 0))
-    mine = make_course(practitioner=physio)
-    make_session(mine, NEXT_WEEK, time(11, 0), status="cancelled", cancellation_reason="Flu")
-    make_session(make_course(practitioner=physio), NEXT_WEEK, time(12, 0), status="no_show")
-    make_session(make_course(practitioner=physio), TODAY - timedelta(days=31), status="attended")
-    make_session(make_course(practitioner=physio), TODAY + timedelta(days=181))
-    make_session(make_course(), NEXT_WEEK, time(9, 0))  # another physiotherapist's
-    [event] = events_of(client.get(feed_url(token)))
-    assert event["UID"] == f"session-{kept.pk}@clinic.example"
-
-
-def test_it_reads_the_feed_in_two_queries_however_many_sessions(
-    client, physio, django_assert_num_queries
+def test_it_leaves_out_of_the_feed_what_is_not_the_physiotherapists_upcoming_work(
+    client, physiotherapist
 ):
-    token = physio.practitioner.renew_calendar_token()
+    token = physiotherapist.physiotherapist_profile.renew_calendar_token()
+    kept = make_visit(make_course(physiotherapist=physiotherapist), NEXT_WEEK, time(9, 0))
+    mine = make_course(physiotherapist=physiotherapist)
+    make_visit(mine, NEXT_WEEK, time(11, 0), status="cancelled", cancellation_reason="Flu")
+    make_visit(
+        make_course(physiotherapist=physiotherapist), NEXT_WEEK, time(12, 0), status="no_show"
+    )
+    make_visit(
+        make_course(physiotherapist=physiotherapist), TODAY - timedelta(days=31), status="attended"
+    )
+    make_visit(make_course(physiotherapist=physiotherapist), TODAY + timedelta(days=181))
+    make_visit(make_course(), NEXT_WEEK, time(9, 0))  # another physiotherapist's
+    [event] = events_of(client.get(feed_url(token)))
+    assert event["UID"] == f"visit-{kept.pk}@clinic.example"
+
+
+def test_it_reads_the_feed_in_two_queries_however_many_visits(
+    client, physiotherapist, django_assert_num_queries
+):
+    token = physiotherapist.physiotherapist_profile.renew_calendar_token()
     for hour in range(9, 14):
-        make_session(make_course(practitioner=physio), NEXT_WEEK, time(hour, 0))
+        make_visit(make_course(physiotherapist=physiotherapist), NEXT_WEEK, time(hour, 0))
     with django_assert_num_queries(2):
         response = client.get(feed_url(token))
     assert len(events_of(response)) == 5
@@ -195,31 +205,33 @@ def test_it_reads_the_feed_in_two_queries_however_many_sessions(
         "a",
     ],
 )
-def test_it_answers_not_found_for_a_wrong_feed_address(client, physio, token):
-    physio.practitioner.renew_calendar_token()
-    make_session(make_course(practitioner=physio), NEXT_WEEK)
+def test_it_answers_not_found_for_a_wrong_feed_address(client, physiotherapist, token):
+    physiotherapist.physiotherapist_profile.renew_calendar_token()
+    make_visit(make_course(physiotherapist=physiotherapist), NEXT_WEEK)
     response = client.get(f"/treatments/feed/{token}.ics")
     assert response.status_code == 404
     assert b"BEGIN:VCALENDAR" not in response.content
 
 
-def test_it_never_matches_a_physiotherapist_without_a_feed_to_an_empty_address(client, physio):
-    assert physio.practitioner.calendar_token == ""
-    make_session(make_course(practitioner=physio), NEXT_WEEK)
+def test_it_never_matches_a_physiotherapist_without_a_feed_to_an_empty_address(
+    client, physiotherapist
+):
+    assert physiotherapist.physiotherapist_profile.calendar_token == ""
+    make_visit(make_course(physiotherapist=physiotherapist), NEXT_WEEK)
     assert client.get("/treatments/feed/.ics").status_code == 404
 
 
-def test_it_stops_the_old_feed_address_when_a_new_one_is_made(client, physio):
-    old = physio.practitioner.renew_calendar_token()
-    new = physio.practitioner.renew_calendar_token()
+def test_it_stops_the_old_feed_address_when_a_new_one_is_made(client, physiotherapist):
+    old = physiotherapist.physiotherapist_profile.renew_calendar_token()
+    new = physiotherapist.physiotherapist_profile.renew_calendar_token()
     assert client.get(feed_url(old)).status_code == 404
     assert client.get(feed_url(new)).status_code == 200
 
 
-def test_it_stops_the_feed_of_a_physiotherapist_whose_account_is_closed(client, physio):
-    token = physio.practitioner.renew_calendar_token()
-    physio.is_active = False
-    physio.save()
+def test_it_stops_the_feed_of_a_physiotherapist_whose_account_is_closed(client, physiotherapist):
+    token = physiotherapist.physiotherapist_profile.renew_calendar_token()
+    physiotherapist.is_active = False
+    physiotherapist.save()
     assert client.get(feed_url(token)).status_code == 404
 
 
@@ -236,21 +248,21 @@ PAGE = reverse("treatments:calendar-feed")
 RENEW = reverse("treatments:calendar-feed-renew")
 
 
-def test_it_offers_to_create_a_calendar_link_without_making_one(client, physio):
-    client.force_login(physio)
+def test_it_offers_to_create_a_calendar_link_without_making_one(client, physiotherapist):
+    client.force_login(physiotherapist)
     response = client.get(PAGE)
     assert response.status_code == 200
     assert "Create my private calendar link" in page_text(response)
     assert "no-store" in response["Cache-Control"]
-    physio.practitioner.refresh_from_db()
-    assert physio.practitioner.calendar_token == ""
+    physiotherapist.physiotherapist_profile.refresh_from_db()
+    assert physiotherapist.physiotherapist_profile.calendar_token == ""
 
 
-def test_it_creates_the_calendar_link_when_asked(client, physio):
-    client.force_login(physio)
+def test_it_creates_the_calendar_link_when_asked(client, physiotherapist):
+    client.force_login(physiotherapist)
     response = client.post(RENEW, follow=True)
     assert response.redirect_chain == [(PAGE, 302)]
-    token = Practitioner.objects.get(user=physio).calendar_token
+    token = PhysiotherapistProfile.objects.get(user=physiotherapist).calendar_token
     assert len(token) >= 40
     html = page_text(response)
     assert f"https://clinic.example/treatments/feed/{token}.ics" in html
@@ -260,11 +272,11 @@ def test_it_creates_the_calendar_link_when_asked(client, physio):
     assert client.get(feed_url(token)).status_code == 200
 
 
-def test_it_replaces_the_calendar_link_and_the_old_one_stops_working(client, physio):
-    old = physio.practitioner.renew_calendar_token()
-    client.force_login(physio)
+def test_it_replaces_the_calendar_link_and_the_old_one_stops_working(client, physiotherapist):
+    old = physiotherapist.physiotherapist_profile.renew_calendar_token()
+    client.force_login(physiotherapist)
     response = client.post(RENEW, follow=True)
-    new = Practitioner.objects.get(user=physio).calendar_token
+    new = PhysiotherapistProfile.objects.get(user=physiotherapist).calendar_token
     assert new != old
     html = page_text(response)
     assert new in html and old not in html
@@ -272,11 +284,11 @@ def test_it_replaces_the_calendar_link_and_the_old_one_stops_working(client, phy
     assert client.get(feed_url(old)).status_code == 404
 
 
-def test_it_only_renews_the_calendar_link_by_post(client, physio):
-    client.force_login(physio)
+def test_it_only_renews_the_calendar_link_by_post(client, physiotherapist):
+    client.force_login(physiotherapist)
     assert client.get(RENEW).status_code == 405
-    physio.practitioner.refresh_from_db()
-    assert physio.practitioner.calendar_token == ""
+    physiotherapist.physiotherapist_profile.refresh_from_db()
+    assert physiotherapist.physiotherapist_profile.calendar_token == ""
 
 
 def test_it_explains_when_a_physiotherapist_has_no_professional_details(client):
@@ -302,10 +314,10 @@ def test_it_sends_a_visitor_to_sign_in_for_the_calendar_link(client):
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_it_keeps_each_physiotherapists_link_their_own(client, physio):
+def test_it_keeps_each_physiotherapists_link_their_own(client, physiotherapist):
     other = make_physiotherapist(first_name="Omar", last_name="Other")
-    theirs = other.practitioner.renew_calendar_token()
-    client.force_login(physio)
+    theirs = other.physiotherapist_profile.renew_calendar_token()
+    client.force_login(physiotherapist)
     client.post(RENEW)
-    assert Practitioner.objects.get(user=other).calendar_token == theirs
+    assert PhysiotherapistProfile.objects.get(user=other).calendar_token == theirs
     assert theirs not in page_text(client.get(PAGE))

@@ -12,7 +12,7 @@ from django.db import connection
 
 from patients.models import Patient
 from tests.factories import make_patient, make_physiotherapist
-from treatments.models import Session, TreatmentCourse
+from treatments.models import TreatmentCourse, Visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]
 
@@ -43,7 +43,7 @@ def test_the_due_list_starts_from_the_active_courses():
 
 
 def test_a_physiotherapists_week_is_read_through_its_index():
-    physio = make_physiotherapist()
+    physiotherapist = make_physiotherapist()
     week = (date(2030, 3, 4), date(2030, 3, 4) + timedelta(days=6))
-    plan = plan_of(Session.objects.filter(practitioner=physio, date__range=week))
-    assert "session_practitioner_date_idx" in plan
+    plan = plan_of(Visit.objects.filter(physiotherapist=physiotherapist, date__range=week))
+    assert "visit_physiotherapist_date_idx" in plan

@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 
 from patients.models import Patient
 from patients.roles import CLINIC_ADMIN, FRONT_DESK, PHYSIOTHERAPIST, has_role
-from treatments.models import Session, TreatmentCourse
+from treatments.models import TreatmentCourse, Visit
 from treatments.progress import course_progress
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +29,10 @@ def test_it_loads_courses_of_both_lengths_with_flags_firing(settings):
     lengths = set(TreatmentCourse.objects.values_list("expected_length", flat=True))
     assert lengths == {"short", "extended"}
     flags = set()
-    for course in TreatmentCourse.objects.prefetch_related("sessions__chart"):
-        flags |= {flag.code for flag in course_progress(course, list(course.sessions.all())).flags}
+    for course in TreatmentCourse.objects.prefetch_related("visits__chart"):
+        flags |= {flag.code for flag in course_progress(course, list(course.visits.all())).flags}
     assert {"no_change_3", "no_change_6", "past_12", "overdue", "due"} <= flags
-    assert Session.objects.attended_not_charted().exists()
+    assert Visit.objects.attended_not_charted().exists()
 
 
 def test_it_can_run_twice_without_making_duplicates(settings, django_user_model):

@@ -1,10 +1,10 @@
-"""Where a course stands against the expected 2-3 or 6-12 sessions, and its flags."""
+"""Where a course stands against the expected 2-3 or 6-12 visits, and its flags."""
 
 from datetime import date, time, timedelta
 
 import pytest
 
-from treatments.models import Session, SessionChart, TreatmentCourse
+from treatments.models import Chart, TreatmentCourse, Visit
 from treatments.progress import course_progress
 
 TODAY = date(2030, 6, 3)
@@ -14,31 +14,31 @@ def course(length="short", baseline=7, status="active") -> TreatmentCourse:
     return TreatmentCourse(expected_length=length, baseline_pain=baseline, status=status)
 
 
-def attended(days_ago: int, pain_before: int) -> Session:
-    session = Session(date=TODAY - timedelta(days=days_ago), start_time=time(10), status="attended")
-    session.starts_at = -days_ago  # only the order matters here
-    session.chart = SessionChart(pain_before=pain_before, pain_after=max(0, pain_before - 2))
-    return session
+def attended(days_ago: int, pain_before: int) -> Visit:
+    visit = Visit(date=TODAY - timedelta(days=days_ago), start_time=time(10), status="attended")
+    visit.starts_at = -days_ago  # only the order matters here
+    visit.chart = Chart(pain_before=pain_before, pain_after=max(0, pain_before - 2))
+    return visit
 
 
-def booked(days_ahead: int) -> Session:
-    session = Session(date=TODAY + timedelta(days=days_ahead), start_time=time(10), status="booked")
-    session.starts_at = days_ahead
-    return session
+def booked(days_ahead: int) -> Visit:
+    visit = Visit(date=TODAY + timedelta(days=days_ahead), start_time=time(10), status="booked")
+    visit.starts_at = days_ahead
+    return visit
 
 
 def progress_of(course_, pains: list[int], last_days_ago=3, *extra):
-    sessions = [attended(last_days_ago + 7 * (len(pains) - 1 - i), p) for i, p in enumerate(pains)]
-    return course_progress(course_, [*sessions, *extra], today=TODAY)
+    visits = [attended(last_days_ago + 7 * (len(pains) - 1 - i), p) for i, p in enumerate(pains)]
+    return course_progress(course_, [*visits, *extra], today=TODAY)
 
 
 def codes(progress) -> set[str]:
     return {flag.code for flag in progress.flags}
 
 
-def test_it_counts_sessions_against_the_expected_range():
-    assert progress_of(course("short"), [7, 6, 5]).expected_label == "session 3 of an expected 2-3"
-    assert progress_of(course("extended"), [7]).expected_label == "session 1 of an expected 6-12"
+def test_it_counts_visits_against_the_expected_range():
+    assert progress_of(course("short"), [7, 6, 5]).expected_label == "visit 3 of an expected 2-3"
+    assert progress_of(course("extended"), [7]).expected_label == "visit 1 of an expected 6-12"
 
 
 @pytest.mark.parametrize(
@@ -50,24 +50,24 @@ def test_an_important_change_is_two_points_or_thirty_percent(baseline, latest, i
     assert progress.has_important_change is important
 
 
-def test_it_compares_the_latest_pain_before_a_session_with_the_baseline():
+def test_it_compares_the_latest_pain_before_a_visit_with_the_baseline():
     progress = progress_of(course(baseline=8), [8, 6, 4])
     assert progress.latest_pain == 4
     assert progress.change_from_baseline == 4
 
 
-def test_no_change_after_three_sessions_suggests_the_extended_course():
+def test_no_change_after_three_visits_suggests_the_extended_course():
     progress = progress_of(course("short", 6), [6, 6, 6], 3, booked(4))
     assert codes(progress) == {"no_change_3"}
     assert "consider the extended course" in progress.flags[0].message
 
 
-def test_no_change_after_six_sessions_asks_for_a_review():
+def test_no_change_after_six_visits_asks_for_a_review():
     progress = progress_of(course("extended", 6), [6, 6, 6, 6, 6, 6], 3, booked(4))
     assert codes(progress) == {"no_change_6"}
 
 
-def test_a_course_past_twelve_sessions_asks_for_a_re_assessment():
+def test_a_course_past_twelve_visits_asks_for_a_re_assessment():
     progress = progress_of(
         course("extended", 9), [9, 8, 7, 6, 5, 4, 3, 3, 3, 3, 3, 3, 3], 3, booked(4)
     )
@@ -79,12 +79,12 @@ def test_improving_courses_have_no_flags():
 
 
 @pytest.mark.parametrize("days,flag", [(6, None), (7, "due"), (10, "due"), (11, "overdue")])
-def test_the_next_session_is_due_seven_to_ten_days_after_the_last(days, flag):
+def test_the_next_visit_is_due_seven_to_ten_days_after_the_last(days, flag):
     progress = progress_of(course("short", 7), [7, 4], days)
     assert codes(progress) == ({flag} if flag else set())
 
 
-def test_a_booked_next_session_clears_the_due_flag():
+def test_a_booked_next_visit_clears_the_due_flag():
     assert codes(progress_of(course("short", 7), [7, 4], 9, booked(1))) == set()
 
 

@@ -13,11 +13,11 @@ from tests.factories import (
     make_front_desk,
     make_patient,
     make_screening,
-    make_session,
+    make_visit,
     ready_for_needling,
 )
 from tests.treatments.conftest import TODAY
-from tests.treatments.helpers import chart_session, correction_data
+from tests.treatments.helpers import chart_visit, correction_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
@@ -28,34 +28,34 @@ def urls(patient_pk: int) -> tuple[str, str]:
 
 
 @pytest.fixture
-def treated(client, physio):
-    """A patient with a course of two charted sessions, one chart amended."""
-    course = ready_for_needling(practitioner=physio)
-    first = make_session(course, TODAY - timedelta(days=8))
-    second = make_session(course, TODAY - timedelta(days=1))
-    chart_session(first, physio, note="First session note")
-    chart_session(second, physio, note="Left side", sites=2)
-    client.force_login(physio)
+def treated(client, physiotherapist):
+    """A patient with a course of two charted visits, one chart amended."""
+    course = ready_for_needling(physiotherapist=physiotherapist)
+    first = make_visit(course, TODAY - timedelta(days=8))
+    second = make_visit(course, TODAY - timedelta(days=1))
+    chart_visit(first, physiotherapist, note="First visit note")
+    chart_visit(second, physiotherapist, note="Left side", sites=2)
+    client.force_login(physiotherapist)
     data = correction_data(second.chart, note="Right side", reason="Wrong side recorded")
-    client.post(reverse("treatments:session-chart", args=[second.pk]), data)
+    client.post(reverse("treatments:visit-chart", args=[second.pk]), data)
     return course.patient
 
 
-def test_the_json_holds_the_whole_record_with_amendments(client, physio, treated):
+def test_the_json_holds_the_whole_record_with_amendments(client, physiotherapist, treated):
     response = client.get(urls(treated.pk)[1])
     assert response["Content-Type"] == "application/json"
     assert "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)
-    assert data["exported_by"] == physio.username
+    assert data["exported_by"] == physiotherapist.username
     record = data["patient"]
     assert record["legal_last_name"] == treated.legal_last_name
     assert len(record["screenings"]) == 1 and len(record["consents"]) == 1
     (course,) = record["courses"]
-    notes = [s["chart"][0]["note"] for s in course["sessions"]]
-    assert notes == ["First session note", "Right side"]
-    versions = course["sessions"][1]["chart"][0]["versions"]
+    notes = [s["chart"][0]["note"] for s in course["visits"]]
+    assert notes == ["First visit note", "Right side"]
+    versions = course["visits"][1]["chart"][0]["versions"]
     assert [v["reason"] for v in versions] == ["Charted and signed", "Amended: Wrong side recorded"]
-    assert len(course["sessions"][1]["chart"][0]["needled_sites"]) == 2
+    assert len(course["visits"][1]["chart"][0]["needled_sites"]) == 2
     assert "phone_digits" not in record
 
 
@@ -64,21 +64,21 @@ def test_the_printable_page_shows_the_record_and_offers_the_json(client, treated
     html = response.content.decode()
     assert response.status_code == 200 and html.count("<h1") == 1
     assert f"Record of {treated.full_name}" in html
-    assert "First session note" in html and "Right side" in html
+    assert "First visit note" in html and "Right side" in html
     assert "Amended: Wrong side recorded" in html
     assert urls(treated.pk)[1] in html
 
 
-def test_each_export_is_an_audit_entry(client, physio, treated):
+def test_each_export_is_an_audit_entry(client, physiotherapist, treated):
     for url, detail in zip(urls(treated.pk), ["printable page", "JSON"], strict=True):
         client.get(url)
         entry = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORTED).latest("pk")
-        assert entry.user == physio and entry.patient == treated and detail in entry.detail
+        assert entry.user == physiotherapist and entry.patient == treated and detail in entry.detail
 
 
-def test_a_patient_with_nothing_on_file_exports_empty_sections(client, physio):
+def test_a_patient_with_nothing_on_file_exports_empty_sections(client, physiotherapist):
     patient = make_patient()
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     record = json.loads(client.get(urls(patient.pk)[1]).content)["patient"]
     assert (record["screenings"], record["consents"], record["courses"]) == ([], [], [])
     assert "None." in client.get(urls(patient.pk)[0]).content.decode()
@@ -92,24 +92,26 @@ def test_only_physiotherapists_export_a_record(client, treated, make_person):
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORTED).exists()
 
 
-def test_a_made_up_patient_gives_not_found(client, physio):
-    client.force_login(physio)
+def test_a_made_up_patient_gives_not_found(client, physiotherapist):
+    client.force_login(physiotherapist)
     for url in urls(999999):
         assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("sessions", [1, 4])
+@pytest.mark.parametrize("visits", [1, 4])
 def test_the_export_takes_the_same_queries_however_long_the_record(
-    client, physio, django_assert_num_queries, sessions
+    client, physiotherapist, django_assert_num_queries, visits
 ):
-    course = ready_for_needling(practitioner=physio)
-    make_screening(course.patient, physio)
-    make_consent(course.patient, physio)
-    for week in range(sessions):
-        chart_session(make_session(course, TODAY - timedelta(days=1 + 7 * week)), physio, sites=2)
-    client.force_login(physio)
+    course = ready_for_needling(physiotherapist=physiotherapist)
+    make_screening(course.patient, physiotherapist)
+    make_consent(course.patient, physiotherapist)
+    for week in range(visits):
+        chart_visit(
+            make_visit(course, TODAY - timedelta(days=1 + 7 * week)), physiotherapist, sites=2
+        )
+    client.force_login(physiotherapist)
     # session, user (with roles and two-step device); patient (x2: the 404 check, then the record);
-    # screenings, precautions, consents, courses, sessions with charts, sites, adverse events,
+    # screenings, precautions, consents, courses, visits with charts, sites, adverse events,
     # versions; the audit entry
     with django_assert_num_queries(13):
         client.get(urls(course.patient.pk)[1])

@@ -17,7 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import make_course, make_patient, make_session
+from tests.factories import make_course, make_patient, make_visit
 from tests.treatments.conftest import TODAY
 from treatments import reminders
 from treatments.models import ReminderSent
@@ -40,9 +40,9 @@ def send() -> str:
     return out.getvalue()
 
 
-def course_of(physio, **patient_fields):
+def course_of(physiotherapist, **patient_fields):
     fields = {"legal_first_name": "Jane", "legal_last_name": "Smithson"} | patient_fields
-    return make_course(make_patient(primary_concern="Sciatica", **fields), physio)
+    return make_course(make_patient(primary_concern="Sciatica", **fields), physiotherapist)
 
 
 def assert_nothing_private(message) -> None:
@@ -53,11 +53,11 @@ def assert_nothing_private(message) -> None:
 class TestReminders:
     pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-    def test_it_reminds_a_patient_of_a_session_tomorrow(self, physio):
-        session = make_session(course_of(physio), TOMORROW, time(13, 0))
+    def test_it_reminds_a_patient_of_a_visit_tomorrow(self, physiotherapist):
+        visit = make_visit(course_of(physiotherapist), TOMORROW, time(13, 0))
         assert send() == "Sent 1 reminder and 0 aftercare emails.\n"
         [message] = mail.outbox
-        assert message.to == [session.patient.email]
+        assert message.to == [visit.patient.email]
         assert message.subject == "Your IMS appointment on Wednesday 11 March at 13:00"
         assert "Hello Jane," in message.body
         assert "Wednesday 11 March 2026 at 13:00" in message.body
@@ -69,16 +69,16 @@ class TestReminders:
         assert_nothing_private(message)
         assert ReminderSent.objects.get().kind == "reminder"
 
-    def test_it_greets_the_patient_by_their_preferred_name_unescaped(self, physio):
-        make_session(course_of(physio, preferred_name="D'Arcy"), TOMORROW, time(13, 0))
+    def test_it_greets_the_patient_by_their_preferred_name_unescaped(self, physiotherapist):
+        make_visit(course_of(physiotherapist, preferred_name="D'Arcy"), TOMORROW, time(13, 0))
         send()
         assert "Hello D'Arcy," in mail.outbox[0].body
 
     @pytest.mark.parametrize(
         ("day", "at"), [(TOMORROW, time(12, 0)), (TODAY + timedelta(2), time(11, 59))]
     )
-    def test_it_reminds_from_24_to_48_hours_ahead(self, physio, day, at):
-        make_session(course_of(physio), day, at)
+    def test_it_reminds_from_24_to_48_hours_ahead(self, physiotherapist, day, at):
+        make_visit(course_of(physiotherapist), day, at)
         send()
         assert len(mail.outbox) == 1
 
@@ -90,63 +90,67 @@ class TestReminders:
             (-2, TODAY, time(10, 0)),
         ],
     )
-    def test_it_does_not_remind_outside_the_window(self, physio, hours, day, at):
-        session = make_session(course_of(physio), day, at)
-        assert session.starts_at - timezone.now() == timedelta(hours=hours)
+    def test_it_does_not_remind_outside_the_window(self, physiotherapist, hours, day, at):
+        visit = make_visit(course_of(physiotherapist), day, at)
+        assert visit.starts_at - timezone.now() == timedelta(hours=hours)
         assert send() == "Sent 0 reminders and 0 aftercare emails.\n"
         assert mail.outbox == []
 
-    def test_it_does_not_remind_a_patient_without_an_email_address(self, physio):
-        make_session(course_of(physio, email=""), TOMORROW, time(13, 0))
+    def test_it_does_not_remind_a_patient_without_an_email_address(self, physiotherapist):
+        make_visit(course_of(physiotherapist, email=""), TOMORROW, time(13, 0))
         send()
         assert mail.outbox == []
 
-    def test_it_does_not_remind_a_patient_whose_record_is_archived(self, physio):
-        session = make_session(course_of(physio), TOMORROW, time(13, 0))
-        session.patient.archive()
+    def test_it_does_not_remind_a_patient_whose_record_is_archived(self, physiotherapist):
+        visit = make_visit(course_of(physiotherapist), TOMORROW, time(13, 0))
+        visit.patient.archive()
         send()
         assert mail.outbox == []
 
     @pytest.mark.parametrize("status", ["cancelled", "no_show", "attended"])
-    def test_it_only_reminds_of_booked_sessions(self, physio, status):
-        make_session(
-            course_of(physio), TOMORROW, time(13, 0), status=status, cancellation_reason="Flu"
+    def test_it_only_reminds_of_booked_visits(self, physiotherapist, status):
+        make_visit(
+            course_of(physiotherapist),
+            TOMORROW,
+            time(13, 0),
+            status=status,
+            cancellation_reason="Flu",
         )
         send()
         assert mail.outbox == []
 
-    def test_it_sends_nothing_new_when_run_again(self, physio):
-        make_session(course_of(physio), TOMORROW, time(13, 0))
-        make_session(course_of(physio), YESTERDAY, status="attended")
+    def test_it_sends_nothing_new_when_run_again(self, physiotherapist):
+        make_visit(course_of(physiotherapist), TOMORROW, time(13, 0))
+        make_visit(course_of(physiotherapist), YESTERDAY, status="attended")
         assert send() == "Sent 1 reminder and 1 aftercare email.\n"
         assert send() == "Sent 0 reminders and 0 aftercare emails.\n"
         assert len(mail.outbox) == 2
         assert ReminderSent.objects.count() == 2
 
-    def test_a_session_moved_after_its_reminder_is_reminded_again_at_its_new_time(self, physio):
-        session = make_session(course_of(physio), TOMORROW, time(13, 0))
+    def test_a_visit_moved_after_its_reminder_is_reminded_again_at_its_new_time(
+        self, physiotherapist
+    ):
+        visit = make_visit(course_of(physiotherapist), TOMORROW, time(13, 0))
         send()
-        session.start_time = time(15, 30)
-        session.save()
+        visit.start_time = time(15, 30)
+        visit.save()
         assert send() == "Sent 1 reminder and 0 aftercare emails.\n"
         assert "at 15:30" in mail.outbox[-1].subject
         assert send() == "Sent 0 reminders and 0 aftercare emails.\n"
         times = ReminderSent.objects.order_by("sent_at").values_list("for_starts_at", flat=True)
         assert [timezone.localtime(t).time() for t in times] == [time(13, 0), time(15, 30)]
 
-    def test_it_keeps_the_claim_of_an_email_another_run_is_sending(self, physio):
-        session = make_session(course_of(physio), TOMORROW, time(13, 0))
-        ReminderSent.objects.create(
-            session=session, kind="reminder", for_starts_at=session.starts_at
-        )
-        # As if the other run claimed it after this one listed the sessions due.
-        assert reminders.send_session_email(session, "reminder") is False
+    def test_it_keeps_the_claim_of_an_email_another_run_is_sending(self, physiotherapist):
+        visit = make_visit(course_of(physiotherapist), TOMORROW, time(13, 0))
+        ReminderSent.objects.create(visit=visit, kind="reminder", for_starts_at=visit.starts_at)
+        # As if the other run claimed it after this one listed the visits due.
+        assert reminders.send_visit_email(visit, "reminder") is False
         assert mail.outbox == []
         assert ReminderSent.objects.count() == 1
 
-    def test_it_tries_a_failed_email_again_on_the_next_run(self, physio, monkeypatch):
-        make_session(course_of(physio), TOMORROW, time(13, 0))
-        make_session(course_of(physio), TOMORROW, time(15, 0))
+    def test_it_tries_a_failed_email_again_on_the_next_run(self, physiotherapist, monkeypatch):
+        make_visit(course_of(physiotherapist), TOMORROW, time(13, 0))
+        make_visit(course_of(physiotherapist), TOMORROW, time(15, 0))
 
         def refuse(backend, messages):
             raise smtplib.SMTPServerDisconnected("the mail server went away")
@@ -159,9 +163,9 @@ class TestReminders:
         assert send() == "Sent 2 reminders and 0 aftercare emails.\n"
         assert len(mail.outbox) == 2
 
-    def test_it_sends_the_others_when_one_email_fails(self, physio, monkeypatch):
-        bad = make_session(course_of(physio, email="bad@example.com"), TOMORROW, time(13, 0))
-        good = make_session(course_of(physio), TOMORROW, time(15, 0))
+    def test_it_sends_the_others_when_one_email_fails(self, physiotherapist, monkeypatch):
+        bad = make_visit(course_of(physiotherapist, email="bad@example.com"), TOMORROW, time(13, 0))
+        good = make_visit(course_of(physiotherapist), TOMORROW, time(15, 0))
         send_messages = EmailBackend.send_messages
 
         def refuse_one(backend, messages):
@@ -173,15 +177,15 @@ class TestReminders:
         with pytest.raises(CommandError, match="1 email could not be sent"):
             send()
         assert [message.to for message in mail.outbox] == [[good.patient.email]]
-        assert list(ReminderSent.objects.values_list("session", flat=True)) == [good.pk]
+        assert list(ReminderSent.objects.values_list("visit", flat=True)) == [good.pk]
         assert bad.emails.count() == 0
 
-    def test_it_costs_the_same_queries_for_each_email(self, physio):
+    def test_it_costs_the_same_queries_for_each_email(self, physiotherapist):
         hours = count(12)  # tomorrow from noon: 24 hours ahead and later
 
-        def queries_to_send(sessions: int) -> int:
-            for _ in range(sessions):
-                make_session(course_of(physio), TOMORROW, time(next(hours), 0))
+        def queries_to_send(visits: int) -> int:
+            for _ in range(visits):
+                make_visit(course_of(physiotherapist), TOMORROW, time(next(hours), 0))
             with CaptureQueriesContext(connection) as queries:
                 send()
             return len(queries)
@@ -194,30 +198,32 @@ class TestReminders:
 class TestAftercare:
     pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-    def test_it_sends_aftercare_after_an_attended_session(self, physio):
-        session = make_session(course_of(physio), YESTERDAY, time(10, 0), status="attended")
+    def test_it_sends_aftercare_after_an_attended_visit(self, physiotherapist):
+        visit = make_visit(course_of(physiotherapist), YESTERDAY, time(10, 0), status="attended")
         assert send() == "Sent 0 reminders and 1 aftercare email.\n"
         [message] = mail.outbox
-        assert message.to == [session.patient.email]
+        assert message.to == [visit.patient.email]
         assert message.subject == "Looking after yourself after IMS at Kits IMS Physio"
         assert "Hello Jane," in message.body
         assert "https://clinic.example/ims/aftercare/" in message.body
         assert "604-555-0100" in message.body
         assert_nothing_private(message)
-        assert ReminderSent.objects.get(session=session).kind == "aftercare"
+        assert ReminderSent.objects.get(visit=visit).kind == "aftercare"
 
-    def test_it_sends_aftercare_once(self, physio):
-        make_session(course_of(physio), TODAY, time(9, 0), status="attended")
+    def test_it_sends_aftercare_once(self, physiotherapist):
+        make_visit(course_of(physiotherapist), TODAY, time(9, 0), status="attended")
         send()
         send()
         assert len(mail.outbox) == 1
 
-    def test_it_sends_aftercare_as_well_as_the_reminder_of_the_same_session(self, physio, clock):
-        session = make_session(course_of(physio), TOMORROW, time(13, 0))
+    def test_it_sends_aftercare_as_well_as_the_reminder_of_the_same_visit(
+        self, physiotherapist, clock
+    ):
+        visit = make_visit(course_of(physiotherapist), TOMORROW, time(13, 0))
         send()
-        session.status = "attended"
-        session.save()
-        clock.move_to(session.starts_at + timedelta(hours=1))
+        visit.status = "attended"
+        visit.save()
+        clock.move_to(visit.starts_at + timedelta(hours=1))
         send()
         assert [message.subject for message in mail.outbox] == [
             "Your IMS appointment on Wednesday 11 March at 13:00",
@@ -233,15 +239,15 @@ class TestAftercare:
             (TODAY, time(13, 0), "attended"),  # marked before it started
         ],
     )
-    def test_it_sends_no_aftercare_outside_the_48_hours_after_an_attended_session(
-        self, physio, day, at, status
+    def test_it_sends_no_aftercare_outside_the_48_hours_after_an_attended_visit(
+        self, physiotherapist, day, at, status
     ):
-        make_session(course_of(physio), day, at, status=status)
+        make_visit(course_of(physiotherapist), day, at, status=status)
         send()
         assert mail.outbox == []
 
-    def test_it_sends_no_aftercare_to_a_patient_without_an_email_address(self, physio):
-        make_session(course_of(physio, email=""), YESTERDAY, status="attended")
+    def test_it_sends_no_aftercare_to_a_patient_without_an_email_address(self, physiotherapist):
+        make_visit(course_of(physiotherapist, email=""), YESTERDAY, status="attended")
         send()
         assert mail.outbox == []
 
@@ -254,15 +260,15 @@ class TestAftercare:
 @pytest.mark.usefixtures("migrated_data")
 def test_two_runs_at_once_send_each_email_once(monkeypatch):
     now = timezone.localtime()
-    sessions = []
+    visits = []
     for hours in (26, 30, 34):
         starts = now + timedelta(hours=hours)
-        sessions.append(
-            make_session(make_course(), starts.date(), starts.time().replace(microsecond=0))
+        visits.append(
+            make_visit(make_course(), starts.date(), starts.time().replace(microsecond=0))
         )
     attended = now - timedelta(hours=3)
-    sessions.append(
-        make_session(
+    visits.append(
+        make_visit(
             make_course(),
             attended.date(),
             attended.time().replace(microsecond=0),
@@ -303,6 +309,6 @@ def test_two_runs_at_once_send_each_email_once(monkeypatch):
     assert sum(int(match[1]) for match in counts) == 3
     assert sum(int(match[2]) for match in counts) == 1
     assert Counter(message.to[0] for message in mail.outbox) == Counter(
-        {session.patient.email: 1 for session in sessions}
+        {visit.patient.email: 1 for visit in visits}
     )
     assert ReminderSent.objects.count() == 4

@@ -1,4 +1,4 @@
-"""Charting an IMS session, and correcting a chart with the earlier version kept."""
+"""Charting an IMS visit, and correcting a chart with the earlier version kept."""
 
 from datetime import timedelta
 
@@ -12,7 +12,7 @@ from tests.factories import (
     make_patient,
     make_physiotherapist,
     make_screening,
-    make_session,
+    make_visit,
     ready_for_needling,
 )
 from tests.treatments.conftest import TODAY
@@ -20,40 +20,40 @@ from tests.treatments.helpers import (
     SECOND_SITE,
     SITE,
     chart_data,
-    chart_session,
+    chart_visit,
     correction_data,
     page_text,
 )
-from treatments.models import AdverseEvent, NeedledSite, Session, SessionChart
+from treatments.models import AdverseEvent, Chart, NeedledSite, Visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 YESTERDAY = TODAY - timedelta(days=1)
 
 
-def chart_url(session) -> str:
-    return reverse("treatments:session-chart", args=[session.pk])
+def chart_url(visit) -> str:
+    return reverse("treatments:visit-chart", args=[visit.pk])
 
 
 @pytest.fixture
-def session(physio):
-    """Yesterday's booked session of a screened patient who has consented."""
-    return make_session(ready_for_needling(practitioner=physio), YESTERDAY)
+def visit(physiotherapist):
+    """Yesterday's booked visit of a screened patient who has consented."""
+    return make_visit(ready_for_needling(physiotherapist=physiotherapist), YESTERDAY)
 
 
 def saved_counts() -> tuple[int, int, int]:
-    return SessionChart.objects.count(), NeedledSite.objects.count(), AdverseEvent.objects.count()
+    return Chart.objects.count(), NeedledSite.objects.count(), AdverseEvent.objects.count()
 
 
 # The empty form -------------------------------------------------------------------------
 
 
-def test_it_shows_an_empty_chart_form_with_labelled_fields(client, physio, session):
-    client.force_login(physio)
-    response = client.get(chart_url(session))
+def test_it_shows_an_empty_chart_form_with_labelled_fields(client, physiotherapist, visit):
+    client.force_login(physiotherapist)
+    response = client.get(chart_url(visit))
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count("<h1") == 1
-    assert "Chart the session of" in html
+    assert "Chart the visit of" in html
     for field in ["consent_confirmed", "patient_position", "pain_before", "pain_after", "note"]:
         assert f'for="id_{field}"' in html
     for index in range(3):
@@ -64,11 +64,11 @@ def test_it_shows_an_empty_chart_form_with_labelled_fields(client, physio, sessi
     assert 'name="sites-0-DELETE"' not in html
 
 
-def test_it_copies_nothing_forward_from_the_previous_session(client, physio, session):
-    earlier = make_session(session.course, YESTERDAY - timedelta(days=7), status="attended")
-    chart_session(earlier, physio, note="Last week's note: grasp at L5", pain=(8, 3))
-    client.force_login(physio)
-    response = client.get(chart_url(session))
+def test_it_copies_nothing_forward_from_the_previous_visit(client, physiotherapist, visit):
+    earlier = make_visit(visit.course, YESTERDAY - timedelta(days=7), status="attended")
+    chart_visit(earlier, physiotherapist, note="Last week's note: grasp at L5", pain=(8, 3))
+    client.force_login(physiotherapist)
+    response = client.get(chart_url(visit))
     html = page_text(response)
     assert "Last week's note: grasp at L5" not in html
     assert "Muscle 1" not in html
@@ -80,46 +80,46 @@ def test_it_copies_nothing_forward_from_the_previous_session(client, physio, ses
 # Charting -------------------------------------------------------------------------------
 
 
-def test_charting_two_sites_updates_the_course_page(client, physio, session):
-    client.force_login(physio)
+def test_charting_two_sites_updates_the_course_page(client, physiotherapist, visit):
+    client.force_login(physiotherapist)
     data = chart_data(sites=[SITE, SECOND_SITE], pain_before="7", pain_after="3")
-    response = client.post(chart_url(session), data, follow=True)
-    assert response.redirect_chain == [(session.get_absolute_url(), 302)]
+    response = client.post(chart_url(visit), data, follow=True)
+    assert response.redirect_chain == [(visit.get_absolute_url(), 302)]
     assert "Draft chart saved. Sign it when it is complete." in response.content.decode()
-    session.refresh_from_db()
-    assert session.status == Session.Status.ATTENDED
-    chart = session.chart
-    assert (chart.pain_before, chart.pain_after, chart.charted_by) == (7, 3, physio)
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.ATTENDED
+    chart = visit.chart
+    assert (chart.pain_before, chart.pain_after, chart.charted_by) == (7, 3, physiotherapist)
     assert [s.muscle for s in chart.sites.all()] == ["Multifidus", "Gluteus medius"]
-    course_page = page_text(client.get(session.course.get_absolute_url()))
-    assert "session 1 of an expected 2-3" in course_page
-    assert "Session 1: 7 before, 3 after." in course_page
+    course_page = page_text(client.get(visit.course.get_absolute_url()))
+    assert "visit 1 of an expected 2-3" in course_page
+    assert "Visit 1: 7 before, 3 after." in course_page
     assert "<td>7</td>\n                <td>3</td>\n                <td>2</td>" in course_page
     assert "Pain is unchanged from 7" in course_page
 
 
-def test_it_records_electrical_stimulation_and_an_adverse_event(client, physio, session):
-    client.force_login(physio)
+def test_it_records_electrical_stimulation_and_an_adverse_event(client, physiotherapist, visit):
+    client.force_login(physiotherapist)
     event = {"kind": "bruising", "severity": "mild", "note": "Small bruise at L4"}
     data = chart_data(
         electrical_stimulation="on", stimulation_hz="2.5", stimulation_ma="1.0",
         stimulation_minutes="10", events=[event],
     )  # fmt: skip
-    client.post(chart_url(session), data)
-    chart = SessionChart.objects.get()
+    client.post(chart_url(visit), data)
+    chart = Chart.objects.get()
     assert (chart.stimulation_hz, chart.stimulation_minutes) == (2.5, 10)
     assert chart.adverse_events.get().get_kind_display() == "Bruising"
-    html = client.get(session.get_absolute_url()).content.decode()
+    html = client.get(visit.get_absolute_url()).content.decode()
     assert "2.5 Hz, 1.0 mA, 10 minutes" in html
     assert "Bruising (mild): Small bruise at L4" in html
 
 
-def test_it_keeps_hostile_text_as_text(client, physio, session):
-    client.force_login(physio)
+def test_it_keeps_hostile_text_as_text(client, physiotherapist, visit):
+    client.force_login(physiotherapist)
     hostile = "<script>alert(1)</script>"
-    client.post(chart_url(session), chart_data(note=hostile, sites=[{**SITE, "muscle": hostile}]))
-    assert SessionChart.objects.get().note == hostile
-    html = client.get(session.get_absolute_url()).content.decode()
+    client.post(chart_url(visit), chart_data(note=hostile, sites=[{**SITE, "muscle": hostile}]))
+    assert Chart.objects.get().note == hostile
+    html = client.get(visit.get_absolute_url()).content.decode()
     assert hostile not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -131,7 +131,7 @@ def test_it_keeps_hostile_text_as_text(client, physio, session):
         (chart_data(pain_after="-1"), "Score pain from 0 (none) to 10 (worst)."),
         (chart_data(pain_after="4.5"), "Score pain as a whole number from 0 to 10."),
         (chart_data(pain_before=""), "This field is required."),
-        (chart_data(consent_confirmed=None), "Confirm consent for this session before needling."),
+        (chart_data(consent_confirmed=None), "Confirm consent for this visit before needling."),
         (chart_data(patient_position="upside down"), "Select a valid choice."),
         (chart_data(note=""), "This field is required."),
         (chart_data(note="n" * 10_000), "Keep this to 5000 characters or fewer"),
@@ -172,97 +172,101 @@ def test_it_keeps_hostile_text_as_text(client, physio, session):
         ({**chart_data(), "sites-TOTAL_FORMS": "x"}, "ManagementForm data is missing"),
     ],
 )
-def test_it_explains_bad_chart_input_and_saves_nothing(client, physio, session, data, message):
-    client.force_login(physio)
-    response = client.post(chart_url(session), data)
+def test_it_explains_bad_chart_input_and_saves_nothing(
+    client, physiotherapist, visit, data, message
+):
+    client.force_login(physiotherapist)
+    response = client.post(chart_url(visit), data)
     assert response.status_code == 200
     assert message in page_text(response)
     assert "Nothing was saved" in response.content.decode()
     assert saved_counts() == (0, 0, 0)
-    session.refresh_from_db()
-    assert session.status == Session.Status.BOOKED
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.BOOKED
 
 
-# Why a session cannot be charted --------------------------------------------------------
+# Why a visit cannot be charted --------------------------------------------------------
 
 
-def refused(client, physio, session, message: str) -> None:
-    client.force_login(physio)
-    for response in (client.get(chart_url(session)), client.post(chart_url(session), chart_data())):
+def refused(client, physiotherapist, visit, message: str) -> None:
+    client.force_login(physiotherapist)
+    for response in (client.get(chart_url(visit)), client.post(chart_url(visit), chart_data())):
         assert response.status_code == 200
         html = page_text(response)
-        assert "This session cannot be charted" in html
+        assert "This visit cannot be charted" in html
         assert message in html
         assert 'name="note"' not in html
     assert saved_counts() == (0, 0, 0)
 
 
-def test_it_refuses_a_patient_without_a_screening(client, physio):
+def test_it_refuses_a_patient_without_a_screening(client, physiotherapist):
     patient = make_patient()
-    make_consent(patient, physio)
-    session = make_session(make_course(patient, physio), YESTERDAY)
-    refused(client, physio, session, "No screening is on file for this patient.")
+    make_consent(patient, physiotherapist)
+    visit = make_visit(make_course(patient, physiotherapist), YESTERDAY)
+    refused(client, physiotherapist, visit, "No screening is on file for this patient.")
 
 
-def test_it_refuses_a_patient_screened_as_do_not_needle(client, physio):
+def test_it_refuses_a_patient_screened_as_do_not_needle(client, physiotherapist):
     patient = make_patient()
-    make_screening(patient, physio, needle_phobia=True)
-    make_consent(patient, physio)
-    session = make_session(make_course(patient, physio), YESTERDAY)
-    refused(client, physio, session, "says do not needle: needle phobia.")
+    make_screening(patient, physiotherapist, needle_phobia=True)
+    make_consent(patient, physiotherapist)
+    visit = make_visit(make_course(patient, physiotherapist), YESTERDAY)
+    refused(client, physiotherapist, visit, "says do not needle: needle phobia.")
 
 
-def test_it_refuses_a_precaution_decided_as_do_not_needle(client, physio):
+def test_it_refuses_a_precaution_decided_as_do_not_needle(client, physiotherapist):
     patient = make_patient()
-    screening = make_screening(patient, physio)
+    screening = make_screening(patient, physiotherapist)
     Precaution.objects.create(
         screening=screening, kind="bleeding", decision="do_not_needle", note="On warfarin"
     )
-    make_consent(patient, physio)
-    session = make_session(make_course(patient, physio), YESTERDAY)
-    refused(client, physio, session, "Bleeding tendency or blood thinners (decided: do not")
+    make_consent(patient, physiotherapist)
+    visit = make_visit(make_course(patient, physiotherapist), YESTERDAY)
+    refused(client, physiotherapist, visit, "Bleeding tendency or blood thinners (decided: do not")
 
 
-def test_it_refuses_a_patient_without_consent(client, physio):
+def test_it_refuses_a_patient_without_consent(client, physiotherapist):
     patient = make_patient()
-    make_screening(patient, physio)
-    session = make_session(make_course(patient, physio), YESTERDAY)
-    refused(client, physio, session, "No consent to IMS is on file for this date.")
+    make_screening(patient, physiotherapist)
+    visit = make_visit(make_course(patient, physiotherapist), YESTERDAY)
+    refused(client, physiotherapist, visit, "No consent to IMS is on file for this date.")
 
 
-def test_it_refuses_a_physiotherapist_without_a_current_authorization(client, physio):
+def test_it_refuses_a_physiotherapist_without_a_current_authorization(client, physiotherapist):
     lapsed = make_physiotherapist(
         first_name="Lee", last_name="Lapsed", authorized_until=TODAY - timedelta(days=30)
     )
-    session = make_session(ready_for_needling(practitioner=physio), YESTERDAY)
-    refused(client, lapsed, session, "Lee Lapsed has no current needling authorization")
+    visit = make_visit(ready_for_needling(physiotherapist=physiotherapist), YESTERDAY)
+    refused(client, lapsed, visit, "Lee Lapsed has no current needling authorization")
 
 
-def test_it_refuses_a_session_in_the_future(client, physio):
-    session = make_session(ready_for_needling(practitioner=physio), TODAY + timedelta(days=2))
-    refused(client, physio, session, "A session in the future cannot be charted as attended.")
+def test_it_refuses_a_visit_in_the_future(client, physiotherapist):
+    visit = make_visit(
+        ready_for_needling(physiotherapist=physiotherapist), TODAY + timedelta(days=2)
+    )
+    refused(client, physiotherapist, visit, "A visit in the future cannot be charted as attended.")
 
 
-def test_it_refuses_a_cancelled_session(client, physio):
-    session = make_session(
-        ready_for_needling(practitioner=physio), YESTERDAY, status="cancelled",
+def test_it_refuses_a_cancelled_visit(client, physiotherapist):
+    visit = make_visit(
+        ready_for_needling(physiotherapist=physiotherapist), YESTERDAY, status="cancelled",
         cancellation_reason="Sick",
     )  # fmt: skip
-    refused(client, physio, session, "A cancelled or missed session cannot be charted.")
+    refused(client, physiotherapist, visit, "A cancelled or missed visit cannot be charted.")
 
 
 # Correcting -----------------------------------------------------------------------------
 
 
 @pytest.fixture
-def charted(physio, session):
-    chart_session(session, physio, sites=2, note="Needled the left side", pain=(6, 3))
-    session.refresh_from_db()
-    return session
+def charted(physiotherapist, visit):
+    chart_visit(visit, physiotherapist, sites=2, note="Needled the left side", pain=(6, 3))
+    visit.refresh_from_db()
+    return visit
 
 
-def test_the_correction_form_is_filled_and_asks_for_a_reason(client, physio, charted):
-    client.force_login(physio)
+def test_the_correction_form_is_filled_and_asks_for_a_reason(client, physiotherapist, charted):
+    client.force_login(physiotherapist)
     response = client.get(chart_url(charted))
     html = response.content.decode()
     assert "Amend the signed chart of" in html
@@ -273,9 +277,9 @@ def test_the_correction_form_is_filled_and_asks_for_a_reason(client, physio, cha
     assert response.context["form"]["pain_before"].value() == 6
 
 
-def test_a_correction_keeps_the_earlier_version_with_the_reason(client, physio, charted):
+def test_a_correction_keeps_the_earlier_version_with_the_reason(client, physiotherapist, charted):
     chart = charted.chart
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     data = correction_data(chart, note="Needled the right side", reason="Wrong side recorded")
     response = client.post(chart_url(charted), data, follow=True)
     assert "Chart amended; the earlier version is kept." in response.content.decode()
@@ -284,13 +288,13 @@ def test_a_correction_keeps_the_earlier_version_with_the_reason(client, physio, 
     latest, earlier = chart.history.all()
     assert earlier.note == "Needled the left side"
     assert latest.history_change_reason == "Amended: Wrong side recorded"
-    assert latest.history_user == physio
+    assert latest.history_user == physiotherapist
     html = client.get(charted.get_absolute_url()).content.decode()
     assert "Needled the left side" in html and "Wrong side recorded" in html
 
 
-def test_a_correction_without_a_reason_changes_nothing(client, physio, charted):
-    client.force_login(physio)
+def test_a_correction_without_a_reason_changes_nothing(client, physiotherapist, charted):
+    client.force_login(physiotherapist)
     data = correction_data(charted.chart, note="Changed", reason="")
     response = client.post(chart_url(charted), data)
     assert "A signed chart is amended only with a reason: say why." in response.content.decode()
@@ -299,16 +303,16 @@ def test_a_correction_without_a_reason_changes_nothing(client, physio, charted):
     assert charted.chart.history.count() == 1
 
 
-def test_a_correction_can_remove_a_site(client, physio, charted):
+def test_a_correction_can_remove_a_site(client, physiotherapist, charted):
     chart = charted.chart
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     data = {**correction_data(chart, reason="Site 2 was not needled"), "sites-1-DELETE": "on"}
     client.post(chart_url(charted), data)
     assert [site.muscle for site in chart.sites.all()] == ["Muscle 1"]
 
 
-def test_a_correction_cannot_remove_every_site(client, physio, charted):
-    client.force_login(physio)
+def test_a_correction_cannot_remove_every_site(client, physiotherapist, charted):
+    client.force_login(physiotherapist)
     data = {
         **correction_data(charted.chart),
         "sites-0-DELETE": "on",
@@ -322,21 +326,19 @@ def test_a_correction_cannot_remove_every_site(client, physio, charted):
 # Who may chart --------------------------------------------------------------------------
 
 
-def test_charting_sends_visitors_to_sign_in(client, session):
-    target = chart_url(session)
+def test_charting_sends_visitors_to_sign_in(client, visit):
+    target = chart_url(visit)
     assert client.get(target)["Location"] == f"/accounts/login/?next={target}"
 
 
 @pytest.mark.parametrize("person", ["front_desk", "clinic_admin", "outsider"])
-def test_charting_is_refused_to_staff_who_are_not_physiotherapists(
-    client, request, session, person
-):
+def test_charting_is_refused_to_staff_who_are_not_physiotherapists(client, request, visit, person):
     client.force_login(request.getfixturevalue(person))
-    assert client.get(chart_url(session)).status_code == 403
-    assert client.post(chart_url(session), chart_data()).status_code == 403
+    assert client.get(chart_url(visit)).status_code == 403
+    assert client.post(chart_url(visit), chart_data()).status_code == 403
     assert saved_counts() == (0, 0, 0)
 
 
-def test_charting_gives_404_for_a_session_that_does_not_exist(client, physio):
-    client.force_login(physio)
-    assert client.get(reverse("treatments:session-chart", args=[999_999])).status_code == 404
+def test_charting_gives_404_for_a_visit_that_does_not_exist(client, physiotherapist):
+    client.force_login(physiotherapist)
+    assert client.get(reverse("treatments:visit-chart", args=[999_999])).status_code == 404

@@ -11,11 +11,11 @@ from tests.factories import (
     make_front_desk,
     make_patient,
     make_physiotherapist,
-    make_session,
+    make_visit,
     ready_for_needling,
 )
 from tests.treatments.conftest import TODAY
-from tests.treatments.helpers import chart_session, page_text
+from tests.treatments.helpers import chart_visit, page_text
 from treatments.models import TreatmentCourse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -36,9 +36,9 @@ def new_course_url(patient) -> str:
 # Who may open a course ------------------------------------------------------------------
 
 
-def test_it_shows_the_new_course_form_with_the_physiotherapist_chosen(client, physio):
+def test_it_shows_the_new_course_form_with_the_physiotherapist_chosen(client, physiotherapist):
     patient = make_patient()
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     response = client.get(new_course_url(patient))
     assert response.status_code == 200
     html = response.content.decode()
@@ -46,14 +46,14 @@ def test_it_shows_the_new_course_form_with_the_physiotherapist_chosen(client, ph
     assert f"New course for {patient}" in html
     for field in ["region", "started_on", "expected_length", "goals", "baseline_pain"]:
         assert re.search(rf'<label\s+for="id_{field}"', html)
-    assert re.search(rf'<option value="{physio.pk}" selected>Priya Physio</option>', html)
+    assert re.search(rf'<option value="{physiotherapist.pk}" selected>Priya Physio</option>', html)
 
 
-def test_it_offers_only_active_physiotherapists(client, physio, front_desk):
+def test_it_offers_only_active_physiotherapists(client, physiotherapist, front_desk):
     retired = make_physiotherapist(first_name="Rita", last_name="Retired", is_active=False)
-    client.force_login(physio)
-    field = client.get(new_course_url(make_patient())).context["form"]["practitioner"].field
-    assert list(field.queryset) == [physio]
+    client.force_login(physiotherapist)
+    field = client.get(new_course_url(make_patient())).context["form"]["physiotherapist"].field
+    assert list(field.queryset) == [physiotherapist]
     assert retired not in field.queryset
 
 
@@ -73,42 +73,50 @@ def test_it_refuses_staff_who_are_not_physiotherapists(client, request, person):
     assert not TreatmentCourse.objects.exists()
 
 
-def test_it_gives_404_for_a_patient_who_does_not_exist(client, physio):
-    client.force_login(physio)
+def test_it_gives_404_for_a_patient_who_does_not_exist(client, physiotherapist):
+    client.force_login(physiotherapist)
     assert client.get(reverse("treatments:course-create", args=[999_999])).status_code == 404
 
 
 # Opening a course -----------------------------------------------------------------------
 
 
-def test_it_opens_a_course_and_goes_to_its_page(client, physio):
+def test_it_opens_a_course_and_goes_to_its_page(client, physiotherapist):
     patient = make_patient()
-    client.force_login(physio)
-    response = client.post(new_course_url(patient), {**NEW_COURSE, "practitioner": physio.pk})
+    client.force_login(physiotherapist)
+    response = client.post(
+        new_course_url(patient), {**NEW_COURSE, "physiotherapist": physiotherapist.pk}
+    )
     course = TreatmentCourse.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("treatments:course-detail", args=[course.pk])
-    assert (course.patient, course.practitioner, course.baseline_pain) == (patient, physio, 7)
+    assert (course.patient, course.physiotherapist, course.baseline_pain) == (
+        patient,
+        physiotherapist,
+        7,
+    )
     assert course.started_on == TODAY
     assert course.status == TreatmentCourse.Status.ACTIVE
     assert "Course opened" in client.get(response["Location"]).content.decode()
 
 
-def test_it_opens_a_course_for_another_physiotherapist(client, physio):
+def test_it_opens_a_course_for_another_physiotherapist(client, physiotherapist):
     colleague = make_physiotherapist(first_name="Cole", last_name="League")
-    client.force_login(physio)
-    client.post(new_course_url(make_patient()), {**NEW_COURSE, "practitioner": colleague.pk})
-    assert TreatmentCourse.objects.get().practitioner == colleague
+    client.force_login(physiotherapist)
+    client.post(new_course_url(make_patient()), {**NEW_COURSE, "physiotherapist": colleague.pk})
+    assert TreatmentCourse.objects.get().physiotherapist == colleague
 
 
-def test_it_refuses_a_course_for_an_archived_patient(client, physio):
+def test_it_refuses_a_course_for_an_archived_patient(client, physiotherapist):
     patient = make_patient()
     patient.archive()
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     response = client.get(new_course_url(patient))
     assert "is archived, so no new course can be opened" in response.content.decode()
     assert 'name="region"' not in response.content.decode()
-    response = client.post(new_course_url(patient), {**NEW_COURSE, "practitioner": physio.pk})
+    response = client.post(
+        new_course_url(patient), {**NEW_COURSE, "physiotherapist": physiotherapist.pk}
+    )
     assert response.status_code == 200
     assert "Restore the record first" in response.content.decode()
     assert not TreatmentCourse.objects.exists()
@@ -129,12 +137,12 @@ def test_it_refuses_a_course_for_an_archived_patient(client, physio):
         ("region", "x" * 10_000, "Ensure this value has at most 120 characters"),
         ("goals", "g" * 10_000, "Keep this to 5000 characters or fewer"),
         ("expected_length", "forever", "Select a valid choice."),
-        ("practitioner", "999999", "Select a valid choice."),
+        ("physiotherapist", "999999", "Select a valid choice."),
     ],
 )
-def test_it_explains_bad_input_and_saves_nothing(client, physio, field, value, message):
-    client.force_login(physio)
-    data = {**NEW_COURSE, "practitioner": physio.pk, field: value}
+def test_it_explains_bad_input_and_saves_nothing(client, physiotherapist, field, value, message):
+    client.force_login(physiotherapist)
+    data = {**NEW_COURSE, "physiotherapist": physiotherapist.pk, field: value}
     response = client.post(new_course_url(make_patient()), data)
     assert response.status_code == 200
     assert message in page_text(response)
@@ -142,17 +150,23 @@ def test_it_explains_bad_input_and_saves_nothing(client, physio, field, value, m
     assert not TreatmentCourse.objects.exists()
 
 
-def test_it_refuses_front_desk_staff_as_the_courses_physiotherapist(client, physio, front_desk):
-    client.force_login(physio)
-    data = {**NEW_COURSE, "practitioner": front_desk.pk}
+def test_it_refuses_front_desk_staff_as_the_courses_physiotherapist(
+    client, physiotherapist, front_desk
+):
+    client.force_login(physiotherapist)
+    data = {**NEW_COURSE, "physiotherapist": front_desk.pk}
     response = client.post(new_course_url(make_patient()), data)
     assert "Select a valid choice" in response.content.decode()
     assert not TreatmentCourse.objects.exists()
 
 
-def test_it_keeps_hostile_text_as_text(client, physio):
-    client.force_login(physio)
-    data = {**NEW_COURSE, "practitioner": physio.pk, "region": "<script>alert(1)</script>"}
+def test_it_keeps_hostile_text_as_text(client, physiotherapist):
+    client.force_login(physiotherapist)
+    data = {
+        **NEW_COURSE,
+        "physiotherapist": physiotherapist.pk,
+        "region": "<script>alert(1)</script>",
+    }
     response = client.post(new_course_url(make_patient()), data, follow=True)
     html = response.content.decode()
     assert "<script>alert(1)</script>" not in html
@@ -166,19 +180,19 @@ def course_url(course) -> str:
     return reverse("treatments:course-detail", args=[course.pk])
 
 
-def attended_course(physio, scores=((7, 4),)):
-    """A course with one attended, charted session per pain score, a week apart."""
-    course = ready_for_needling(practitioner=physio)
+def attended_course(physiotherapist, scores=((7, 4),)):
+    """A course with one attended, charted visit per pain score, a week apart."""
+    course = ready_for_needling(physiotherapist=physiotherapist)
     for weeks_ago, pain in zip(range(len(scores), 0, -1), scores, strict=True):
-        session = make_session(course, TODAY - timedelta(weeks=weeks_ago), status="attended")
-        chart_session(session, physio, pain=pain, sites=2)
+        visit = make_visit(course, TODAY - timedelta(weeks=weeks_ago), status="attended")
+        chart_visit(visit, physiotherapist, pain=pain, sites=2)
     return course
 
 
-def test_it_shows_the_course_with_its_progress(client, physio):
-    course = attended_course(physio, scores=[(7, 4)])
-    booked = make_session(course, TODAY + timedelta(days=3))
-    client.force_login(physio)
+def test_it_shows_the_course_with_its_progress(client, physiotherapist):
+    course = attended_course(physiotherapist, scores=[(7, 4)])
+    booked = make_visit(course, TODAY + timedelta(days=3))
+    client.force_login(physiotherapist)
     response = client.get(course_url(course))
     assert response.status_code == 200
     html = page_text(response)
@@ -186,38 +200,38 @@ def test_it_shows_the_course_with_its_progress(client, physio):
     assert "<h1>Right low back</h1>" in html
     assert str(course.patient) in html
     assert "Garden without pain" in html
-    assert "Active" in html and "Short: 2-3 sessions" in html
-    assert "session 1 of an expected 2-3" in html
+    assert "Active" in html and "Short: 2-3 IMS treatments" in html
+    assert "visit 1 of an expected 2-3" in html
     assert "Pain is unchanged from 7: not yet an important change (2 points or 30%)." in html
     assert booked.get_absolute_url() in html
-    assert reverse("treatments:session-create", args=[course.pk]) in html
-    assert "Book a session" in html and "Edit or end course" in html
+    assert reverse("treatments:visit-create", args=[course.pk]) in html
+    assert "Book a visit" in html and "Edit or end course" in html
 
 
-def test_it_says_when_pain_is_down_by_an_important_change(client, physio):
-    course = attended_course(physio, scores=[(7, 5), (4, 2)])
-    client.force_login(physio)
+def test_it_says_when_pain_is_down_by_an_important_change(client, physiotherapist):
+    course = attended_course(physiotherapist, scores=[(7, 5), (4, 2)])
+    client.force_login(physiotherapist)
     html = page_text(client.get(course_url(course)))
     assert "Pain is down 3 points from 7 (43%): an important change." in html
-    assert "session 2 of an expected 2-3" in html
+    assert "visit 2 of an expected 2-3" in html
 
 
-def test_it_says_when_the_change_is_not_yet_important(client, physio):
-    course = attended_course(physio, scores=[(7, 5), (6, 3)])
-    client.force_login(physio)
+def test_it_says_when_the_change_is_not_yet_important(client, physiotherapist):
+    course = attended_course(physiotherapist, scores=[(7, 5), (6, 3)])
+    client.force_login(physiotherapist)
     html = page_text(client.get(course_url(course)))
     assert "Pain is down 1 point from 7 (14%): not yet an important change" in html
 
 
-def test_it_draws_the_pain_chart_as_an_accessible_svg_with_a_table(client, physio):
-    course = attended_course(physio, scores=[(7, 5), (6, 3), (4, 2)])
-    client.force_login(physio)
+def test_it_draws_the_pain_chart_as_an_accessible_svg_with_a_table(client, physiotherapist):
+    course = attended_course(physiotherapist, scores=[(7, 5), (6, 3), (4, 2)])
+    client.force_login(physiotherapist)
     html = page_text(client.get(course_url(course)))
     svg = re.search(r"<svg[^>]*>.*?</svg>", html, re.S).group(0)
     assert 'role="img"' in svg
     assert 'aria-labelledby="pain-chart-title pain-chart-desc"' in svg
     assert '<title id="pain-chart-title">' in svg
-    assert "Session 1: 7 before, 5 after; session 2: 6 before, 3 after" in svg
+    assert "Visit 1: 7 before, 5 after; visit 2: 6 before, 3 after" in svg
     assert svg.count("<polyline") == 2 and svg.count("<circle") == 4  # 3 points + legend
     assert re.search(r'<polyline points="[\d.]+,[\d.]+ [\d.]+,[\d.]+ [\d.]+,[\d.]+"', svg)
     table = re.search(r"<table.*?</table>", html, re.S).group(0)
@@ -227,31 +241,31 @@ def test_it_draws_the_pain_chart_as_an_accessible_svg_with_a_table(client, physi
     assert rows == [("1", "7", "5"), ("2", "6", "3"), ("3", "4", "2")]
 
 
-def test_it_shows_the_flags_that_need_a_review(client, physio):
-    course = attended_course(physio, scores=[(7, 6), (7, 6), (6, 6)])
-    client.force_login(physio)
+def test_it_shows_the_flags_that_need_a_review(client, physiotherapist):
+    course = attended_course(physiotherapist, scores=[(7, 6), (7, 6), (6, 6)])
+    client.force_login(physiotherapist)
     html = page_text(client.get(course_url(course)))
-    assert "No important change after 3 sessions: consider the extended course (6-12)." in html
-    assert "Next session due: last one 7 days ago, none booked." in html
+    assert "No important change after 3 visits: consider the extended course (6-12)." in html
+    assert "Next visit due: last one 7 days ago, none booked." in html
 
 
-def test_it_shows_a_course_without_sessions(client, physio):
-    course = make_course(practitioner=physio)
-    client.force_login(physio)
+def test_it_shows_a_course_without_visits(client, physiotherapist):
+    course = make_course(physiotherapist=physiotherapist)
+    client.force_login(physiotherapist)
     html = page_text(client.get(course_url(course)))
-    assert "session 0 of an expected 2-3" in html
+    assert "visit 0 of an expected 2-3" in html
     assert "No pain score charted yet" in html
     assert "<svg" not in html.split("<main")[1]
 
 
 @pytest.mark.parametrize("size", [1, 6])
-def test_the_course_page_takes_the_same_queries_however_many_sessions(
-    client, physio, django_assert_num_queries, size
+def test_the_course_page_takes_the_same_queries_however_many_visits(
+    client, physiotherapist, django_assert_num_queries, size
 ):
-    course = attended_course(physio, scores=[(7, 5)] * size)
-    make_session(course, TODAY + timedelta(days=3))
-    client.force_login(physio)
-    # session, user (with roles and two-step device); course; its sessions with charts and site
+    course = attended_course(physiotherapist, scores=[(7, 5)] * size)
+    make_visit(course, TODAY + timedelta(days=3))
+    client.force_login(physiotherapist)
+    # session, user (with roles and two-step device); course; its visits with charts and site
     # counts; the audit entry
     with django_assert_num_queries(5):
         assert client.get(course_url(course)).status_code == 200
@@ -266,8 +280,8 @@ def test_the_course_page_is_for_physiotherapists_only(client, front_desk, clinic
         assert client.get(url).status_code == 403
 
 
-def test_the_course_page_gives_404_for_a_course_that_does_not_exist(client, physio):
-    client.force_login(physio)
+def test_the_course_page_gives_404_for_a_course_that_does_not_exist(client, physiotherapist):
+    client.force_login(physiotherapist)
     assert client.get(reverse("treatments:course-detail", args=[999_999])).status_code == 404
 
 
@@ -284,9 +298,9 @@ EDIT = {
 }  # fmt: skip
 
 
-def test_it_ends_a_course(client, physio):
-    course = make_course(practitioner=physio)
-    client.force_login(physio)
+def test_it_ends_a_course(client, physiotherapist):
+    course = make_course(physiotherapist=physiotherapist)
+    client.force_login(physiotherapist)
     assert client.get(edit_url(course)).status_code == 200
     data = {**EDIT, "status": "completed", "ended_on": "2026-03-09", "end_reason": ""}
     response = client.post(edit_url(course), data)
@@ -295,13 +309,13 @@ def test_it_ends_a_course(client, physio):
     assert course.status == "completed" and str(course.ended_on) == "2026-03-09"
 
 
-def test_it_moves_a_course_to_the_extended_length(client, physio):
-    course = make_course(practitioner=physio)
-    client.force_login(physio)
+def test_it_moves_a_course_to_the_extended_length(client, physiotherapist):
+    course = make_course(physiotherapist=physiotherapist)
+    client.force_login(physiotherapist)
     client.post(edit_url(course), {**EDIT, "expected_length": "extended", "status": "active"})
     course.refresh_from_db()
     assert course.expected_length == "extended"
-    assert "session 0 of an expected 6-12" in client.get(course_url(course)).content.decode()
+    assert "visit 0 of an expected 6-12" in client.get(course_url(course)).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -323,10 +337,10 @@ def test_it_moves_a_course_to_the_extended_length(client, physio):
         ({"status": "active", "goals": "x" * 10_000}, "Keep this to 5000 characters or fewer"),
     ],
 )
-def test_it_explains_why_a_course_cannot_be_saved(client, physio, changes, message):
-    course = make_course(practitioner=physio)
+def test_it_explains_why_a_course_cannot_be_saved(client, physiotherapist, changes, message):
+    course = make_course(physiotherapist=physiotherapist)
     before = TreatmentCourse.objects.values().get(pk=course.pk)
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     response = client.post(edit_url(course), {**EDIT, **changes})
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -345,6 +359,6 @@ def test_editing_a_course_is_for_physiotherapists_only(client, clinic_admin):
     assert course.region == "Right low back"
 
 
-def test_editing_gives_404_for_a_course_that_does_not_exist(client, physio):
-    client.force_login(physio)
+def test_editing_gives_404_for_a_course_that_does_not_exist(client, physiotherapist):
+    client.force_login(physiotherapist)
     assert client.get(reverse("treatments:course-edit", args=[999_999])).status_code == 404

@@ -1,34 +1,34 @@
-"""The physiotherapist's dashboard: today's sessions, courses that need a look, charts to write."""
+"""The physiotherapist's dashboard: today's visits, courses that need a look, charts to write."""
 
 from datetime import time, timedelta
 
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_course, make_physiotherapist, make_session, ready_for_needling
+from tests.factories import make_course, make_physiotherapist, make_visit, ready_for_needling
 from tests.treatments.conftest import TODAY
-from tests.treatments.helpers import chart_session, page_text
+from tests.treatments.helpers import chart_visit, page_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 URL = reverse("treatments:dashboard")
 
 
-def stalled_course(physio, at: time = time(10, 0)):
-    """Three charted sessions a week apart without an important change, and none booked."""
-    course = ready_for_needling(practitioner=physio)
+def stalled_course(physiotherapist, at: time = time(10, 0)):
+    """Three charted visits a week apart without an important change, and none booked."""
+    course = ready_for_needling(physiotherapist=physiotherapist)
     for weeks_ago in (3, 2, 1):
-        session = make_session(course, TODAY - timedelta(weeks=weeks_ago), at, status="attended")
-        chart_session(session, physio, pain=(7, 6))
+        visit = make_visit(course, TODAY - timedelta(weeks=weeks_ago), at, status="attended")
+        chart_visit(visit, physiotherapist, pain=(7, 6))
     return course
 
 
-def test_it_lists_todays_sessions_of_the_physiotherapist(client, physio):
-    course = make_course(practitioner=physio)
-    mine = make_session(course, TODAY, at=time(9, 30))
+def test_it_lists_todays_visits_of_the_physiotherapist(client, physiotherapist):
+    course = make_course(physiotherapist=physiotherapist)
+    mine = make_visit(course, TODAY, at=time(9, 30))
     colleague = make_physiotherapist()
-    theirs = make_session(make_course(practitioner=colleague), TODAY, at=time(11, 0))
-    tomorrow = make_session(make_course(practitioner=physio), TODAY + timedelta(days=1))
-    client.force_login(physio)
+    theirs = make_visit(make_course(physiotherapist=colleague), TODAY, at=time(11, 0))
+    tomorrow = make_visit(make_course(physiotherapist=physiotherapist), TODAY + timedelta(days=1))
+    client.force_login(physiotherapist)
     response = client.get(URL)
     assert response.status_code == 200
     html = response.content.decode()
@@ -41,69 +41,69 @@ def test_it_lists_todays_sessions_of_the_physiotherapist(client, physio):
     assert tomorrow.get_absolute_url() not in html
 
 
-def test_it_says_when_there_is_nothing_today(client, physio):
-    client.force_login(physio)
+def test_it_says_when_there_is_nothing_today(client, physiotherapist):
+    client.force_login(physiotherapist)
     html = client.get(URL).content.decode()
-    assert "You have no sessions today." in html
-    assert "Every attended session of yours is charted." in html
+    assert "You have no visits today." in html
+    assert "Every attended visit of yours is charted." in html
     assert "You have no active course." in html
 
 
-def test_it_lists_the_physiotherapists_courses_that_have_flags(client, physio):
-    stalled = stalled_course(physio)
-    quiet = make_course(practitioner=physio)
+def test_it_lists_the_physiotherapists_courses_that_have_flags(client, physiotherapist):
+    stalled = stalled_course(physiotherapist)
+    quiet = make_course(physiotherapist=physiotherapist)
     others = stalled_course(make_physiotherapist())
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     html = page_text(client.get(URL))
     assert stalled.get_absolute_url() in html
-    assert "No important change after 3 sessions: consider the extended course (6-12)." in html
-    assert "Next session due: last one 7 days ago, none booked." in html
-    assert "Now at session 3 of an expected 2-3." in html
+    assert "No important change after 3 visits: consider the extended course (6-12)." in html
+    assert "Next visit due: last one 7 days ago, none booked." in html
+    assert "Now at visit 3 of an expected 2-3." in html
     assert "1 of your 2 active courses." in html
     assert quiet.get_absolute_url() not in html
     assert others.get_absolute_url() not in html
 
 
-def test_it_says_when_no_course_needs_a_look(client, physio):
-    make_course(practitioner=physio)
-    client.force_login(physio)
+def test_it_says_when_no_course_needs_a_look(client, physiotherapist):
+    make_course(physiotherapist=physiotherapist)
+    client.force_login(physiotherapist)
     html = client.get(URL).content.decode()
     assert "None of your 1 active course needs a look right now." in html
 
 
-def test_it_leaves_out_ended_courses(client, physio):
-    course = stalled_course(physio)
+def test_it_leaves_out_ended_courses(client, physiotherapist):
+    course = stalled_course(physiotherapist)
     course.status, course.ended_on = "completed", TODAY
     course.save()
-    client.force_login(physio)
+    client.force_login(physiotherapist)
     assert course.get_absolute_url() not in client.get(URL).content.decode()
 
 
-def test_it_links_each_attended_session_without_a_chart_to_the_chart_form(client, physio):
-    course = make_course(practitioner=physio)
-    waiting = make_session(course, TODAY - timedelta(days=7), time(9, 0), status="attended")
-    charted_course = ready_for_needling(practitioner=physio)
-    charted = make_session(charted_course, TODAY - timedelta(days=7), time(11), status="attended")
-    chart_session(charted, physio)
-    client.force_login(physio)
+def test_it_links_each_attended_visit_without_a_chart_to_the_chart_form(client, physiotherapist):
+    course = make_course(physiotherapist=physiotherapist)
+    waiting = make_visit(course, TODAY - timedelta(days=7), time(9, 0), status="attended")
+    charted_course = ready_for_needling(physiotherapist=physiotherapist)
+    charted = make_visit(charted_course, TODAY - timedelta(days=7), time(11), status="attended")
+    chart_visit(charted, physiotherapist)
+    client.force_login(physiotherapist)
     html = client.get(URL).content.decode()
-    assert reverse("treatments:session-chart", args=[waiting.pk]) in html
-    assert reverse("treatments:session-chart", args=[charted.pk]) not in html
+    assert reverse("treatments:visit-chart", args=[waiting.pk]) in html
+    assert reverse("treatments:visit-chart", args=[charted.pk]) not in html
 
 
 @pytest.mark.parametrize("size", [1, 5])
 def test_it_takes_the_same_queries_however_many_courses(
-    client, physio, django_assert_num_queries, size
+    client, physiotherapist, django_assert_num_queries, size
 ):
-    # Each course at its own hour: one physiotherapist never has two sessions at once.
+    # Each course at its own hour: one physiotherapist never has two visits at once.
     for n in range(size):
-        stalled_course(physio, at=time(8 + n, 0))
-        course = make_course(practitioner=physio)
-        make_session(course, TODAY, at=time(8 + n, 30))
-        make_session(course, TODAY - timedelta(days=7), time(14 + n, 0), status="attended")
-    client.force_login(physio)
-    # session, user (with roles and two-step device); today's sessions; courses; their sessions;
-    # sessions to chart; drafts to sign
+        stalled_course(physiotherapist, at=time(8 + n, 0))
+        course = make_course(physiotherapist=physiotherapist)
+        make_visit(course, TODAY, at=time(8 + n, 30))
+        make_visit(course, TODAY - timedelta(days=7), time(14 + n, 0), status="attended")
+    client.force_login(physiotherapist)
+    # session, user (with roles and two-step device); today's visits; courses; their visits;
+    # visits to chart; drafts to sign
     with django_assert_num_queries(7):
         response = client.get(URL)
     assert len(response.context["flagged"]) == size

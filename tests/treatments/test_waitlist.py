@@ -1,5 +1,5 @@
-"""The waitlist: adding and removing patients, and who could take a cancelled session's slot.
-Also what a cancelled or missed session's page shows."""
+"""The waitlist: adding and removing patients, and who could take a cancelled visit's slot.
+Also what a cancelled or missed visit's page shows."""
 
 import re
 from datetime import time, timedelta
@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_course, make_patient, make_physiotherapist, make_session
+from tests.factories import make_course, make_patient, make_physiotherapist, make_visit
 from tests.treatments.conftest import TODAY
 from tests.treatments.helpers import page_text
 from treatments.models import WaitlistEntry
@@ -33,17 +33,17 @@ def waiting(patient=None, **fields) -> WaitlistEntry:
     return WaitlistEntry.objects.create(patient=patient or make_patient(), **fields)
 
 
-def cancelled_session(course, day=NEXT_WEEK, at=time(10, 0)):
-    return make_session(course, day, at=at, status="cancelled", cancellation_reason="Flu")
+def cancelled_visit(course, day=NEXT_WEEK, at=time(10, 0)):
+    return make_visit(course, day, at=at, status="cancelled", cancellation_reason="Flu")
 
 
 # The list -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("person", ["physio", "front_desk"])
-def test_it_lists_the_patients_waiting_to_staff_who_book(client, request, physio, person):
+@pytest.mark.parametrize("person", ["physiotherapist", "front_desk"])
+def test_it_lists_the_patients_waiting_to_staff_who_book(client, request, physiotherapist, person):
     entry = waiting(make_patient(legal_first_name="Wanda"), note="Mornings only")
-    make_course(entry.patient, physio)
+    make_course(entry.patient, physiotherapist)
     waiting(make_patient(legal_first_name="Gone"), resolved_at=timezone.now())
     client.force_login(request.getfixturevalue(person))
     response = client.get(WAITLIST)
@@ -88,7 +88,7 @@ def test_the_waitlist_takes_the_same_queries_however_many_wait(
 # Adding ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("person", ["physio", "front_desk"])
+@pytest.mark.parametrize("person", ["physiotherapist", "front_desk"])
 def test_it_finds_a_patient_by_name_and_adds_them(client, request, person):
     patient = make_patient(legal_first_name="Wendy", legal_last_name="Waiting")
     make_patient(legal_first_name="Other")
@@ -267,180 +267,191 @@ def test_the_waitlist_is_refused_to_staff_who_do_not_book(client, request, perso
 # Who could take a freed slot ------------------------------------------------------------
 
 
-def test_it_offers_waiting_patients_free_that_week(physio):
-    slot = cancelled_session(make_course(practitioner=physio))
-    free = waiting(make_course(practitioner=physio).patient)
-    a_week_before = waiting(make_course(practitioner=physio).patient)
-    make_session(
+def test_it_offers_waiting_patients_free_that_week(physiotherapist):
+    slot = cancelled_visit(make_course(physiotherapist=physiotherapist))
+    free = waiting(make_course(physiotherapist=physiotherapist).patient)
+    a_week_before = waiting(make_course(physiotherapist=physiotherapist).patient)
+    make_visit(
         a_week_before.patient.courses.get(), NEXT_WEEK - timedelta(days=7), status="attended"
     )
-    a_week_after = waiting(make_course(practitioner=physio).patient)
-    make_session(a_week_after.patient.courses.get(), NEXT_WEEK + timedelta(days=7))
-    cancelled_nearby = waiting(make_course(practitioner=physio).patient)
-    cancelled_session(cancelled_nearby.patient.courses.get(), NEXT_WEEK + timedelta(days=1))
+    a_week_after = waiting(make_course(physiotherapist=physiotherapist).patient)
+    make_visit(a_week_after.patient.courses.get(), NEXT_WEEK + timedelta(days=7))
+    cancelled_nearby = waiting(make_course(physiotherapist=physiotherapist).patient)
+    cancelled_visit(cancelled_nearby.patient.courses.get(), NEXT_WEEK + timedelta(days=1))
     assert waitlist_candidates(slot) == [free, a_week_before, a_week_after, cancelled_nearby]
 
 
-def test_it_leaves_out_waiting_patients_who_could_not_take_the_slot(physio):
-    course = make_course(practitioner=physio)
-    slot = cancelled_session(course)
+def test_it_leaves_out_waiting_patients_who_could_not_take_the_slot(physiotherapist):
+    course = make_course(physiotherapist=physiotherapist)
+    slot = cancelled_visit(course)
     waiting(course.patient)  # gave the slot up
-    booked_near = waiting(make_course(practitioner=physio).patient)
-    make_session(booked_near.patient.courses.get(), NEXT_WEEK + timedelta(days=6))
-    attended_near = waiting(make_course(practitioner=physio).patient)
-    make_session(
+    booked_near = waiting(make_course(physiotherapist=physiotherapist).patient)
+    make_visit(booked_near.patient.courses.get(), NEXT_WEEK + timedelta(days=6))
+    attended_near = waiting(make_course(physiotherapist=physiotherapist).patient)
+    make_visit(
         attended_near.patient.courses.get(), NEXT_WEEK - timedelta(days=6), status="attended"
     )
     waiting(make_patient())  # no course
-    waiting(make_course(practitioner=physio, status="completed", ended_on=TODAY).patient)
-    archived = waiting(make_course(practitioner=physio).patient)
+    waiting(
+        make_course(physiotherapist=physiotherapist, status="completed", ended_on=TODAY).patient
+    )
+    archived = waiting(make_course(physiotherapist=physiotherapist).patient)
     archived.patient.archive()
-    waiting(make_course(practitioner=physio).patient, resolved_at=timezone.now())
+    waiting(make_course(physiotherapist=physiotherapist).patient, resolved_at=timezone.now())
     assert waitlist_candidates(slot) == []
 
 
-def test_it_books_a_candidate_in_their_latest_active_course(physio):
-    slot = cancelled_session(make_course(practitioner=physio))
+def test_it_books_a_candidate_in_their_latest_active_course(physiotherapist):
+    slot = cancelled_visit(make_course(physiotherapist=physiotherapist))
     patient = make_patient()
-    make_course(patient, physio, status="completed", ended_on=TODAY)
-    make_course(patient, physio, started_on=TODAY - timedelta(days=30))
-    latest = make_course(patient, physio, started_on=TODAY - timedelta(days=10))
+    make_course(patient, physiotherapist, status="completed", ended_on=TODAY)
+    make_course(patient, physiotherapist, started_on=TODAY - timedelta(days=30))
+    latest = make_course(patient, physiotherapist, started_on=TODAY - timedelta(days=10))
     waiting(patient)
     [candidate] = waitlist_candidates(slot)
     assert candidate.course_pk == latest.pk
 
 
-def test_it_offers_a_missed_sessions_week_but_not_one_still_booked_or_attended(physio):
-    course = make_course(practitioner=physio)
-    free = waiting(make_course(practitioner=physio).patient)
-    assert waitlist_candidates(make_session(course, TODAY, status="no_show")) == [free]
-    assert waitlist_candidates(make_session(course, TODAY + timedelta(days=14))) == []
-    attended = make_session(course, TODAY - timedelta(days=14), status="attended")
+def test_it_offers_a_missed_visits_week_but_not_one_still_booked_or_attended(physiotherapist):
+    course = make_course(physiotherapist=physiotherapist)
+    free = waiting(make_course(physiotherapist=physiotherapist).patient)
+    assert waitlist_candidates(make_visit(course, TODAY, status="no_show")) == [free]
+    assert waitlist_candidates(make_visit(course, TODAY + timedelta(days=14))) == []
+    attended = make_visit(course, TODAY - timedelta(days=14), status="attended")
     assert waitlist_candidates(attended) == []
 
 
 @pytest.mark.parametrize("entries", [1, 6])
 def test_finding_candidates_takes_one_query_however_many_wait(
-    physio, django_assert_num_queries, entries
+    physiotherapist, django_assert_num_queries, entries
 ):
-    slot = cancelled_session(make_course(practitioner=physio))
+    slot = cancelled_visit(make_course(physiotherapist=physiotherapist))
     for _ in range(entries):
-        waiting(make_course(practitioner=physio).patient)
+        waiting(make_course(physiotherapist=physiotherapist).patient)
     with django_assert_num_queries(1):
         assert len(waitlist_candidates(slot)) == entries
 
 
-# The cancelled session's page -----------------------------------------------------------
+# The cancelled visit's page -----------------------------------------------------------
 
 
-def session_page(client, session):
-    return client.get(reverse("treatments:session-detail", args=[session.pk]))
+def visit_page(client, visit):
+    return client.get(reverse("treatments:visit-detail", args=[visit.pk]))
 
 
-@pytest.mark.parametrize("person", ["physio", "front_desk"])
-def test_a_cancelled_sessions_page_lists_who_could_take_the_slot(client, request, physio, person):
-    slot = cancelled_session(make_course(practitioner=physio))
-    course = make_course(practitioner=physio)
+@pytest.mark.parametrize("person", ["physiotherapist", "front_desk"])
+def test_a_cancelled_visits_page_lists_who_could_take_the_slot(
+    client, request, physiotherapist, person
+):
+    slot = cancelled_visit(make_course(physiotherapist=physiotherapist))
+    course = make_course(physiotherapist=physiotherapist)
     waiting(course.patient, note="Any morning")
     client.force_login(request.getfixturevalue(person))
-    html = page_text(session_page(client, slot))
+    html = page_text(visit_page(client, slot))
     assert "Who on the waitlist could take this slot" in html
     assert f'<a href="{course.patient.get_absolute_url()}">{course.patient}</a>' in html
     assert "Any morning" in html
-    assert reverse("treatments:session-create", args=[course.pk]) in html
+    assert reverse("treatments:visit-create", args=[course.pk]) in html
 
 
-def test_booking_a_candidate_starts_from_the_freed_slot(client, physio, front_desk):
-    slot = cancelled_session(make_course(practitioner=physio), at=time(14, 30))
-    course = make_course(practitioner=make_physiotherapist(username="other"))
+def test_booking_a_candidate_starts_from_the_freed_slot(client, physiotherapist, front_desk):
+    slot = cancelled_visit(make_course(physiotherapist=physiotherapist), at=time(14, 30))
+    course = make_course(physiotherapist=make_physiotherapist(username="other"))
     waiting(course.patient)
     client.force_login(front_desk)
-    html = session_page(client, slot).content.decode()
-    link = re.search(rf'href="([^"]*/courses/{course.pk}/sessions/new/[^"]*)"', html)
+    html = visit_page(client, slot).content.decode()
+    link = re.search(rf'href="([^"]*/courses/{course.pk}/visits/new/[^"]*)"', html)
     form = client.get(link.group(1).replace("&amp;", "&")).context["form"]
     assert form["date"].value() == slot.date
     assert form["start_time"].value() == time(14, 30)
-    assert form["practitioner"].value() == physio.pk  # the freed slot's, not the course's
+    assert (
+        form["physiotherapist"].value() == physiotherapist.pk
+    )  # the freed slot's, not the course's
 
 
 @pytest.mark.parametrize(
     "query",
-    ["date=yesterday&start_time=25:99&practitioner=abc", "date=2020-01-01&start_time=10:00",
-     "practitioner=999999999999999999999", "date=" + "9" * 5000, "practitioner=<script>"],
+    ["date=yesterday&start_time=25:99&physiotherapist=abc", "date=2020-01-01&start_time=10:00",
+     "physiotherapist=999999999999999999999", "date=" + "9" * 5000, "physiotherapist=<script>"],
 )  # fmt: skip
-def test_a_bad_offered_slot_in_the_link_is_ignored(client, physio, front_desk, query):
-    course = make_course(practitioner=physio)
+def test_a_bad_offered_slot_in_the_link_is_ignored(client, physiotherapist, front_desk, query):
+    course = make_course(physiotherapist=physiotherapist)
     client.force_login(front_desk)
-    url = reverse("treatments:session-create", args=[course.pk])
+    url = reverse("treatments:visit-create", args=[course.pk])
     response = client.get(f"{url}?{query}")
     assert response.status_code == 200
     form = response.context["form"]
-    assert form["date"].value() is None and form["practitioner"].value() == physio.pk
+    assert form["date"].value() is None and form["physiotherapist"].value() == physiotherapist.pk
     assert "<script>" not in response.content.decode()
 
 
-def test_a_cancelled_sessions_page_says_when_no_one_can_take_the_slot(client, physio):
-    slot = cancelled_session(make_course(practitioner=physio))
-    client.force_login(physio)
-    assert "No one on the waitlist can take it" in page_text(session_page(client, slot))
+def test_a_cancelled_visits_page_says_when_no_one_can_take_the_slot(client, physiotherapist):
+    slot = cancelled_visit(make_course(physiotherapist=physiotherapist))
+    client.force_login(physiotherapist)
+    assert "No one on the waitlist can take it" in page_text(visit_page(client, slot))
 
 
-def test_a_slot_that_has_passed_is_not_offered(client, physio):
-    slot = cancelled_session(make_course(practitioner=physio), day=TODAY, at=time(9, 0))
-    waiting(make_course(practitioner=physio).patient)
-    client.force_login(physio)
-    response = session_page(client, slot)
+def test_a_slot_that_has_passed_is_not_offered(client, physiotherapist):
+    slot = cancelled_visit(make_course(physiotherapist=physiotherapist), day=TODAY, at=time(9, 0))
+    waiting(make_course(physiotherapist=physiotherapist).patient)
+    client.force_login(physiotherapist)
+    response = visit_page(client, slot)
     assert "The slot has passed." in response.content.decode()
     assert "waitlist_candidates" not in response.context
 
 
 @pytest.mark.parametrize("status", ["booked", "attended", "no_show"])
-def test_other_sessions_pages_do_not_list_the_waitlist(client, physio, status):
-    session = make_session(make_course(practitioner=physio), TODAY, status=status)
-    waiting(make_course(practitioner=physio).patient)
-    client.force_login(physio)
-    assert "Who on the waitlist" not in page_text(session_page(client, session))
+def test_other_visits_pages_do_not_list_the_waitlist(client, physiotherapist, status):
+    visit = make_visit(make_course(physiotherapist=physiotherapist), TODAY, status=status)
+    waiting(make_course(physiotherapist=physiotherapist).patient)
+    client.force_login(physiotherapist)
+    assert "Who on the waitlist" not in page_text(visit_page(client, visit))
 
 
 @pytest.mark.parametrize("entries", [1, 5])
-def test_a_cancelled_sessions_page_takes_the_same_queries_however_many_wait(
-    client, physio, front_desk, django_assert_num_queries, entries
+def test_a_cancelled_visits_page_takes_the_same_queries_however_many_wait(
+    client, physiotherapist, front_desk, django_assert_num_queries, entries
 ):
-    slot = cancelled_session(make_course(practitioner=physio))
+    slot = cancelled_visit(make_course(physiotherapist=physiotherapist))
     for _ in range(entries):
-        waiting(make_course(practitioner=physio).patient)
+        waiting(make_course(physiotherapist=physiotherapist).patient)
     client.force_login(front_desk)
-    # session, user (with roles and two-step device); the session; the candidates; the audit entry
+    # session, user (with roles and two-step device); the visit; the candidates; the audit entry
     with django_assert_num_queries(5):
-        response = session_page(client, slot)
+        response = visit_page(client, slot)
     assert len(response.context["waitlist_candidates"]) == entries
 
 
 @pytest.mark.parametrize("hours_before,late", [(23, True), (25, False)])
 def test_it_marks_a_cancellation_less_than_a_day_before_as_late(
-    client, physio, front_desk, hours_before, late
+    client, physiotherapist, front_desk, hours_before, late
 ):
     # The clock is at noon on Tuesday: 23 hours on is 11:00 on Wednesday, 25 hours 13:00.
     starts = time(12 + hours_before - 24, 0)
-    session = make_session(make_course(practitioner=physio), TODAY + timedelta(days=1), at=starts)
+    visit = make_visit(
+        make_course(physiotherapist=physiotherapist), TODAY + timedelta(days=1), at=starts
+    )
     client.force_login(front_desk)
-    cancel = reverse("treatments:session-cancel", args=[session.pk])
+    cancel = reverse("treatments:visit-cancel", args=[visit.pk])
     response = client.post(cancel, {"cancellation_reason": "Car broke down"}, follow=True)
-    session.refresh_from_db()
-    assert session.is_late_cancellation is late
+    visit.refresh_from_db()
+    assert visit.is_late_cancellation is late
     assert ("Late cancellation" in response.content.decode()) is late
 
 
 @pytest.mark.parametrize("status,shown", [("cancelled", "Cancelled"), ("no_show", "No-show")])
-def test_cancelled_and_missed_sessions_stay_on_the_record(client, physio, status, shown):
+def test_cancelled_and_missed_visits_stay_on_the_record(client, physiotherapist, status, shown):
     reason = "Flu" if status == "cancelled" else ""
-    session = make_session(
-        make_course(practitioner=physio), TODAY, status=status, cancellation_reason=reason
+    visit = make_visit(
+        make_course(physiotherapist=physiotherapist),
+        TODAY,
+        status=status,
+        cancellation_reason=reason,
     )
-    client.force_login(physio)
-    detail = session_page(client, session)
+    client.force_login(physiotherapist)
+    detail = visit_page(client, visit)
     assert detail.status_code == 200
     assert shown in detail.content.decode()
-    patient_page = client.get(session.patient.get_absolute_url()).content.decode()
-    assert reverse("treatments:session-detail", args=[session.pk]) in patient_page
+    patient_page = client.get(visit.patient.get_absolute_url()).content.decode()
+    assert reverse("treatments:visit-detail", args=[visit.pk]) in patient_page
     assert f"<td>{shown}</td>" in patient_page

@@ -16,7 +16,7 @@ def open_clinic(apps, schema_editor):
             ClinicHours.objects.create(weekday=weekday, opens_at=time(8), closes_at=time(18))
     for app_config in apps.get_app_configs():
         app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
+        create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -11,7 +11,7 @@ def _count(number: int, noun: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Email reminders (24 to 48 hours before booked sessions) and aftercare advice."
+    help = "Email reminders (24 to 48 hours before booked visits) and aftercare advice."
 
     def handle(self, *args, **options) -> None:
         outcome = send_due_emails()
