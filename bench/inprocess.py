@@ -95,9 +95,11 @@ def time_booking(physiotherapist, repeats: int = 5) -> dict:
     from django.utils import timezone
 
     from patients.models import Patient
-    from treatments import scheduling
+    from treatments.booking import series, services
     from treatments.demo_bulk import FUTURE_WEEKS
-    from treatments.models import TreatmentCourse
+    from treatments.models import TreatmentCourse, VisitType
+
+    ims = VisitType.objects.filter(is_needling=True).first()
 
     later = timezone.localdate() + timedelta(weeks=FUTURE_WEEKS + 2)
     monday = later - timedelta(days=later.weekday())
@@ -106,18 +108,26 @@ def time_booking(physiotherapist, repeats: int = 5) -> dict:
         for what, book in [
             (
                 "one visit",
-                lambda course, at: scheduling.book_visit(
-                    course=course, physiotherapist=physiotherapist, day=monday, start_time=at
+                lambda course, at: services.book_visit(
+                    patient=course.patient,
+                    course=course,
+                    physiotherapist=physiotherapist,
+                    visit_type=ims,
+                    day=monday,
+                    start_time=at,
                 ),
             ),
             (
                 "weekly series of 12",
-                lambda course, at: scheduling.book_series(
+                lambda course, at: series.book_series(
+                    patient=course.patient,
                     course=course,
                     physiotherapist=physiotherapist,
+                    visit_type=ims,
                     first_day=monday + timedelta(days=1),
                     start_time=at,
                     weeks=12,
+                    booked_by=physiotherapist,
                 ),
             ),
         ]:

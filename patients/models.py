@@ -9,6 +9,7 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from patients.history import ClinicalQuerySet
@@ -139,6 +140,19 @@ class Patient(models.Model):
         return self.archived_at is not None
 
     def archive(self) -> None:
+        """Archive the record. Refused while visits are still booked ahead: they would stay on
+        the calendar with no reminders going out. Cancel them first (the archive page does)."""
+        booked = self.visits.filter(status="booked", starts_at__gte=timezone.now()).count()
+        if booked:
+            raise ValidationError(
+                ngettext(
+                    "%(name)s still has %(count)d booked visit: cancel it before archiving.",
+                    "%(name)s still has %(count)d booked visits: cancel them before archiving.",
+                    booked,
+                ),
+                params={"name": self.full_name, "count": booked},
+                code="booked_visits",
+            )
         self.archived_at = timezone.now()
         self.save(update_fields=["archived_at", "updated_at"])
 

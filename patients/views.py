@@ -7,8 +7,11 @@ records. The chart view does not even load clinical records for anyone else.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ims_clinic import audit
@@ -21,8 +24,17 @@ from patients.forms import (
 )
 from patients.models import Consent, Patient, Screening
 from patients.roles import booking_staff, clinical_staff, is_physiotherapist
+from treatments.booking.services import cancel_upcoming
 
 PATIENTS_PER_PAGE = 25
+
+
+def _next_page(request) -> str | None:
+    """Where a form opened from another page (?next=, an assessment's chart) returns to."""
+    target = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return None
 
 
 @booking_staff
@@ -94,13 +106,28 @@ def patient_edit(request, pk: int):
 
 
 @booking_staff
-@require_POST
 def patient_archive(request, pk: int):
+    """Archiving is confirmed first. It cancels the visits still booked in the same step: an
+    archived record's visits would stay on the calendar with no reminders going out."""
     patient = get_object_or_404(Patient, pk=pk)
-    if not patient.is_archived:
-        patient.archive()
-    messages.success(request, f"Archived {patient.full_name}'s record. Restore it at any time.")
-    return redirect(patient)
+    booked = list(
+        patient.visits.booked().upcoming().select_related("physiotherapist", "visit_type")
+    )
+    if request.method == "POST" and not patient.is_archived:
+        try:
+            with transaction.atomic():
+                cancel_upcoming(booked, reason=str(_("The patient's record was archived.")))
+                patient.archive()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Archived %(name)s's record. Restore it at any time.")
+                % {"name": patient.full_name},
+            )
+        return redirect(patient)
+    return render(request, "patients/patient_archive.html", {"patient": patient, "booked": booked})
 
 
 @booking_staff
@@ -128,7 +155,7 @@ def screening_create(request, pk: int):
                 f"Recorded the screening of {patient.full_name}: do not needle "
                 f"({'; '.join(screening.do_not_needle_reasons)}).",
             )
-        return redirect(patient)
+        return redirect(_next_page(request) or patient)
     return render(request, "patients/screening_form.html", {"form": form, "patient": patient})
 
 
@@ -140,14 +167,16 @@ def consent_create(request, pk: int):
     if form.is_valid():
         form.save()
         messages.success(request, f"Recorded {patient.full_name}'s consent to IMS.")
-        return redirect(patient)
+        return redirect(_next_page(request) or patient)
     return render(request, "patients/consent_form.html", {"form": form, "patient": patient})
 
 
 @clinical_staff
-@require_POST
 def consent_withdraw(request, pk: int):
+    """Withdrawing consent is confirmed first: no needling is charted after it."""
     consent = get_object_or_404(Consent.objects.select_related("patient"), pk=pk)
+    if request.method != "POST":
+        return render(request, "patients/consent_withdraw.html", {"consent": consent})
     if consent.withdrawn_on is None:
         consent.withdrawn_on = timezone.localdate()
         # Only the constraints: a withdrawal must go through even if the consent itself

@@ -1,9 +1,13 @@
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from patients.admin import ClinicalAdmin, NoDeleteAdmin
 from patients.roles import CLINIC_ADMIN, has_role
+from treatments.booking import rules, services
+from treatments.forms import add_service_errors
 from treatments.models import (
     AdverseEvent,
     Chart,
@@ -14,13 +18,33 @@ from treatments.models import (
     ReminderSent,
     TreatmentCourse,
     Visit,
+    VisitType,
     WorkingHours,
 )
-from treatments.scheduling import save_visit
+
+
+class ClinicAdminOnly:
+    """Settings of the clinic that its clinic admins keep."""
+
+    def has_module_permission(self, request) -> bool:
+        return has_role(request.user, CLINIC_ADMIN) and super().has_module_permission(request)
+
+
+class AuthorizationExpiring(admin.SimpleListFilter):
+    title = _("needling authorization")
+    parameter_name = "authorization"
+
+    def lookups(self, request, model_admin):
+        return [("expiring", _("Expired or expiring within 30 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "expiring":
+            return queryset.authorization_expiring(rules.AUTHORIZATION_NOTICE_DAYS)
+        return queryset
 
 
 @admin.register(PhysiotherapistProfile)
-class PhysiotherapistProfileAdmin(NoDeleteAdmin):
+class PhysiotherapistProfileAdmin(ClinicAdminOnly, NoDeleteAdmin):
     """Clinic admins keep each physiotherapist's registration and needling authorization."""
 
     list_display = [
@@ -29,54 +53,131 @@ class PhysiotherapistProfileAdmin(NoDeleteAdmin):
         "needling_authorized",
         "authorization_expires",
     ]
+    list_filter = [AuthorizationExpiring]
     list_select_related = ["user"]
 
-    def has_module_permission(self, request) -> bool:
-        return has_role(request.user, CLINIC_ADMIN) and super().has_module_permission(request)
+
+@admin.register(VisitType)
+class VisitTypeAdmin(ClinicAdminOnly, admin.ModelAdmin):
+    """The kinds of visit the clinic books. A type is retired (no longer offered), never
+    deleted: the visits on the record keep it."""
+
+    list_display = ["name", "length_minutes", "is_needling", "colour", "bookable_online",
+                    "is_active", "position"]  # fmt: skip
+    list_editable = ["position"]
+    list_filter = ["is_active", "is_needling"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(TreatmentCourse)
 class TreatmentCourseAdmin(ClinicalAdmin):
-    list_display = [
-        "patient",
-        "region",
-        "expected_length",
-        "status",
-        "started_on",
-        "physiotherapist",
-    ]
+    list_display = ["patient", "region", "expected_length", "status", "started_on",
+                    "physiotherapist"]  # fmt: skip
     list_filter = ["status", "expected_length"]
     list_select_related = ["patient", "physiotherapist"]
     autocomplete_fields = ["patient"]
     search_fields = ["patient__legal_last_name", "patient__legal_first_name", "region"]
 
 
+class VisitAdminForm(forms.ModelForm):
+    """The admin writes visits through the booking services, like every other path: a new visit
+    that is ahead is booked, one that has started is recorded with its outcome; a visit on file
+    is moved by editing its time, and changes status only by a named change."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=Visit.Status.choices,
+        initial=Visit.Status.ATTENDED,
+        required=False,
+        help_text=_("For a visit that has started: what happened. A new visit ahead is booked."),
+    )
+    change = forms.ChoiceField(label=_("Change the status"), required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to cancel, or to undo attended or no-show."),
+    )
+
+    class Meta:
+        model = Visit
+        fields = ["patient", "course", "physiotherapist", "visit_type", "date", "start_time"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "change" in self.fields:
+            changes = [c for c in self.instance.allowed_changes if c != Visit.Change.MOVE]
+            labels = dict(Visit.Change.choices)
+            self.fields["change"].choices = [("", _("No change"))] + [
+                (change, labels[change]) for change in changes
+            ]
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            self.instance = self._write()
+        except ValidationError as error:
+            add_service_errors(self, error)
+
+    def _write(self) -> Visit:
+        data = self.cleaned_data
+        when = {"day": data["date"], "start_time": data["start_time"]}
+        if self.instance.pk is None:
+            booking = {key: data[key] for key in ("patient", "course", "physiotherapist",
+                                                  "visit_type")}  # fmt: skip
+            self.instance.set_times()
+            if self.instance.starts_at > timezone.now():
+                return services.book_visit(**booking, **when)
+            return services.record_past_visit(
+                **booking,
+                **when,
+                status=data["outcome"] or Visit.Status.ATTENDED,
+                cancellation_reason=data["reason"],
+            )
+        visit = Visit.objects.get(pk=self.instance.pk)
+        moved = {"date", "start_time", "physiotherapist", "visit_type"} & set(self.changed_data)
+        if moved:
+            visit = services.move_visit(
+                visit,
+                physiotherapist=data["physiotherapist"],
+                visit_type=data["visit_type"],
+                **when,
+            )
+        if data.get("change"):
+            visit = services.CHANGES[data["change"]](visit, data["reason"])
+        return visit
+
+
 @admin.register(Visit)
 class VisitAdmin(ClinicalAdmin):
-    list_display = ["patient", "date", "start_time", "physiotherapist", "status"]
-    list_filter = ["status"]
-    list_select_related = ["patient", "physiotherapist"]
+    form = VisitAdminForm
+    list_display = ["patient", "date", "start_time", "physiotherapist", "visit_type", "status"]
+    list_filter = ["status", "visit_type"]
+    list_select_related = ["patient", "physiotherapist", "visit_type"]
     date_hierarchy = "date"
     autocomplete_fields = ["patient", "course"]
-    readonly_fields = ["cancelled_at"]
+
+    def get_fields(self, request, obj=None):
+        booking = ["patient", "course", "physiotherapist", "visit_type", "date", "start_time"]
+        if obj is None:
+            return [*booking, "outcome", "reason"]
+        return [*booking, "status", "cancellation_reason", "change", "reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["patient", "course", "status", "cancellation_reason"]
 
     def save_model(self, request, obj, form, change) -> None:
-        # The form has already run Visit.clean() (the weekly and overlap rules); save_visit
-        # adds the transaction and the row locks. The admin may record a visit outside the
-        # opening hours (an exception the clinic allowed); the booking pages may not.
-        save_visit(obj)
+        """Saved already, by the booking service the form called (VisitAdminForm)."""
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # A save that loses a race (another visit for this patient or physiotherapist saved
-        # at the same moment) is refused by save_visit after the form passed. The admin's
-        # transaction has rolled back; say why and show the form again rather than a 500.
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            self.message_user(
-                request, f"Nothing was saved: {' '.join(error.messages)}", messages.ERROR
-            )
-            return HttpResponseRedirect(request.get_full_path())
+    def save_related(self, request, form, formsets, change) -> None:
+        """A visit has no related rows to save here."""
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -102,7 +203,7 @@ class AdverseEventInline(ReadOnlyInline):
 class ChartAdmin(ClinicalAdmin):
     """Charts are read here; they are written in the app, where the needling rules are checked."""
 
-    list_display = ["visit", "charted_by", "charted_at"]
+    list_display = ["visit", "kind", "charted_by", "charted_at"]
     list_select_related = ["visit__patient", "charted_by"]
     inlines = [NeedledSiteInline, AdverseEventInline]
 

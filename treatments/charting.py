@@ -1,26 +1,38 @@
-"""Recording what was done at an IMS visit: the rules that must hold before needling, and
-signing a chart, after which it changes only by an amendment with a reason."""
+"""Recording what happened at a visit: the rules that must hold before needling, the visit note
+of a visit without needling, and signing a chart, after which it changes only by an amendment
+with a reason."""
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from patients.roles import display_name
+from treatments.booking import services
 from treatments.models import AdverseEvent, Chart, NeedledSite, Visit
-from treatments.scheduling import save_visit
 
 
 def _day(value) -> str:
     return formats.date_format(value, "j F Y")
 
 
+def charting_problems(visit: Visit, physiotherapist) -> list[str]:
+    """Why this physiotherapist may not chart this visit, if anything stops it. Needling needs
+    a current authorization, a screening that allows it and consent in force; a visit note of
+    a visit without needling (an assessment, a follow-up) needs none of those."""
+    problems = []
+    if visit.has_not_started:
+        problems.append(_("A visit is charted once it has started."))
+    if visit.status in (Visit.Status.CANCELLED, Visit.Status.NO_SHOW):
+        problems.append(_("A cancelled or missed visit cannot be charted. Restore it first."))
+    if visit.is_needling:
+        problems += needling_problems(visit, physiotherapist)
+    return problems
+
+
 def needling_problems(visit: Visit, physiotherapist) -> list[str]:
     """Why this physiotherapist may not record needling at this visit, if anything stops it."""
     problems = []
-    if visit.date > timezone.localdate():
-        problems.append("A visit in the future cannot be charted as attended.")
-    if visit.status in (Visit.Status.CANCELLED, Visit.Status.NO_SHOW):
-        problems.append("A cancelled or missed visit cannot be charted. Restore it first.")
     try:
         authorized = physiotherapist.physiotherapist_profile.can_needle_on(visit.date)
     except ObjectDoesNotExist:
@@ -93,19 +105,21 @@ def record_chart(
             raise ValidationError(
                 {"correction_reason": "A signed chart is amended only with a reason: say why."}
             )
-        problems = needling_problems(visit, charted_by)
+        problems = charting_problems(visit, charted_by)
         if problems:
             raise ValidationError(problems)
         kept_sites = [site for site in sites if site not in removed]
         removed_sites = [item.pk for item in removed if isinstance(item, NeedledSite)]
         remaining = chart.sites.exclude(pk__in=removed_sites).count() if correcting else 0
-        if not kept_sites and not remaining:
-            raise ValidationError("Record at least one needled site.")
+        if visit.is_needling and not kept_sites and not remaining:
+            raise ValidationError(_("Record at least one needled site."))
+        if not visit.is_needling and (kept_sites or adverse_events):
+            raise ValidationError(_("A visit without needling has no needled sites."))
         if visit.status == Visit.Status.BOOKED:
-            visit.status = Visit.Status.ATTENDED
-            visit.physiotherapist = charted_by
-            save_visit(visit)
+            # Charting a visit says it took place, seen by whoever charts it.
+            services.mark_attended(visit, physiotherapist=charted_by)
         chart.visit = visit
+        chart.kind = Chart.Kind.NEEDLING if visit.is_needling else Chart.Kind.NOTE
         if not correcting:
             chart.charted_by = charted_by
         if sign and not amending:

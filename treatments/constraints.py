@@ -2,7 +2,7 @@
 
 The weekly rule and the physiotherapist overlap rule are exclusion constraints over ranges, which
 SQLite has no way to express. On SQLite these constraints produce no SQL at all; there the rule
-in treatments/scheduling.py runs inside an IMMEDIATE transaction, so writes are serialized.
+in treatments/booking/rules.py runs inside an IMMEDIATE transaction, so writes are serialized.
 """
 
 from django.contrib.postgres.constraints import ExclusionConstraint

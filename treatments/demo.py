@@ -11,20 +11,23 @@ from datetime import date, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from patients.models import Consent, Patient, Precaution, Screening
 from patients.roles import CLINIC_ADMIN, FRONT_DESK, PHYSIOTHERAPIST
+from treatments.booking.services import book_visit, cancel_visit, record_past_visit
 from treatments.charting import record_chart
 from treatments.models import (
     Chart,
     NeedledSite,
     PhysiotherapistProfile,
     TreatmentCourse,
+    Visit,
+    VisitType,
     WorkingHours,
 )
-from treatments.scheduling import book_visit, cancel_visit, mark_attended
 
 # fmt: off
 # username, password, first name, last name, role
@@ -161,10 +164,19 @@ def add_course(patient, physiotherapist, story: Story, n: int, at: time, today: 
         goals="Back to daily activities without pain.",
         baseline_pain=story.pains[0] + 1 if story.pains else 6,
     )
+    types = {visit_type.name: visit_type for visit_type in VisitType.objects.all()}
+    ims = types.get("IMS treatment") or VisitType.objects.filter(is_needling=True).first()
+    assessment = types.get("Initial assessment")
+    booking = {"patient": patient, "course": course, "physiotherapist": physiotherapist}
+    if assessment and dates:
+        add_assessment(booking, assessment, started - timedelta(days=1), at, story)
     for i, (day, pain) in enumerate(zip(dates, story.pains, strict=True)):
-        visit = book_visit(course=course, physiotherapist=physiotherapist, day=day, start_time=at)
-        if story.uncharted_last and i == len(dates) - 1:
-            mark_attended(visit)
+        uncharted = story.uncharted_last and i == len(dates) - 1
+        visit = record_past_visit(
+            **booking, visit_type=ims, day=day, start_time=at,
+            status=Visit.Status.ATTENDED if uncharted else Visit.Status.BOOKED,
+        )  # fmt: skip
+        if uncharted:
             continue
         chart = Chart(
             consent_confirmed=True, patient_position=Chart.Position.PRONE,
@@ -187,8 +199,27 @@ def add_course(patient, physiotherapist, story: Story, n: int, at: time, today: 
     if story.booked_next:
         next_day = (dates[-1] + timedelta(weeks=1)) if dates else today + timedelta(days=2)
         next_day = weekday_on_or_after(max(next_day, today + timedelta(days=1)))
-        booked = book_visit(
-            course=course, physiotherapist=physiotherapist, day=next_day, start_time=at
-        )
+        booked = book_visit(**booking, visit_type=ims, day=next_day, start_time=at)
         if n % 11 == 0:  # a few cancellations, which stay on the record
             cancel_visit(booked, reason="Patient unwell; will call to rebook.")
+
+
+EXPECTED = {"short": "2-3", "extended": "6-12"}
+
+
+def add_assessment(booking: dict, assessment, day: date, at: time, story: Story) -> None:
+    """The initial assessment the day before the first treatment, with its visit note. Left out
+    where it would overlap another demo patient's visit."""
+    try:
+        visit = record_past_visit(**booking, visit_type=assessment, day=day, start_time=at)
+    except ValidationError:
+        return
+    note = Chart(
+        reported=f"Pain for some months, worse with sitting; {booking['course'].region.lower()}.",
+        findings="Taut, tender bands; movement limited at the matching spinal level.",
+        plan=f"IMS once a week; expect change within {EXPECTED[story.length]} treatments. "
+        "Home exercises given.",
+        pain_before=story.pains[0] + 1 if story.pains else 6,
+    )
+    record_chart(visit=visit, chart=note, sites=[], adverse_events=[],
+                 charted_by=booking["physiotherapist"], sign=True)  # fmt: skip

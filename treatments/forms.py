@@ -1,14 +1,12 @@
 """Forms of the treatments app. They clean and convert input; the rules that span records live
-in treatments/scheduling.py and treatments/charting.py, which the views call."""
-
-from datetime import datetime, timedelta
+in treatments/booking/ and treatments/charting.py, which the views call."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from patients.roles import PHYSIOTHERAPIST, display_name
 from treatments.models import AdverseEvent, Chart, NeedledSite, TreatmentCourse
@@ -74,8 +72,10 @@ class CourseForm(forms.ModelForm):
 
 
 class CourseEditForm(forms.ModelForm):
-    # The start date is on this form too: a ModelForm skips the constraints on fields it
-    # leaves out, and "ends after it starts" would then reach the database unchecked.
+    """A course's details, and ending it. The start date is on this form too: a ModelForm skips
+    the constraints on fields it leaves out, and "ends after it starts" would then reach the
+    database unchecked. With visits still `booked`, ending the course asks to cancel them."""
+
     class Meta:
         model = TreatmentCourse
         fields = [
@@ -92,6 +92,26 @@ class CourseEditForm(forms.ModelForm):
             "end_reason": _("Needed when the course is discontinued."),
         }
 
+    def __init__(self, *args, booked=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if booked:
+            self.fields["cancel_booked"] = forms.BooleanField(
+                label=ngettext(
+                    "Cancel the %(count)d visit still booked, to end the course",
+                    "Cancel the %(count)d visits still booked, to end the course",
+                    len(booked),
+                )
+                % {"count": len(booked)},
+                required=False,
+            )
+
+    def cancels_booked_visits(self) -> bool:
+        """Whether the course is being ended with its booked visits cancelled in the same step.
+        Read before validating, so that the visits are cancelled before the course is checked."""
+        ends = self.data.get("status") in (TreatmentCourse.Status.COMPLETED,
+                                           TreatmentCourse.Status.DISCONTINUED)  # fmt: skip
+        return "cancel_booked" in self.fields and ends and bool(self.data.get("cancel_booked"))
+
     def clean_goals(self) -> str:
         return _limit(self.cleaned_data["goals"])
 
@@ -106,59 +126,6 @@ def _limit(text: str) -> str:
             params={"limit": LONG_TEXT, "length": len(text)},
         )
     return text
-
-
-BOOKING_HORIZON = timedelta(days=2 * 366)
-
-
-class VisitTimeForm(forms.Form):
-    """A date and start time, which must not be in the past.
-
-    The booking pages refuse the past; the admin may still record an earlier visit.
-    """
-
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(**DATE_INPUT))
-    start_time = forms.TimeField(
-        label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-
-    def clean(self) -> dict:
-        data = super().clean()
-        day, start_time = data.get("date"), data.get("start_time")
-        if day and day < timezone.localdate():
-            self.add_error("date", _("This date has passed: choose today or a later date."))
-        elif day and day > timezone.localdate() + BOOKING_HORIZON:
-            self.add_error("date", _("Book within the next two years."))
-        elif day and start_time:
-            starts_at = timezone.make_aware(datetime.combine(day, start_time))
-            if starts_at < timezone.now():
-                self.add_error("start_time", _("This time has passed: choose a later time."))
-        return data
-
-
-class BookingForm(VisitTimeForm):
-    duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"),
-        initial=30,
-        min_value=5,
-        max_value=240,
-        error_messages={
-            "min_value": _("A visit lasts from 5 to 240 minutes."),
-            "max_value": _("A visit lasts from 5 to 240 minutes."),
-        },
-    )
-    physiotherapist = PhysiotherapistField()
-
-
-class CancelForm(forms.Form):
-    # Named as on the model, so the service's error lands on this field.
-    cancellation_reason = forms.CharField(
-        label=_("Reason for cancelling"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("For example: the patient called in sick. Kept on the record."),
-        error_messages={"required": _("Give the reason the visit was cancelled.")},
-    )
 
 
 class ChartForm(forms.ModelForm):
@@ -186,21 +153,61 @@ class ChartForm(forms.ModelForm):
 
     def __init__(self, *args, amending: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Blank on a visit note, so optional on the model; always given for needling.
+        for name in ("patient_position", "pain_after", "note"):
+            self.fields[name].required = True
         if amending:
-            self.fields["correction_reason"] = forms.CharField(
-                label=_("Reason for the amendment"),
-                max_length=500,
-                help_text=_("The chart is signed. The reason is kept with the earlier version."),
-                error_messages={
-                    "required": _("A signed chart is amended only with a reason: say why.")
-                },
-            )
+            add_correction_reason(self)
 
     def clean_note(self) -> str:
         return _limit(self.cleaned_data["note"])
 
     def clean_retest_note(self) -> str:
         return _limit(self.cleaned_data["retest_note"])
+
+
+def add_correction_reason(form: forms.ModelForm) -> None:
+    form.fields["correction_reason"] = forms.CharField(
+        label=_("Reason for the amendment"),
+        max_length=500,
+        help_text=_("The chart is signed. The reason is kept with the earlier version."),
+        error_messages={"required": _("A signed chart is amended only with a reason: say why.")},
+    )
+
+
+class VisitNoteForm(forms.ModelForm):
+    """The note of a visit without needling: an assessment, a re-assessment, a follow-up.
+    Written fresh each time, like a needling chart."""
+
+    class Meta:
+        model = Chart
+        fields = ["reported", "findings", "pain_before", "plan"]
+        field_classes = {"pain_before": PainField}
+        labels = {"pain_before": _("Pain today (0-10)")}
+        help_texts = {
+            "reported": _("What the patient says: the problem, how long, what helps."),
+            "findings": _("What you found: movement, tests, taut bands."),
+            "plan": _("What happens next: treatment, home exercises, the next visit."),
+        }
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3, "maxlength": LONG_TEXT})
+            for name in ("reported", "findings", "plan")
+        }
+
+    def __init__(self, *args, amending: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reported"].required = self.fields["plan"].required = True
+        if amending:
+            add_correction_reason(self)
+
+    def clean_reported(self) -> str:
+        return _limit(self.cleaned_data["reported"])
+
+    def clean_findings(self) -> str:
+        return _limit(self.cleaned_data["findings"])
+
+    def clean_plan(self) -> str:
+        return _limit(self.cleaned_data["plan"])
 
 
 class NeedledSiteForm(forms.ModelForm):

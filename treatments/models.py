@@ -1,5 +1,6 @@
 import secrets
 from datetime import date, datetime, timedelta
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
@@ -7,14 +8,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import DateField, ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Lower, Mod
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from patients.history import ClinicalQuerySet, HistoryKeepingQuerySet
 from patients.models import Consent, Patient
-from patients.roles import display_name
+from patients.roles import PHYSIOTHERAPIST, display_name
 from treatments.constraints import DateRange, PostgresExclusionConstraint, TimestampRange
 
 PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
@@ -24,24 +28,69 @@ SPINAL_SEGMENTS = (
     + [f"L{n}" for n in range(1, 6)]
     + ["S1", "S2"]
 )
-# The needle's effect lasts 7-10 days, so IMS is given at most once a week.
-DAYS_BETWEEN_VISITS = 7
+# The needle's effect lasts 7-10 days, so IMS is given at most once a week: two needling
+# visits of one patient are at least this many calendar days apart.
+NEEDLING_DAYS_APART = 7
 LATE_CANCELLATION = timedelta(hours=24)
-# Visit rules that Visit.clean() checks in Python rather than by asking the database: the
-# first two with a message that names the conflicting visit, the last two because asking
-# costs a query and two savepoints each on every booking.
-RULES_CHECKED_IN_CLEAN = {
+# Visit rules that are checked in Python rather than by asking the database: the first two by
+# the booking rules (treatments/booking/rules.py), with a message that names the conflicting
+# visit; the others by Visit.clean(), because asking costs a query and two savepoints each on
+# every booking.
+RULES_CHECKED_IN_PYTHON = {
     "visit_once_a_week",
     "visit_no_double_booking",
     "visit_duration_5_to_240_minutes",
-    "visit_cancelled_with_reason",
+    "visit_cancelled_with_reason_and_time",
+    "visit_needling_in_a_course",
 }
+# Who may be the physiotherapist of a course or a visit, or have working hours.
+PHYSIOTHERAPISTS_ONLY = {"groups__name": PHYSIOTHERAPIST}
+NOT_A_PHYSIOTHERAPIST = _("Choose a physiotherapist: only staff with that role see patients.")
+NEEDLING_NEEDS_A_COURSE = _(
+    "An IMS treatment is part of a course: choose the patient's course, or open one first."
+)
 WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
             (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday"))]  # fmt: skip
 
 
 def pain_in_range(field: str) -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lte": 10})
+
+
+def too_close_for_needling(day: date, other: date) -> bool:
+    return abs((day - other).days) < NEEDLING_DAYS_APART
+
+
+def needling_week_around(day: date) -> tuple[date, date]:
+    """The first and last day on which a needling visit would be too close to one on `day`."""
+    span = timedelta(days=NEEDLING_DAYS_APART - 1)
+    return day - span, day + span
+
+
+def physiotherapist_field(related_name: str, **kwargs) -> models.ForeignKey:
+    """The person who treats: a staff member with the Physiotherapist role."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=kwargs.pop("on_delete", models.PROTECT),
+        related_name=related_name,
+        verbose_name=_("physiotherapist"),
+        limit_choices_to=PHYSIOTHERAPISTS_ONLY,
+        error_messages={"invalid": NOT_A_PHYSIOTHERAPIST},
+        **kwargs,
+    )
+
+
+class PhysiotherapistProfileQuerySet(HistoryKeepingQuerySet):
+    def authorization_expiring(self, within_days: int = 30):
+        """Needling authorizations that expire in the next `within_days` days, or have expired,
+        of staff still at the clinic; soonest first."""
+        until = timezone.localdate() + timedelta(days=within_days)
+        return (
+            self.filter(needling_authorized=True, authorization_expires__lte=until)
+            .filter(user__is_active=True)
+            .select_related("user")
+            .order_by("authorization_expires")
+        )
 
 
 class PhysiotherapistProfile(models.Model):
@@ -66,7 +115,7 @@ class PhysiotherapistProfile(models.Model):
     )
 
     history = HistoricalRecords(excluded_fields=["calendar_token"])
-    objects = HistoryKeepingQuerySet.as_manager()
+    objects = PhysiotherapistProfileQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
@@ -121,12 +170,7 @@ class TreatmentCourse(models.Model):
     EXPECTED_VISITS = {Length.SHORT: (2, 3), Length.EXTENDED: (6, 12)}
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="courses")
-    physiotherapist = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="courses",
-        verbose_name=_("physiotherapist"),
-    )
+    physiotherapist = physiotherapist_field("courses")
     region = models.CharField(
         _("region or complaint"), max_length=120, help_text=_("For example: right low back.")
     )
@@ -196,6 +240,19 @@ class TreatmentCourse(models.Model):
             raise ValidationError(
                 {"started_on": _("A course cannot start before the patient's birth.")}
             )
+        if self.pk and not self.is_active:
+            booked = self.visits.booked().upcoming().count()
+            if booked:
+                raise ValidationError(
+                    ngettext(
+                        "The course still has %(count)d booked visit: cancel it to end the course.",
+                        "The course still has %(count)d booked visits: cancel them to end the "
+                        "course.",
+                        booked,
+                    ),
+                    params={"count": booked},
+                    code="booked_visits",
+                )
 
     @property
     def expected_visits(self) -> tuple[int, int]:
@@ -206,10 +263,84 @@ class TreatmentCourse(models.Model):
         return self.status == self.Status.ACTIVE
 
 
+class VisitType(models.Model):
+    """A kind of visit the clinic books: an initial assessment, an IMS treatment, a follow-up.
+
+    A visit copies the length and the needling flag of its type when it is booked, so editing a
+    type later never rewrites the visits already on the record. Types are retired, never
+    deleted.
+    """
+
+    class Colour(models.TextChoices):
+        # Each is a CSS class in static/css/calendar.css, with text that keeps its contrast.
+        BLUE = "blue", _("Blue")
+        GREEN = "green", _("Green")
+        PURPLE = "purple", _("Purple")
+        ORANGE = "orange", _("Orange")
+        TEAL = "teal", _("Teal")
+        PINK = "pink", _("Pink")
+        GREY = "grey", _("Grey")
+
+    name = models.CharField(_("name"), max_length=60)
+    length_minutes = models.PositiveSmallIntegerField(
+        _("length (minutes)"),
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text=_("From 5 to 240 minutes, in steps of 5."),
+    )
+    is_needling = models.BooleanField(
+        _("needling visit"),
+        default=False,
+        help_text=_(
+            "An IMS treatment: at most one a week per patient, in a course, and charted only "
+            "after screening, with consent and a current needling authorization."
+        ),
+    )
+    colour = models.CharField(
+        _("colour on the calendar"), max_length=10, choices=Colour.choices, default=Colour.BLUE
+    )
+    bookable_online = models.BooleanField(_("patients may book it online"), default=False)
+    is_active = models.BooleanField(
+        _("offered"), default=True, help_text=_("Only offered types can be booked.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Lower numbers come first in lists.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="visit_type_name_unique",
+                violation_error_message=_("There is a visit type with this name already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(length_minutes__gte=5, length_minutes__lte=240)
+                & Exact(Mod("length_minutes", 5), 0),
+                name="visit_type_length_5_to_240_in_fives",
+                violation_error_message=_("A visit lasts from 5 to 240 minutes, in steps of 5."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class VisitQuerySet(ClinicalQuerySet):
     def counting(self):
-        """Visits the weekly rule counts: booked or attended."""
+        """Visits that take place or will: booked or attended. They hold the physiotherapist's
+        time, and a needling one counts for the weekly rule."""
         return self.filter(status__in=Visit.COUNTING)
+
+    def needling(self):
+        return self.filter(is_needling=True)
+
+    def needling_near(self, day: date):
+        """Needling visits too close to `day` for another needling visit."""
+        return self.needling().filter(date__range=needling_week_around(day))
+
+    def upcoming(self):
+        return self.filter(starts_at__gte=timezone.now())
 
     def for_patient(self, patient):
         return self.filter(patient=patient)
@@ -238,16 +369,43 @@ class Visit(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         NO_SHOW = "no_show", _("No-show")
 
+    class Change(models.TextChoices):
+        MOVE = "move", _("Move")
+        CANCEL = "cancel", _("Cancel")
+        RESTORE = "restore", _("Restore")
+        MARK_ATTENDED = "mark_attended", _("Mark attended")
+        MARK_NO_SHOW = "mark_no_show", _("Mark no-show")
+        UNDO_ATTENDED = "undo_attended", _("Undo attended")
+        UNDO_NO_SHOW = "undo_no_show", _("Undo no-show")
+
+    # Each named change: the status it is allowed from, and the status it leads to. The only
+    # code that changes a visit's status is treatments/booking/services.py, which keeps to it.
+    TRANSITIONS: ClassVar[dict[str, tuple[str, str]]] = {
+        Change.MOVE: (Status.BOOKED, Status.BOOKED),
+        Change.CANCEL: (Status.BOOKED, Status.CANCELLED),
+        Change.RESTORE: (Status.CANCELLED, Status.BOOKED),
+        Change.MARK_ATTENDED: (Status.BOOKED, Status.ATTENDED),
+        Change.MARK_NO_SHOW: (Status.BOOKED, Status.NO_SHOW),
+        Change.UNDO_ATTENDED: (Status.ATTENDED, Status.BOOKED),
+        Change.UNDO_NO_SHOW: (Status.NO_SHOW, Status.BOOKED),
+    }
     COUNTING = [Status.BOOKED, Status.ATTENDED]
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="visits")
-    course = models.ForeignKey(TreatmentCourse, on_delete=models.PROTECT, related_name="visits")
-    physiotherapist = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    course = models.ForeignKey(
+        TreatmentCourse,
         on_delete=models.PROTECT,
         related_name="visits",
-        verbose_name=_("physiotherapist"),
+        null=True,
+        blank=True,
+        help_text=_("An IMS treatment is always in a course; an assessment may come before one."),
     )
+    physiotherapist = physiotherapist_field("visits")
+    visit_type = models.ForeignKey(
+        VisitType, on_delete=models.PROTECT, related_name="visits", verbose_name=_("visit type")
+    )
+    # Copied from the type when booked: the weekly rule's constraint reads it from this row.
+    is_needling = models.BooleanField(_("needling visit"), default=False, editable=False)
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("start time"))
     duration_minutes = models.PositiveSmallIntegerField(
@@ -284,9 +442,17 @@ class Visit(models.Model):
                 violation_error_message=_("A visit lasts from 5 to 240 minutes."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="cancelled") | ~Q(cancellation_reason=""),
-                name="visit_cancelled_with_reason",
-                violation_error_message=_("Give the reason the visit was cancelled."),
+                condition=(Q(status="cancelled", cancelled_at__isnull=False)
+                           & ~Q(cancellation_reason=""))
+                | (~Q(status="cancelled") & Q(cancelled_at__isnull=True)),
+                name="visit_cancelled_with_reason_and_time",
+                violation_error_message=_("A cancelled visit has the reason and the time it was "
+                                          "cancelled; any other visit has neither."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_needling=False) | Q(course__isnull=False),
+                name="visit_needling_in_a_course",
+                violation_error_message=NEEDLING_NEEDS_A_COURSE,
             ),
             PostgresExclusionConstraint(
                 name="visit_once_a_week",
@@ -296,16 +462,16 @@ class Visit(models.Model):
                         DateRange(
                             "date",
                             ExpressionWrapper(
-                                F("date") + Value(DAYS_BETWEEN_VISITS), output_field=DateField()
+                                F("date") + Value(NEEDLING_DAYS_APART), output_field=DateField()
                             ),
                             Value("[)"),
                         ),
                         RangeOperators.OVERLAPS,
                     ),
                 ],
-                condition=Q(status__in=["booked", "attended"]),
-                violation_error_message=_("IMS is given at most once a week: visits of one "
-                                          "patient are at least 7 days apart."),
+                condition=Q(status__in=["booked", "attended"], is_needling=True),
+                violation_error_message=_("IMS is given at most once a week: needling visits of "
+                                          "one patient are at least 7 days apart."),
             ),
             PostgresExclusionConstraint(
                 name="visit_no_double_booking",
@@ -329,40 +495,54 @@ class Visit(models.Model):
         return reverse("treatments:visit-detail", args=[self.pk])
 
     def get_constraints(self):
-        # clean() checks these rules itself; the database constraints stay as the backstop
-        # for every other path, and for saves at the same moment.
+        # These rules are checked in Python (see RULES_CHECKED_IN_PYTHON); the database
+        # constraints stay as the backstop for every other path, and for saves at one moment.
         return [
-            (model, [c for c in constraints if c.name not in RULES_CHECKED_IN_CLEAN])
+            (model, [c for c in constraints if c.name not in RULES_CHECKED_IN_PYTHON])
             for model, constraints in super().get_constraints()
         ]
 
     def clean(self) -> None:
-        from treatments.scheduling import check_no_double_booking, check_once_a_week
-
+        """The rules about this visit alone. The rules across visits (the weekly rule, no
+        double booking, hours) are the booking rules' (treatments/booking/rules.py)."""
         errors = {}
         if self.course_id and self.patient_id and self.course.patient_id != self.patient_id:
             errors["course"] = _("This course belongs to another patient.")
+        elif self.is_needling and not self.course_id:
+            errors["course"] = NEEDLING_NEEDS_A_COURSE
         if self.date and self.patient_id and self.date < self.patient.date_of_birth:
             errors["date"] = _("The visit date is before the patient's date of birth.")
-        elif self.date and self.status == self.Status.ATTENDED and self.date > timezone.localdate():
-            errors["status"] = _("A visit in the future cannot be marked attended.")
         if self.duration_minutes is not None and not 5 <= self.duration_minutes <= 240:
             errors["duration_minutes"] = _("A visit lasts from 5 to 240 minutes.")
+        self.set_times()
+        if self.status in (self.Status.ATTENDED, self.Status.NO_SHOW) and self.has_not_started:
+            errors["status"] = _("A visit is marked attended or missed only once it has started.")
         if self.status == self.Status.CANCELLED and not self.cancellation_reason:
             errors["cancellation_reason"] = _("Give the reason the visit was cancelled.")
+        if (self.status == self.Status.CANCELLED) != (self.cancelled_at is not None):
+            errors["status"] = _("A visit is cancelled by cancelling it, which records the time.")
         if errors:
             raise ValidationError(errors)
-        if self.date and self.patient_id:
-            check_once_a_week(self)
-        if self.date and self.start_time and self.physiotherapist_id:
-            self.set_times()
-            check_no_double_booking(self)
 
     def set_times(self) -> None:
         """Fill starts_at and ends_at from the date, start time and duration (clinic's zone)."""
         if self.date and self.start_time:
             self.starts_at = timezone.make_aware(datetime.combine(self.date, self.start_time))
             self.ends_at = self.starts_at + timedelta(minutes=self.duration_minutes or 0)
+
+    @property
+    def has_not_started(self) -> bool:
+        return self.starts_at is not None and self.starts_at > timezone.now()
+
+    @property
+    def allowed_changes(self) -> list[str]:
+        """The named changes this visit's status allows (Visit.TRANSITIONS)."""
+        return [change for change, (was, _after) in self.TRANSITIONS.items() if was == self.status]
+
+    @property
+    def cancelling_now_is_late(self) -> bool:
+        """Cancelling now would be a late cancellation: less than 24 hours before the start."""
+        return self.starts_at - timezone.now() < LATE_CANCELLATION
 
     @property
     def is_late_cancellation(self) -> bool:
@@ -379,7 +559,16 @@ class Visit(models.Model):
 
 
 class Chart(models.Model):
-    """What was done at an attended IMS visit. Written fresh each time: nothing is copied."""
+    """What happened at an attended visit, written fresh each time: nothing is copied.
+
+    A needling visit's chart records the needling (sites, response, pain before and after); any
+    other visit gets a visit note: what the patient reports, the findings, the plan and a pain
+    score (pain_before), with no needling details.
+    """
+
+    class Kind(models.TextChoices):
+        NEEDLING = "needling", _("IMS treatment")
+        NOTE = "note", _("Visit note")
 
     class Position(models.TextChoices):
         PRONE = "prone", _("Lying face down")
@@ -388,6 +577,9 @@ class Chart(models.Model):
         SITTING = "sitting", _("Sitting (fainting is likelier)")
 
     visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="chart")
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.NEEDLING, editable=False
+    )
     consent_confirmed = models.BooleanField(
         _("consent confirmed this visit"),
         default=False,
@@ -400,7 +592,7 @@ class Chart(models.Model):
         default=Consent.GivenBy.PATIENT,
     )
     patient_position = models.CharField(
-        _("patient position"), max_length=15, choices=Position.choices
+        _("patient position"), max_length=15, choices=Position.choices, blank=True
     )
     electrical_stimulation = models.BooleanField(_("electrical stimulation"), default=False)
     stimulation_hz = models.DecimalField(
@@ -416,11 +608,16 @@ class Chart(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )  # fmt: skip
     pain_before = models.PositiveSmallIntegerField(_("pain before (0-10)"), validators=PAIN_SCALE)
-    pain_after = models.PositiveSmallIntegerField(_("pain after (0-10)"), validators=PAIN_SCALE)
+    pain_after = models.PositiveSmallIntegerField(
+        _("pain after (0-10)"), validators=PAIN_SCALE, null=True, blank=True
+    )
     retest_note = models.TextField(
         _("range of motion or re-test"), blank=True, help_text=_("What changed on re-testing.")
     )
-    note = models.TextField(_("visit note"))
+    note = models.TextField(_("treatment note"), blank=True)
+    reported = models.TextField(_("what the patient reports"), blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    plan = models.TextField(_("plan"), blank=True)
     charted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -447,9 +644,34 @@ class Chart(models.Model):
                 violation_error_message=_("Pain is scored from 0 to 10."),
             ),
             models.CheckConstraint(
-                condition=Q(consent_confirmed=True),
+                condition=Q(kind="note") | Q(consent_confirmed=True),
                 name="chart_consent_confirmed",
                 violation_error_message=_("Confirm consent for this visit before needling."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="note")
+                | (~Q(patient_position="") & Q(pain_after__isnull=False) & ~Q(note="")),
+                name="chart_needling_details_complete",
+                violation_error_message=_(
+                    "An IMS treatment's chart gives the position, the pain after and a note."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="needling")
+                | (
+                    ~Q(reported="")
+                    & ~Q(plan="")
+                    & Q(
+                        consent_confirmed=False,
+                        patient_position="",
+                        electrical_stimulation=False,
+                        pain_after__isnull=True,
+                    )
+                ),
+                name="chart_visit_note_complete",
+                violation_error_message=_(
+                    "A visit note says what the patient reports and the plan, with no needling."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -603,10 +825,7 @@ class ClinicHours(models.Model):
 class WorkingHours(models.Model):
     """When a physiotherapist works on a weekday; several rows make a split day."""
 
-    physiotherapist = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="working_hours",
-        verbose_name=_("physiotherapist"),
-    )  # fmt: skip
+    physiotherapist = physiotherapist_field("working_hours", on_delete=models.CASCADE)
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
     starts_at = models.TimeField(_("starts at"))
     ends_at = models.TimeField(_("ends at"))
@@ -627,10 +846,7 @@ class WorkingHours(models.Model):
 
 
 class DayOff(models.Model):
-    physiotherapist = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="days_off",
-        verbose_name=_("physiotherapist"),
-    )  # fmt: skip
+    physiotherapist = physiotherapist_field("days_off", on_delete=models.CASCADE)
     date = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=120, blank=True)
 
@@ -700,6 +916,7 @@ class ReminderSent(models.Model):
 
     class Meta:
         ordering = ["sent_at"]
+        verbose_name_plural = _("reminders sent")
         constraints = [
             models.UniqueConstraint(
                 fields=["visit", "kind", "for_starts_at"],
@@ -710,3 +927,46 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.visit}"
+
+
+class BookingSeriesQuerySet(models.QuerySet):
+    def open_for(self, user):
+        """The series this staff member booked and has not finished with, newest first."""
+        return self.filter(booked_by=user, handled_at__isnull=True).order_by("-created_at")
+
+
+class BookingSeries(models.Model):
+    """What became of each week of a weekly series, kept for the staff member who booked it
+    until they have dealt with the weeks that could not be booked as asked.
+
+    `weeks` holds one entry per week: its number, the day and time asked for, the visit booked
+    (its id) or the problem, and the time offered instead (an ISO date-time), if any.
+    """
+
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("booked by"),
+    )  # fmt: skip
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    course = models.ForeignKey(
+        TreatmentCourse, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    physiotherapist = physiotherapist_field("+")
+    visit_type = models.ForeignKey(
+        VisitType, on_delete=models.PROTECT, related_name="+", verbose_name=_("visit type")
+    )
+    weeks = models.JSONField(_("weeks"), default=list)
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("finished with"), null=True, blank=True)
+
+    objects = BookingSeriesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = _("booking series")
+
+    def __str__(self) -> str:
+        return f"Weekly series for {self.patient} from {self.created_at:%d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("treatments:series-results", args=[self.pk])

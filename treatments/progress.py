@@ -1,4 +1,7 @@
-"""Where a course stands against the expected 2-3 or 6-12 visits, and what needs review.
+"""Where a course stands against the expected 2-3 or 6-12 IMS treatments, and what needs review.
+
+Only needling visits (IMS treatments) count: an assessment or a follow-up without needling is
+not a treatment, and the 7-10 days of the needle's effect run from the last treatment.
 
 Clinically important change on the pain scale (NPRS): a drop of 2 points or of 30% from the
 baseline (Farrar, Pain 2001). The pain before a visit is compared with the baseline, since it
@@ -39,7 +42,7 @@ class CourseProgress:
     @property
     def expected_label(self) -> str:
         low, high = self.course.expected_visits
-        return f"visit {self.visit_count} of an expected {low}-{high}"
+        return f"IMS treatment {self.visit_count} of an expected {low}-{high}"
 
     @property
     def charted(self) -> list[Visit]:
@@ -107,7 +110,8 @@ def course_progress(course: TreatmentCourse, visits: list[Visit], today: date | 
     """Progress of one course from its visits (already loaded, charts included)."""
     today = today or timezone.localdate()
     attended = sorted(
-        (s for s in visits if s.status == Visit.Status.ATTENDED), key=lambda s: s.starts_at
+        (s for s in visits if s.status == Visit.Status.ATTENDED and s.is_needling),
+        key=lambda s: s.starts_at,
     )
     upcoming = sorted(
         (s for s in visits if s.status == Visit.Status.BOOKED and s.date >= today),
@@ -123,13 +127,17 @@ def course_flags(progress: CourseProgress) -> list[Flag]:
         return []
     flags, count, improved = [], progress.visit_count, progress.has_important_change
     if count > 12:
-        flags.append(Flag("past_12", f"{count} visits, past the usual 12: re-assess.", "danger"))
+        flags.append(
+            Flag("past_12", f"{count} IMS treatments, past the usual 12: re-assess.", "danger")
+        )
     elif count >= 6 and not improved:
         flags.append(
-            Flag("no_change_6", "No important change after 6 visits: review the plan.", "danger")
+            Flag(
+                "no_change_6", "No important change after 6 treatments: review the plan.", "danger"
+            )
         )
     elif count >= 3 and not improved:
-        message = "No important change after 3 visits"
+        message = "No important change after 3 treatments"
         if progress.course.expected_length == TreatmentCourse.Length.SHORT:
             message += ": consider the extended course (6-12)."
         else:
@@ -139,11 +147,17 @@ def course_flags(progress: CourseProgress) -> list[Flag]:
     if days is not None and progress.next_booking is None and days >= DUE_AFTER_DAYS:
         if days > OVERDUE_AFTER_DAYS:
             flags.append(
-                Flag("overdue", f"Overdue: last visit {days} days ago, none booked.", "danger")
+                Flag(
+                    "overdue",
+                    f"Overdue: last IMS treatment {days} days ago, none booked.",
+                    "danger",
+                )
             )
         else:
             flags.append(
-                Flag("due", f"Next visit due: last one {days} days ago, none booked.", "info")
+                Flag(
+                    "due", f"Next IMS treatment due: last one {days} days ago, none booked.", "info"
+                )
             )
     return flags
 

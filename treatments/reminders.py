@@ -69,7 +69,8 @@ def visits_due_a_reminder(now: datetime):
 
 
 def visits_due_aftercare(now: datetime):
-    visits = Visit.objects.filter(
+    """Attended IMS treatments of the last 48 hours: aftercare is about the needling."""
+    visits = Visit.objects.needling().filter(
         status=Visit.Status.ATTENDED, starts_at__gt=now - AFTERCARE_WITHIN, starts_at__lte=now
     )
     return _emailable(visits, ReminderSent.Kind.AFTERCARE)

@@ -1,39 +1,43 @@
 """Views of the treatments app: the physiotherapist's dashboard, courses, visits and charts.
 
-Each view checks the role, loads what it shows, validates a form and calls a service from
-treatments/scheduling.py or treatments/charting.py, which hold the rules. A service's
-ValidationError is shown on the form or as a message, never as an error page.
+Each view checks the role, loads what it shows, validates a form and calls a service
+(treatments/charting.py, treatments/booking/services.py), which holds the rules. A service's
+ValidationError is shown on the form or as a message, never as an error page. Booking and the
+changes to a booked visit are in treatments/booking/.
 """
 
-from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ims_clinic import audit
 from patients.models import Patient
 from patients.roles import booking_staff, clinical_staff, is_physiotherapist
-from treatments import scheduling
-from treatments.charting import needling_problems, record_chart, sign_chart
+from treatments.booking import services
+from treatments.booking.rules import AUTHORIZATION_NOTICE_DAYS
+from treatments.charting import charting_problems, record_chart, sign_chart
 from treatments.forms import (
-    BookingForm,
-    CancelForm,
     ChartForm,
     CourseEditForm,
     CourseForm,
-    VisitTimeForm,
+    VisitNoteForm,
     add_service_errors,
     adverse_event_formset,
     needled_site_formset,
 )
-from treatments.models import Chart, TreatmentCourse, Visit
+from treatments.models import Chart, PhysiotherapistProfile, TreatmentCourse, Visit
 from treatments.progress import course_progress, pain_chart
 from treatments.worklist import waitlist_candidates
+
+COURSE_ENDED = gettext_lazy("The course ended.")
 
 
 def _posted(request):
@@ -44,7 +48,9 @@ def _posted(request):
 def dashboard(request):
     today = timezone.localdate()
     todays_visits = (
-        Visit.objects.on(today).for_physiotherapist(request.user).select_related("patient")
+        Visit.objects.on(today)
+        .for_physiotherapist(request.user)
+        .select_related("patient", "visit_type")
     )
     # Every active course with all its visits and charts, in two queries however many.
     courses = (
@@ -64,8 +70,14 @@ def dashboard(request):
         .select_related("patient")
         .order_by("date")
     )
+    profile = PhysiotherapistProfile.objects.filter(user=request.user).first()
+    notice_until = today + timedelta(days=AUTHORIZATION_NOTICE_DAYS)
     ctx = {
         "today": today,
+        "profile": profile,
+        "authorization_ends_soon": profile is None
+        or not profile.needling_authorized
+        or profile.authorization_expires <= notice_until,
         "todays_visits": todays_visits,
         "to_sign": to_sign,
         "active_count": len(progresses),
@@ -113,64 +125,37 @@ def course_detail(request, pk: int):
     return render(request, "treatments/course_detail.html", ctx)
 
 
+class NotSaved(Exception):
+    """Leaves a transaction, undoing what it did, when the form turns out to be invalid."""
+
+
 @clinical_staff
 def course_edit(request, pk: int):
     course = get_object_or_404(TreatmentCourse.objects.select_related("patient"), pk=pk)
     title = str(course)  # before the form changes the instance
-    form = CourseEditForm(_posted(request), instance=course)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Course saved.")
-        return redirect(course)
-    audit.viewed(request, course, "edit form")
-    ctx = {"course": course, "patient": course.patient, "title": title, "form": form}
-    return render(request, "treatments/course_edit.html", ctx)
-
-
-def _offered_time(request) -> dict:
-    """A date, time and physiotherapist carried by the link (a freed slot offered to someone on
-    the waitlist), as the form's starting values; whatever does not validate is left out."""
-    offered = {}
-    when = VisitTimeForm(request.GET)
-    if when.is_valid():
-        offered.update(date=when.cleaned_data["date"], start_time=when.cleaned_data["start_time"])
-    try:
-        physiotherapist = BookingForm.base_fields["physiotherapist"].clean(
-            request.GET.get("physiotherapist")
-        )
-    except ValidationError:
-        physiotherapist = None
-    if physiotherapist is not None:
-        offered["physiotherapist"] = physiotherapist.pk
-    return offered
-
-
-@booking_staff
-def visit_create(request, course_pk: int):
-    course = get_object_or_404(TreatmentCourse.objects.select_related("patient"), pk=course_pk)
-    initial = {"physiotherapist": course.physiotherapist_id, **_offered_time(request)}
-    form = BookingForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
+    booked = list(course.visits.booked().upcoming().select_related("physiotherapist"))
+    form = CourseEditForm(_posted(request), instance=course, booked=booked)
+    if request.method == "POST":
+        # A course does not end while visits are still booked in it (TreatmentCourse.clean):
+        # ticking the box cancels them in the same step, all or nothing.
         try:
-            visit = scheduling.book_visit(
-                course=course,
-                physiotherapist=form.cleaned_data["physiotherapist"],
-                day=form.cleaned_data["date"],
-                start_time=form.cleaned_data["start_time"],
-                duration_minutes=form.cleaned_data["duration_minutes"],
-            )
+            with transaction.atomic():
+                if form.cancels_booked_visits():
+                    services.cancel_upcoming(booked, reason=str(COURSE_ENDED))
+                if not form.is_valid():
+                    raise NotSaved
+                form.save()
+        except NotSaved:
+            pass
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Visit booked: {visit}.")
-            return redirect(visit)
-    recent = (
-        Visit.objects.counting()
-        .for_patient(course.patient)
-        .filter(date__gte=timezone.localdate() - timedelta(days=14))
-    )
-    ctx = {"course": course, "patient": course.patient, "form": form, "recent": recent}
-    return render(request, "treatments/visit_create.html", ctx)
+            messages.success(request, _("Course saved."))
+            return redirect(course)
+    audit.viewed(request, course, "edit form")
+    ctx = {"course": course, "patient": course.patient, "title": title, "form": form,
+           "booked": booked}  # fmt: skip
+    return render(request, "treatments/course_edit.html", ctx)
 
 
 @booking_staff
@@ -182,7 +167,12 @@ def visit_detail(request, pk: int):
     if clinical:
         visits = visits.select_related("chart__charted_by", "chart__signed_by")
     visit = get_object_or_404(visits, pk=pk)
-    ctx = {"visit": visit, "clinical": clinical}
+    ctx = {
+        "visit": visit,
+        "clinical": clinical,
+        "changes": visit.allowed_changes,
+        "has_started": not visit.has_not_started,
+    }
     if visit.status == Visit.Status.CANCELLED and visit.starts_at > timezone.now():
         # One query, however many are waiting; a slot that has passed is left alone.
         ctx["waitlist_candidates"] = waitlist_candidates(visit)
@@ -198,77 +188,13 @@ def visit_detail(request, pk: int):
     return render(request, "treatments/visit_detail.html", ctx)
 
 
-@booking_staff
-def visit_move(request, pk: int):
-    visit = get_object_or_404(Visit.objects.select_related("patient"), pk=pk)
-    form = VisitTimeForm(
-        _posted(request), initial={"date": visit.date, "start_time": visit.start_time}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            scheduling.move_visit(
-                visit, day=form.cleaned_data["date"], start_time=form.cleaned_data["start_time"]
-            )
-        except ValidationError as error:
-            visit.refresh_from_db()  # the service changed it in memory before refusing
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Visit moved: {visit}.")
-            return redirect(visit)
-    return render(request, "treatments/visit_move.html", {"visit": visit, "form": form})
-
-
-@booking_staff
-def visit_cancel(request, pk: int):
-    visit = get_object_or_404(Visit.objects.select_related("patient"), pk=pk)
-    form = CancelForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            scheduling.cancel_visit(visit, reason=form.cleaned_data["cancellation_reason"])
-        except ValidationError as error:
-            visit.refresh_from_db()
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Visit cancelled: {visit}.")
-            return redirect(visit)
-    return render(request, "treatments/visit_cancel.html", {"visit": visit, "form": form})
-
-
-def _change_status(request, pk: int, change: Callable[[Visit], Visit], done: str):
-    visit = get_object_or_404(Visit.objects.select_related("patient"), pk=pk)
-    try:
-        change(visit)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done)
-    return redirect(visit)
-
-
-@booking_staff
-@require_POST
-def visit_restore(request, pk: int):
-    return _change_status(
-        request, pk, scheduling.restore_visit, "Visit restored: it is booked again."
-    )
-
-
-@booking_staff
-@require_POST
-def visit_attended(request, pk: int):
-    return _change_status(request, pk, scheduling.mark_attended, "Visit marked attended.")
-
-
-@booking_staff
-@require_POST
-def visit_no_show(request, pk: int):
-    return _change_status(request, pk, scheduling.mark_no_show, "Visit marked as a no-show.")
-
-
 @clinical_staff
 def visit_chart(request, pk: int):
-    visit = get_object_or_404(Visit.objects.select_related("patient", "course", "chart"), pk=pk)
-    problems = needling_problems(visit, request.user)
+    """Chart a visit: the needling of an IMS treatment, or the visit note of any other visit."""
+    visit = get_object_or_404(
+        Visit.objects.select_related("patient", "course", "chart", "visit_type"), pk=pk
+    )
+    problems = charting_problems(visit, request.user)
     if problems:
         ctx = {"visit": visit, "problems": problems}
         return render(request, "treatments/visit_chart.html", ctx)
@@ -276,18 +202,21 @@ def visit_chart(request, pk: int):
     chart = visit.chart if correcting else Chart(visit=visit)
     amending = correcting and chart.is_signed
     data = _posted(request)
-    form = ChartForm(data, instance=chart, amending=amending)
-    sites = needled_site_formset(correcting)(data, instance=chart, prefix="sites")
-    events = adverse_event_formset(correcting)(data, instance=chart, prefix="events")
-    if data is not None and all([form.is_valid(), sites.is_valid(), events.is_valid()]):
-        new_sites, new_events = sites.save(commit=False), events.save(commit=False)
+    form_class = ChartForm if visit.is_needling else VisitNoteForm
+    form = form_class(data, instance=chart, amending=amending)
+    sites = events = None
+    if visit.is_needling:
+        sites = needled_site_formset(correcting)(data, instance=chart, prefix="sites")
+        events = adverse_event_formset(correcting)(data, instance=chart, prefix="events")
+    rows = [rows for rows in (sites, events) if rows is not None]
+    if data is not None and all([form.is_valid(), *(r.is_valid() for r in rows)]):
         try:
             record_chart(
                 visit=visit,
                 chart=form.save(commit=False),
-                sites=new_sites,
-                adverse_events=new_events,
-                removed=[*sites.deleted_objects, *events.deleted_objects],
+                sites=sites.save(commit=False) if sites else [],
+                adverse_events=events.save(commit=False) if events else [],
+                removed=[item for r in rows for item in r.deleted_objects],
                 charted_by=request.user,
                 correction_reason=form.cleaned_data.get("correction_reason", ""),
                 sign="sign" in data,
@@ -297,11 +226,11 @@ def visit_chart(request, pk: int):
             add_service_errors(form, error)
         else:
             if amending:
-                done = "Chart amended; the earlier version is kept."
+                done = _("Chart amended; the earlier version is kept.")
             elif "sign" in data:
-                done = "Chart saved and signed."
+                done = _("Chart saved and signed.")
             else:
-                done = "Draft chart saved. Sign it when it is complete."
+                done = _("Draft chart saved. Sign it when it is complete.")
             messages.success(request, done)
             return redirect(visit)
     audit.viewed(request, visit, "chart form")
@@ -312,6 +241,7 @@ def visit_chart(request, pk: int):
         "form": form,
         "sites": sites,
         "events": events,
+        "is_assessment": not visit.is_needling,
     }
     return render(request, "treatments/visit_chart.html", ctx)
 

@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from patients.models import Patient
-from treatments.models import DAYS_BETWEEN_VISITS, TreatmentCourse, Visit, WaitlistEntry
+from treatments.models import TreatmentCourse, Visit, WaitlistEntry
 from treatments.progress import DUE_AFTER_DAYS, OVERDUE_AFTER_DAYS
 
 ALREADY_WAITING = "This patient is already on the waitlist."
@@ -109,8 +109,9 @@ def waitlist_candidates(visit: Visit) -> list[WaitlistEntry]:
     """Who on the waitlist could take the slot a cancelled or no-show visit freed.
 
     Each is not archived, has an active course (`course_pk`, the most recent one, to book in),
-    and has no booked or attended visit within a week of the slot, so booking them keeps the
-    once-a-week rule. The visit's own patient gave the slot up and is left out. One query.
+    and has no booked or attended needling visit within a week of the slot, so booking them an
+    IMS treatment keeps the once-a-week rule. The visit's own patient gave the slot up and is
+    left out. One query.
     """
     if visit.status not in (Visit.Status.CANCELLED, Visit.Status.NO_SHOW):
         return []
@@ -119,9 +120,9 @@ def waitlist_candidates(visit: Visit) -> list[WaitlistEntry]:
         .filter(patient=OuterRef("patient"))
         .order_by("-started_on", "-pk")
     )
-    week = timedelta(days=DAYS_BETWEEN_VISITS - 1)
-    too_close = Visit.objects.counting().filter(
-        patient=OuterRef("patient"), date__range=(visit.date - week, visit.date + week)
+    # A candidate is offered an IMS treatment in the slot: it must keep the weekly rule.
+    too_close = (
+        Visit.objects.counting().needling_near(visit.date).filter(patient=OuterRef("patient"))
     )
     return list(
         WaitlistEntry.objects.waiting()

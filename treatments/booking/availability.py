@@ -1,27 +1,42 @@
 """When a physiotherapist can be booked: the clinic's opening hours, their working hours and
-days off, and the visits they already have. Loaded once for a date range, so a calendar week
-or a search for free slots runs a fixed number of queries."""
+days off, and the visits they already have. Loaded once for a date range, so a calendar week or
+a search for free times runs a fixed number of queries."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
 
 from patients.roles import display_name
 from treatments.models import ClinicHours, DayOff, Visit, WorkingHours
 
-SLOT = timedelta(minutes=30)  # the calendar's grid and the step between offered times
+# The calendar's grid, and the step between the start times offered.
+GRID = timedelta(minutes=15)
+
+messages = {
+    "clinic_closed_on": _("The clinic is closed on %(weekdays)s."),
+    "clinic_open": _("The clinic is open %(opens)s-%(closes)s on %(weekdays)s."),
+    "day_off": _("%(name)s is off on %(day)s."),
+    "not_working_on": _("%(name)s does not work on %(weekdays)s."),
+    "works": _("%(name)s works %(hours)s on %(weekdays)s."),
+    # Why nothing can be booked on a day, as the calendar's column says it.
+    "closed": _("Clinic closed"),
+    "off": _("Day off"),
+    "not_working": _("Not working"),
+}
 
 
-def _weekday_name(day: date) -> str:
+def _weekdays(day: date) -> str:
     return formats.date_format(day, "l")
 
 
 def _name(physiotherapist_id: int) -> str:
     """The name a refusal gives; looked up only when there is a refusal to explain."""
     user = get_user_model().objects.filter(pk=physiotherapist_id).first()
-    return display_name(user) if user else "This physiotherapist"
+    return display_name(user) if user else str(_("This physiotherapist"))
 
 
 @dataclass
@@ -39,13 +54,12 @@ class Availability:
         cls, physiotherapist_ids: list[int], start: date, end: date, *, visits: bool = True
     ) -> "Availability":
         """Everything about these physiotherapists from start to end, in four queries (three
-        without the visits, which only free_slots() needs)."""
+        without the visits, which only the free times need)."""
         found = cls(list(physiotherapist_ids), start, end)
         found.clinic_hours = {hours.weekday: hours for hours in ClinicHours.objects.all()}
         for hours in WorkingHours.objects.filter(physiotherapist_id__in=physiotherapist_ids):
-            found.working_hours.setdefault((hours.physiotherapist_id, hours.weekday), []).append(
-                hours
-            )
+            key = (hours.physiotherapist_id, hours.weekday)
+            found.working_hours.setdefault(key, []).append(hours)
         found.days_off = set(
             DayOff.objects.filter(
                 physiotherapist_id__in=physiotherapist_ids, date__range=(start, end)
@@ -77,50 +91,99 @@ class Availability:
     def has_working_hours(self, physiotherapist_id: int) -> bool:
         return any(key[0] == physiotherapist_id for key in self.working_hours)
 
+    def day_note(self, physiotherapist_id: int, day: date) -> str:
+        """Why nothing can be booked with them on a day, in two words, or an empty string."""
+        if day.weekday() not in self.clinic_hours:
+            return str(messages["closed"])
+        if (physiotherapist_id, day) in self.days_off:
+            return str(messages["off"])
+        if not self.windows(physiotherapist_id, day):
+            return str(messages["not_working"])
+        return ""
+
     def problem_with(self, physiotherapist_id: int, day: date, start: time, minutes: int) -> str:
         """Why a visit cannot be booked then, or an empty string."""
         end = (datetime.combine(day, start) + timedelta(minutes=minutes)).time()
         clinic = self.clinic_hours.get(day.weekday())
+        weekdays = _weekdays(day)
         if clinic is None:
-            return f"The clinic is closed on {_weekday_name(day)}s."
+            return messages["clinic_closed_on"] % {"weekdays": weekdays}
         if start < clinic.opens_at or end > clinic.closes_at or end <= start:
-            return (
-                f"The clinic is open {clinic.opens_at:%H:%M}-{clinic.closes_at:%H:%M} on "
-                f"{_weekday_name(day)}s."
-            )
+            return messages["clinic_open"] % {
+                "opens": f"{clinic.opens_at:%H:%M}",
+                "closes": f"{clinic.closes_at:%H:%M}",
+                "weekdays": weekdays,
+            }
         if (physiotherapist_id, day) in self.days_off:
-            return f"{_name(physiotherapist_id)} is off on {formats.date_format(day, 'l j F Y')}."
+            name = _name(physiotherapist_id)
+            return messages["day_off"] % {"name": name, "day": formats.date_format(day, "l j F Y")}
         windows = self.windows(physiotherapist_id, day)
         if not any(begin <= start and end <= finish for begin, finish in windows):
+            name = _name(physiotherapist_id)
             if not windows:
-                return f"{_name(physiotherapist_id)} does not work on {_weekday_name(day)}s."
+                return messages["not_working_on"] % {"name": name, "weekdays": weekdays}
             hours = ", ".join(f"{begin:%H:%M}-{finish:%H:%M}" for begin, finish in windows)
-            return f"{_name(physiotherapist_id)} works {hours} on {_weekday_name(day)}s."
+            return messages["works"] % {"name": name, "hours": hours, "weekdays": weekdays}
         return ""
 
-    def free_slots(self, physiotherapist_id: int, day: date, minutes: int) -> list[time]:
-        """Start times on the grid when the physiotherapist is free for `minutes`, from now on."""
-        now = timezone.localtime()
-        taken = [
-            s for s in self.visits if s.physiotherapist_id == physiotherapist_id and s.date == day
+    def visits_of(self, physiotherapist_id: int, day: date, ignoring: int | None = None):
+        return [
+            visit
+            for visit in self.visits
+            if visit.physiotherapist_id == physiotherapist_id
+            and visit.date == day
+            and visit.pk != ignoring
         ]
+
+    def free_minutes(
+        self, physiotherapist_id: int, day: date, start: time, *, ignoring: int | None = None
+    ) -> int:
+        """How long the physiotherapist is free from `start`: to their next visit or the end of
+        the hours they can be booked, 0 when they cannot be booked then."""
+        moment = timezone.make_aware(datetime.combine(day, start))
+        for begin, finish in self.windows(physiotherapist_id, day):
+            if begin <= start < finish:
+                end = timezone.make_aware(datetime.combine(day, finish))
+                break
+        else:
+            return 0
+        for visit in self.visits_of(physiotherapist_id, day, ignoring):
+            if visit.starts_at <= moment < visit.ends_at:
+                return 0
+            if moment < visit.starts_at < end:
+                end = visit.starts_at
+        return int((end - moment).total_seconds() // 60)
+
+    def free_slots(
+        self, physiotherapist_id: int, day: date, minutes: int, *, ignoring: int | None = None
+    ) -> list[time]:
+        """Start times on the grid when the physiotherapist is free for `minutes`, from now on.
+        `ignoring` is a visit being moved, whose own time counts as free."""
+        now = timezone.localtime()
+        taken = self.visits_of(physiotherapist_id, day, ignoring)
         slots = []
         for begin, finish in self.windows(physiotherapist_id, day):
             moment = timezone.make_aware(datetime.combine(day, begin))
             last = timezone.make_aware(datetime.combine(day, finish)) - timedelta(minutes=minutes)
             while moment <= last:
                 ends = moment + timedelta(minutes=minutes)
-                clash = any(s.starts_at < ends and moment < s.ends_at for s in taken)
+                clash = any(v.starts_at < ends and moment < v.ends_at for v in taken)
                 if not clash and moment > now:
                     slots.append(timezone.localtime(moment).time())
-                moment += SLOT
+                moment += GRID
         return slots
 
 
 def nearest_free_slots(
-    physiotherapist_id: int, around: datetime, minutes: int, *, count: int = 3, days: int = 14,
-    allowed=lambda day: True,
-) -> list[datetime]:  # fmt: skip
+    physiotherapist_id: int,
+    around: datetime,
+    minutes: int,
+    *,
+    count: int = 3,
+    days: int = 14,
+    allowed: Callable[[date], bool] = lambda day: True,
+    ignoring: int | None = None,
+) -> list[datetime]:
     """The physiotherapist's free times nearest to `around`, on days that `allowed` accepts."""
     try:
         start, end = around.date() - timedelta(days=days), around.date() + timedelta(days=days)
@@ -132,7 +195,7 @@ def nearest_free_slots(
         day = around.date() + timedelta(days=offset)
         if not allowed(day):
             continue
-        for slot in availability.free_slots(physiotherapist_id, day, minutes):
+        for slot in availability.free_slots(physiotherapist_id, day, minutes, ignoring=ignoring):
             moment = timezone.make_aware(datetime.combine(day, slot))
             candidates.append((abs(moment - around), moment))
     return [moment for _, moment in sorted(candidates)[:count]]

@@ -1,0 +1,227 @@
+"""The only functions that write visits: book one, record a past one, and each named change of
+Visit.TRANSITIONS (move, cancel, restore, mark attended or no-show, and undo those two).
+
+Every path (the pages, the admin, commands, the demo loaders) goes through these, so the rules
+in treatments/booking/rules.py are checked in one place. Two saves for one patient at the same
+moment queue on a lock of the patient's row (PostgreSQL) or on SQLite's IMMEDIATE
+transactions, so the second one's checks see the first one's visit; on PostgreSQL the
+exclusion constraints hold the rules as well, for any path that writes without these functions.
+"""
+
+from datetime import date, time
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from patients.models import Patient
+from treatments.booking import rules
+from treatments.booking.rules import BookingRefused, refuse
+from treatments.models import TreatmentCourse, Visit, VisitType
+
+
+def save_visit(visit: Visit, *, reason: str = "", earliest: date | None = None) -> Visit:
+    """Check every rule and save, in one transaction, turning a lost race into a clear error.
+
+    `reason` is kept with the new version in the visit's history. `earliest` is the first day
+    the weekly rule's refusal may offer (today unless recording the past).
+    """
+    try:
+        with transaction.atomic():
+            # One save per patient, and per physiotherapist, at a time: a second booking waits
+            # here for the first to commit, then its checks see the first one's visit. Always
+            # the patient first, then the physiotherapist, so two saves never wait on each other.
+            Patient.objects.select_for_update().only("pk").get(pk=visit.patient_id)
+            get_user_model().objects.select_for_update().only("pk").get(pk=visit.physiotherapist_id)
+            # Both rows were just locked: checking again that each exists would cost queries.
+            visit.full_clean(exclude=["patient", "visit_type", "course"])
+            rules.check_once_a_week(visit, earliest=earliest)
+            rules.check_no_double_booking(visit)
+            visit._change_reason = reason or None
+            visit.save()
+    except IntegrityError as error:
+        # Only a path that skipped the checks above gets here: a constraint held the rule.
+        if "visit_once_a_week" in str(error):
+            refuse("patient_race")
+        if "visit_no_double_booking" in str(error):
+            refuse("physiotherapist_race")
+        raise
+    return visit
+
+
+def _save_booking(visit: Visit, *, reason: str = "") -> Visit:
+    """Save a new, moved or restored booking: it must also be ahead, and within the clinic's
+    and the physiotherapist's hours. A refusal carries the nearest times that are allowed."""
+    try:
+        rules.check_bookable_time(visit)
+        rules.check_within_hours(visit)
+        return save_visit(visit, reason=reason)
+    except BookingRefused:
+        raise
+    except ValidationError as error:
+        raise BookingRefused(error, rules.allowed_alternatives(visit)) from error
+
+
+def _new_visit(
+    *, patient: Patient, course: TreatmentCourse | None, physiotherapist, visit_type: VisitType,
+    day: date, start_time: time, status: str = Visit.Status.BOOKED,
+) -> Visit:  # fmt: skip
+    return Visit(
+        patient=patient,
+        course=course,
+        physiotherapist=physiotherapist,
+        visit_type=visit_type,
+        is_needling=visit_type.is_needling,
+        duration_minutes=visit_type.length_minutes,
+        date=day,
+        start_time=start_time,
+        status=status,
+    )
+
+
+def book_visit(
+    *,
+    patient: Patient,
+    physiotherapist,
+    visit_type: VisitType,
+    day: date,
+    start_time: time,
+    course: TreatmentCourse | None = None,
+) -> Visit:
+    """Book a visit of this type, ahead, within the hours, keeping every rule."""
+    visit = _new_visit(
+        patient=patient, course=course, physiotherapist=physiotherapist, visit_type=visit_type,
+        day=day, start_time=start_time,
+    )  # fmt: skip
+    rules.check_can_book(visit)
+    return _save_booking(visit, reason="Booked")
+
+
+def record_past_visit(
+    *,
+    patient: Patient,
+    physiotherapist,
+    visit_type: VisitType,
+    day: date,
+    start_time: time,
+    course: TreatmentCourse | None = None,
+    status: str = Visit.Status.ATTENDED,
+    cancellation_reason: str = "",
+) -> Visit:
+    """Put on the record a visit that has already started (the admin, the demo loaders).
+
+    Every rule but "ahead" and "within the hours" holds: the weekly rule, no double booking,
+    the course and type of the patient. It may be recorded as attended, a no-show, cancelled
+    (with the reason) or still booked (not marked yet).
+    """
+    visit = _new_visit(
+        patient=patient, course=course, physiotherapist=physiotherapist, visit_type=visit_type,
+        day=day, start_time=start_time, status=status,
+    )  # fmt: skip
+    visit.set_times()
+    if visit.starts_at > timezone.now():
+        refuse("not_yet_started")
+    if status == Visit.Status.CANCELLED:
+        visit.cancellation_reason = cancellation_reason.strip()
+        visit.cancelled_at = visit.starts_at
+    earliest = course.started_on if course else patient.date_of_birth
+    return save_visit(visit, reason="Recorded", earliest=earliest)
+
+
+def move_visit(
+    visit: Visit, *, day: date, start_time: time, physiotherapist=None,
+    visit_type: VisitType | None = None,
+) -> Visit:  # fmt: skip
+    """Move a booked visit to another time, and if asked to another physiotherapist or type."""
+    rules.check_change_allowed(visit, Visit.Change.MOVE)
+    visit.date, visit.start_time = day, start_time
+    if physiotherapist is not None:
+        visit.physiotherapist = physiotherapist
+    if visit_type is not None and visit_type.pk != visit.visit_type_id:
+        if not visit_type.is_active:
+            refuse("type_not_offered", type=visit_type)
+        visit.visit_type = visit_type
+        visit.is_needling = visit_type.is_needling
+        visit.duration_minutes = visit_type.length_minutes
+    return _save_booking(visit, reason="Moved")
+
+
+def cancel_visit(visit: Visit, *, reason: str) -> Visit:
+    rules.check_change_allowed(visit, Visit.Change.CANCEL)
+    if not reason.strip():
+        refuse_field("cancellation_reason", rules.error_messages["cancellation_reason"])
+    visit.status = Visit.Status.CANCELLED
+    visit.cancellation_reason = reason.strip()
+    visit.cancelled_at = timezone.now()
+    return save_visit(visit, reason="Cancelled")
+
+
+def cancel_upcoming(visits: list[Visit], *, reason: str) -> list[Visit]:
+    """Cancel each of these booked visits (a course ending, a record archived), all or none."""
+    with transaction.atomic():
+        return [cancel_visit(visit, reason=reason) for visit in visits]
+
+
+def restore_visit(visit: Visit) -> Visit:
+    """Un-cancel a visit: it holds its time again, so it must still be ahead and keep the rules."""
+    rules.check_change_allowed(visit, Visit.Change.RESTORE)
+    visit.status = Visit.Status.BOOKED
+    visit.cancellation_reason = ""
+    visit.cancelled_at = None
+    return _save_booking(visit, reason="Restored")
+
+
+def mark_attended(visit: Visit, *, physiotherapist=None) -> Visit:
+    """The patient came. `physiotherapist` is who saw them, if not the one booked."""
+    rules.check_change_allowed(visit, Visit.Change.MARK_ATTENDED)
+    visit.status = Visit.Status.ATTENDED
+    if physiotherapist is not None:
+        visit.physiotherapist = physiotherapist
+    return save_visit(visit, reason="Marked attended")
+
+
+def mark_no_show(visit: Visit) -> Visit:
+    """The patient missed a booked visit: it stays on the record but no longer holds the time
+    or counts for the weekly rule, so the patient can be booked again in the same week."""
+    rules.check_change_allowed(visit, Visit.Change.MARK_NO_SHOW)
+    visit.status = Visit.Status.NO_SHOW
+    return save_visit(visit, reason="Marked no-show")
+
+
+def undo_attended(visit: Visit, *, reason: str) -> Visit:
+    """Set a visit marked attended by mistake back to booked. A charted visit stays attended:
+    its chart is the record of what was done."""
+    rules.check_change_allowed(visit, Visit.Change.UNDO_ATTENDED)
+    if visit.is_charted:
+        refuse("charted")
+    return _undo(visit, reason, "Attended undone")
+
+
+def undo_no_show(visit: Visit, *, reason: str) -> Visit:
+    """Set a visit marked as a no-show by mistake back to booked. It holds its time and counts
+    for the weekly rule again, so the rules are checked again."""
+    rules.check_change_allowed(visit, Visit.Change.UNDO_NO_SHOW)
+    return _undo(visit, reason, "No-show undone")
+
+
+def _undo(visit: Visit, reason: str, done: str) -> Visit:
+    if not reason.strip():
+        refuse_field("reason", rules.error_messages["reason_needed"])
+    visit.status = Visit.Status.BOOKED
+    return save_visit(visit, reason=f"{done}: {reason.strip()}", earliest=visit.date)
+
+
+def refuse_field(field: str, message: str) -> None:
+    raise ValidationError({field: message})
+
+
+# Each named change, as the admin and the visit page call it: (visit, reason) -> visit.
+CHANGES = {
+    Visit.Change.CANCEL: lambda visit, reason: cancel_visit(visit, reason=reason),
+    Visit.Change.RESTORE: lambda visit, reason: restore_visit(visit),
+    Visit.Change.MARK_ATTENDED: lambda visit, reason: mark_attended(visit),
+    Visit.Change.MARK_NO_SHOW: lambda visit, reason: mark_no_show(visit),
+    Visit.Change.UNDO_ATTENDED: lambda visit, reason: undo_attended(visit, reason=reason),
+    Visit.Change.UNDO_NO_SHOW: lambda visit, reason: undo_no_show(visit, reason=reason),
+}
