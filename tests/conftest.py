@@ -7,11 +7,23 @@ runs the suite on both databases, so they run there).
 
 import importlib
 import os
+import zoneinfo
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from hypothesis import settings as hypothesis_settings
+
+from tests.factories import (
+    TODAY,
+    make_clinic_admin,
+    make_front_desk,
+    make_patient,
+    make_physiotherapist,
+    make_user,
+)
 
 # Playwright's sync API keeps an event loop in the test thread; Django would otherwise refuse
 # to touch the database from it. Only the test process sets this.
@@ -66,8 +78,49 @@ def migrated_data(transactional_db):
         ("treatments.migrations.0002_roles", "create_roles"),
         ("treatments.migrations.0004_default_hours", "open_clinic"),
         ("ims_clinic.migrations.0002_clinic_admins_reset_two_step_devices", "allow_reset"),
+        ("treatments.migrations.0011_visit_types", "add_default_types"),
     ]:
         getattr(importlib.import_module(migration), function)(state_apps, None)
+
+
+# The cast: one person for each role, the same in every test ------------------------------
+
+
+@pytest.fixture
+def physiotherapist(db):
+    """A physiotherapist with a current needling authorization."""
+    return make_physiotherapist(username="priya", first_name="Priya", last_name="Physio")
+
+
+@pytest.fixture
+def front_desk(db):
+    return make_front_desk(username="fran", first_name="Fran", last_name="Desk")
+
+
+@pytest.fixture
+def clinic_admin(db):
+    return make_clinic_admin(username="casey", first_name="Casey", last_name="Admin")
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but holding no role."""
+    return make_user(username="olly", first_name="Olly", last_name="Outsider")
+
+
+@pytest.fixture
+def patient(db):
+    return make_patient(legal_first_name="Avery", legal_last_name="Lopez", phone="604-555-0199")
+
+
+@pytest.fixture
+def clock():
+    """The one clock: Tuesday 10 March 2026 (TODAY) at noon in the clinic's time zone, still."""
+    noon = datetime.combine(TODAY, datetime.min.time().replace(hour=12))
+    with time_machine.travel(
+        noon.replace(tzinfo=zoneinfo.ZoneInfo(django_settings.TIME_ZONE)), tick=False
+    ) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,9 @@
-"""Small factory functions for the people and records the tests need. No fixed keys."""
+"""Small factory functions for the people and records the tests need. No fixed keys.
+
+The one chart builder, chart_visit, goes through the charting service, as the chart page does;
+make_visit arranges a test's visits directly, without the booking rules, so that a test can set
+up any past (the rules themselves are tested through the booking services).
+"""
 
 from datetime import date, datetime, time, timedelta
 from itertools import count
@@ -9,9 +14,21 @@ from django.utils import timezone
 
 from patients.models import Consent, Patient, Screening
 from patients.roles import CLINIC_ADMIN, FRONT_DESK, PHYSIOTHERAPIST
-from treatments.models import PhysiotherapistProfile, TreatmentCourse, Visit
+from treatments.charting import record_chart
+from treatments.models import (
+    AdverseEvent,
+    Chart,
+    NeedledSite,
+    PhysiotherapistProfile,
+    TreatmentCourse,
+    Visit,
+    VisitType,
+)
 
 PASSWORD = "a-long-test-password-2026"
+TODAY = date(2026, 3, 10)  # the one clock's day (tests/conftest.py): a Tuesday
+IMS_TREATMENT = "IMS treatment"
+INITIAL_ASSESSMENT = "Initial assessment"
 _numbers = count(1)
 
 
@@ -85,19 +102,68 @@ def ready_for_needling(patient: Patient | None = None, physiotherapist=None) -> 
     return make_course(patient, physiotherapist)
 
 
-def make_visit(course: TreatmentCourse, day: date, at: time | None = None, **fields) -> Visit:
-    """A visit saved directly, bypassing the booking rules (for arranging a test's past).
+def visit_type(name: str = IMS_TREATMENT) -> VisitType:
+    """One of the types a fresh install has (treatments/migrations/0011_visit_types.py)."""
+    return VisitType.objects.get(name=name)
+
+
+def make_visit(
+    course: TreatmentCourse | None, day: date, at: time | None = None, *,
+    kind: str = IMS_TREATMENT, **fields,
+) -> Visit:  # fmt: skip
+    """A visit saved directly, without the booking rules (for arranging a test's past).
 
     Without a time it takes 10:00, or the next half hour the physiotherapist has free that day,
-    so arranged visits never trip the database's no-double-booking constraint.
+    so arranged visits never trip the database's no-double-booking constraint. Without a course
+    it needs `patient` and `physiotherapist`. A cancelled one is given a reason and a time.
     """
-    at = at or first_free_time(course.physiotherapist, day)
+    of_type = fields.pop("visit_type", None) or visit_type(kind)
+    fields.setdefault("patient", course.patient if course else None)
+    fields.setdefault("physiotherapist", course.physiotherapist if course else None)
+    at = at or first_free_time(fields["physiotherapist"], day)
+    if fields.get("status") == Visit.Status.CANCELLED:
+        fields.setdefault("cancellation_reason", "Patient unwell")
+        fields.setdefault("cancelled_at", timezone.make_aware(datetime.combine(day, at)))
+    fields.setdefault("duration_minutes", of_type.length_minutes)
     visit = Visit(
-        patient=course.patient, course=course, physiotherapist=course.physiotherapist,
-        date=day, start_time=at, **fields,
+        course=course, visit_type=of_type, is_needling=of_type.is_needling, date=day,
+        start_time=at, **fields,
     )  # fmt: skip
     visit.save()
     return visit
+
+
+def chart_visit(
+    visit: Visit, by, *, sites: int = 1, muscles: list[str] = (), events: list[dict] = (),
+    pain=(7, 4), note: str = "First note", sign: bool = True, **fields,
+) -> Chart:  # fmt: skip
+    """Chart a visit through the service, as the chart page would; signed unless asked not.
+
+    A needling visit gets a needled site for each of `muscles`, or `sites` of them named
+    "Muscle 1", "Muscle 2"..., and the adverse `events` given; the patient is
+    screened and consents first if nothing on file allows needling that day. Any other visit
+    gets a visit note.
+    """
+    before, after = pain
+    rows, adverse = [], [AdverseEvent(**event) for event in events]
+    if visit.is_needling:
+        patient = visit.patient
+        if not patient.screenings.filter(screened_on__lte=visit.date).exists():
+            make_screening(patient, by, screened_on=visit.date)
+        if not patient.consents.filter(consented_on__lte=visit.date).exists():
+            make_consent(patient, by, consented_on=visit.date)
+        chart = Chart(consent_confirmed=True, patient_position="prone", pain_before=before,
+                      pain_after=after, note=note, **fields)  # fmt: skip
+        rows = [
+            NeedledSite(muscle=muscle, side="left", site_type="paraspinal",
+                        spinal_segment="L4", response="twitch")
+            for muscle in muscles or [f"Muscle {n}" for n in range(1, sites + 1)]
+        ]  # fmt: skip
+    else:
+        chart = Chart(reported=note, plan="Review in a week", pain_before=before, **fields)
+    return record_chart(
+        visit=visit, chart=chart, sites=rows, adverse_events=adverse, charted_by=by, sign=sign
+    )
 
 
 def first_free_time(physiotherapist, day: date, start: time = time(10, 0)) -> time:

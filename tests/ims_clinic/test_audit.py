@@ -14,22 +14,16 @@ from ims_clinic.models import AuditEntry
 from patients.models import Patient
 from tests.factories import (
     PASSWORD,
+    chart_visit,
     make_front_desk,
-    make_physiotherapist,
     make_user,
     make_visit,
     ready_for_needling,
 )
-from tests.treatments.helpers import chart_visit
 from treatments.models import Visit
 
 pytestmark = pytest.mark.django_db
 Action = AuditEntry.Action
-
-
-@pytest.fixture
-def physiotherapist():
-    return make_physiotherapist(username="priya")
 
 
 @pytest.fixture

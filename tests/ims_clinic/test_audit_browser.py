@@ -9,13 +9,13 @@ from playwright.sync_api import expect
 
 from tests.browser import sign_in
 from tests.factories import (
+    chart_visit,
     make_clinic_admin,
     make_patient,
     make_physiotherapist,
     make_visit,
     ready_for_needling,
 )
-from tests.treatments.helpers import chart_visit
 
 pytestmark = [
     pytest.mark.browser,

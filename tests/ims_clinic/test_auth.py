@@ -14,13 +14,8 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture
-def clinic_admin():
+def superuser():
     return get_user_model().objects.create_superuser("casey", "casey@example.com", PASSWORD)
-
-
-@pytest.fixture
-def outsider():
-    return get_user_model().objects.create_user("olly", "olly@example.com", PASSWORD)
 
 
 def test_the_login_page_has_labelled_fields_and_one_heading(client):
@@ -30,14 +25,14 @@ def test_the_login_page_has_labelled_fields_and_one_heading(client):
     assert re.search(r'<label\s+for="id_password"', html)
 
 
-def test_a_member_of_staff_signs_in_and_is_sent_to_their_start_page(client, clinic_admin):
+def test_a_member_of_staff_signs_in_and_is_sent_to_their_start_page(client, superuser):
     response = client.post(reverse("login"), {"username": "casey", "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("staff-home")
     assert "Sign out casey" in client.get(reverse("content:home")).content.decode()
 
 
-def test_a_wrong_password_gets_a_clear_message_and_no_session(client, clinic_admin):
+def test_a_wrong_password_gets_a_clear_message_and_no_session(client, superuser):
     response = client.post(reverse("login"), {"username": "casey", "password": "wrong"})
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
@@ -55,7 +50,7 @@ def test_odd_logins_are_refused_without_an_error(client, username, password):
     assert "_auth_user_id" not in client.session
 
 
-def test_signing_in_never_redirects_to_another_site(client, clinic_admin):
+def test_signing_in_never_redirects_to_another_site(client, superuser):
     response = client.post(
         reverse("login") + "?next=https://evil.example/",
         {"username": "casey", "password": PASSWORD, "next": "https://evil.example/"},
@@ -63,8 +58,8 @@ def test_signing_in_never_redirects_to_another_site(client, clinic_admin):
     assert response["Location"] == reverse("staff-home")
 
 
-def test_signing_out_takes_a_post_and_says_so(client, clinic_admin):
-    client.force_login(clinic_admin)
+def test_signing_out_takes_a_post_and_says_so(client, superuser):
+    client.force_login(superuser)
     assert client.get(reverse("logout")).status_code == 405
     response = client.post(reverse("logout"))
     assert "You are signed out" in response.content.decode()
@@ -84,10 +79,10 @@ def test_the_admin_refuses_a_user_who_is_not_staff(client, outsider):
     assert response["Location"].startswith(reverse("admin:login"))
 
 
-def test_a_clinic_admin_edits_a_page_and_patients_see_it_at_once(client, clinic_admin):
+def test_a_clinic_admin_edits_a_page_and_patients_see_it_at_once(client, superuser):
     client.get("/ims/aftercare/")  # now cached
     page = Page.objects.get(slug="aftercare")
-    client.force_login(clinic_admin)
+    client.force_login(superuser)
     url = reverse("admin:content_page_change", args=[page.pk])
     form = {"title": "Aftercare checklist", "slug": "aftercare", "summary": page.summary,
             "body": page.body, "order": page.order, "published": "on"}  # fmt: skip
@@ -96,9 +91,9 @@ def test_a_clinic_admin_edits_a_page_and_patients_see_it_at_once(client, clinic_
     assert "<h1>Aftercare checklist</h1>" in client.get("/ims/aftercare/").content.decode()
 
 
-def test_the_admin_refuses_a_page_body_with_a_second_main_heading(client, clinic_admin):
+def test_the_admin_refuses_a_page_body_with_a_second_main_heading(client, superuser):
     page = Page.objects.get(slug="aftercare")
-    client.force_login(clinic_admin)
+    client.force_login(superuser)
     url = reverse("admin:content_page_change", args=[page.pk])
     form = {"title": page.title, "slug": "aftercare", "summary": page.summary,
             "body": "# Big heading\n\nText", "order": page.order, "published": "on"}  # fmt: skip

@@ -25,6 +25,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from treatments.booking_forms import CalendarForm, SeriesBookingForm
 
 from content.forms import SearchForm
 from ims_clinic.forms import AuditFilterForm
@@ -38,6 +39,7 @@ from patients.forms import (
 from patients.models import Consent, Precaution
 from tests.factories import (
     PASSWORD,
+    chart_visit,
     make_clinic_admin,
     make_course,
     make_front_desk,
@@ -46,8 +48,6 @@ from tests.factories import (
     make_visit,
     ready_for_needling,
 )
-from tests.treatments.helpers import chart_visit
-from treatments.booking_forms import CalendarForm, SeriesBookingForm
 from treatments.forms import (
     BookingForm,
     CancelForm,

@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 
 from patients.models import Consent, Patient, Screening
 from tests.factories import (
+    chart_visit,
     make_clinic_admin,
     make_consent,
     make_front_desk,
@@ -29,7 +30,7 @@ from tests.factories import (
     ready_for_needling,
 )
 from tests.patients.helpers import consent_data, patient_data
-from tests.treatments.helpers import chart_data, chart_visit, correction_data
+from tests.treatments.helpers import chart_data, correction_data
 from treatments.models import Chart, NeedledSite, TreatmentCourse, Visit, WaitlistEntry
 
 pytestmark = pytest.mark.django_db

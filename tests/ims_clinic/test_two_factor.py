@@ -20,7 +20,6 @@ from tests.factories import (
     PASSWORD,
     make_clinic_admin,
     make_front_desk,
-    make_patient,
     make_physiotherapist,
 )
 
@@ -32,11 +31,6 @@ VERIFY, SET_UP = reverse("two-factor-verify"), reverse("two-factor-setup")
 @pytest.fixture(autouse=True)
 def required(settings):
     settings.REQUIRE_2FA = True
-
-
-@pytest.fixture
-def patient():
-    return make_patient()
 
 
 def staff_urls(patient) -> list[str]:

@@ -5,7 +5,6 @@ import re
 from django.utils import timezone
 
 from patients.models import Consent
-from treatments.models import AdverseEvent, Chart, NeedledSite, Visit
 
 HOSTILE = "<script>alert(1)</script>"
 HUGE = "x" * 10_000
@@ -36,27 +35,6 @@ def consent_data(**overrides) -> dict:
         "explained": list(Consent.Topic.values),
     }
     return {**data, **overrides}
-
-
-def make_chart(visit: Visit, by, **fields) -> Chart:
-    """A chart saved directly, with one needled site and one adverse event."""
-    visit.status = Visit.Status.ATTENDED
-    visit.save()
-    defaults = {
-        "consent_confirmed": True, "patient_position": Chart.Position.PRONE,
-        "pain_before": 8, "pain_after": 3, "note": "Tender taut band at L5",
-    }  # fmt: skip
-    chart = Chart.objects.create(visit=visit, charted_by=by, **{**defaults, **fields})
-    NeedledSite.objects.create(
-        chart=chart, muscle="Piriformis", side=NeedledSite.Side.LEFT,
-        site_type=NeedledSite.SiteType.PAIN_SITE, spinal_segment="L5",
-        response=NeedledSite.Response.GRASP,
-    )  # fmt: skip
-    AdverseEvent.objects.create(
-        chart=chart, kind=AdverseEvent.Kind.BRUISING, severity=AdverseEvent.Severity.MILD,
-        note="Bruise the size of a coin",
-    )  # fmt: skip
-    return chart
 
 
 def unlabelled_fields(html: str) -> list[str]:

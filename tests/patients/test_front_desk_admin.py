@@ -12,17 +12,17 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_front_desk, make_visit, ready_for_needling
-from tests.patients.helpers import make_chart
+from tests.factories import chart_visit, make_front_desk, make_visit, ready_for_needling
 
 pytestmark = pytest.mark.django_db
+BRUISE = [{"kind": "bruising", "severity": "mild", "note": "Bruise the size of a coin"}]
 
 
 @pytest.fixture
 def records() -> dict:
     course = ready_for_needling()
     visit = make_visit(course, timezone.localdate() - timedelta(days=7))
-    chart = make_chart(visit, course.physiotherapist)
+    chart = chart_visit(visit, course.physiotherapist, muscles=["Piriformis"], events=BRUISE)
     patient = course.patient
     return {"patients.patient": patient, "patients.screening": patient.screenings.get(),
             "patients.consent": patient.consents.get(), "treatments.treatmentcourse": course,

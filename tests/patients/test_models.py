@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from patients.models import Consent, Patient, Precaution
-from tests.factories import make_consent, make_patient, make_physiotherapist, make_screening
+from tests.factories import make_consent, make_patient, make_screening
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -91,11 +91,6 @@ def test_a_patient_with_a_bad_value_does_not_validate(avery, field, value, messa
     setattr(avery, field, value)
     with pytest.raises(ValidationError, match=message):
         avery.full_clean()
-
-
-@pytest.fixture
-def physiotherapist():
-    return make_physiotherapist()
 
 
 def test_a_screening_with_nothing_against_needling_allows_it(avery, physiotherapist):

@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import Consent, Precaution
-from tests.factories import make_consent, make_course, make_screening, make_visit
-from tests.patients.helpers import make_chart
+from tests.factories import chart_visit, make_consent, make_course, make_screening, make_visit
 
 pytestmark = pytest.mark.django_db
+BRUISE = [{"kind": "bruising", "severity": "mild", "note": "Bruise the size of a coin"}]
 TODAY = timezone.localdate()
 
 # What only a physiotherapist may read, as the records below write it.
@@ -50,7 +50,14 @@ def chart(patient, physiotherapist):
     )
     course = make_course(patient, physiotherapist, region="Left gluteus medius")
     visit = make_visit(course, TODAY - timedelta(days=14), time(9, 30))
-    make_chart(visit, physiotherapist)
+    chart_visit(
+        visit,
+        physiotherapist,
+        muscles=["Piriformis"],
+        pain=(8, 3),
+        note="Tender taut band at L5",
+        events=BRUISE,
+    )
     make_visit(course, TODAY + timedelta(days=7), time(14, 0))
     return course
 

@@ -2,8 +2,7 @@
 
 import html
 
-from treatments.charting import record_chart
-from treatments.models import Chart, NeedledSite, Visit
+from treatments.models import Chart
 
 SITE = {
     "muscle": "Multifidus", "side": "right", "site_type": "paraspinal", "spinal_segment": "L4",
@@ -57,30 +56,6 @@ def correction_data(chart: Chart, *, reason: str = "Wrong side recorded", **fiel
         **formset_data("sites", [*sites, EMPTY_SITE], initial=len(sites)),
         **formset_data("events", [*events, EMPTY_EVENT], initial=len(events)),
     }
-
-
-def chart_visit(
-    visit: Visit, by, *, sites: int = 1, pain=(7, 4), note="First note", sign: bool = True
-):
-    """Chart a visit through the service, as the chart page would; signed unless asked not."""
-    before, after = pain
-    chart = Chart(
-        consent_confirmed=True, patient_position="prone", pain_before=before, pain_after=after,
-        note=note,
-    )  # fmt: skip
-    rows = [
-        NeedledSite(
-            muscle=f"Muscle {n}",
-            side="left",
-            site_type="paraspinal",
-            spinal_segment="L4",
-            response="twitch",
-        )
-        for n in range(1, sites + 1)
-    ]
-    return record_chart(
-        visit=visit, chart=chart, sites=rows, adverse_events=[], charted_by=by, sign=sign
-    )
 
 
 def page_text(response) -> str:

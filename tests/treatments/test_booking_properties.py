@@ -30,8 +30,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from tests.factories import make_course, make_patient, make_physiotherapist
-from tests.treatments.conftest import TODAY
+from tests.factories import TODAY, make_course, make_patient, make_physiotherapist
 from treatments import scheduling
 from treatments.models import Visit
 

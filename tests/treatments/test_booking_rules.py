@@ -5,19 +5,14 @@ from datetime import date, time, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from treatments.scheduling import BookingRefused, book_series, book_visit, remaining_visits
 
 from tests.factories import make_course, make_patient, make_physiotherapist, make_visit
 from treatments import scheduling
 from treatments.models import ClinicHours, DayOff, Visit, WorkingHours
-from treatments.scheduling import BookingRefused, book_series, book_visit, remaining_visits
 
 pytestmark = pytest.mark.django_db
 MONDAY = date(2030, 3, 4)
-
-
-@pytest.fixture
-def physiotherapist():
-    return make_physiotherapist(first_name="Priya", last_name="Singh")
 
 
 def course_for(physiotherapist, **fields):

@@ -7,8 +7,7 @@ from datetime import date, time, timedelta
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_course, make_patient, make_physiotherapist, make_visit
-from tests.treatments.conftest import TODAY
+from tests.factories import TODAY, make_course, make_patient, make_physiotherapist, make_visit
 from tests.treatments.helpers import page_text
 from treatments.models import DayOff, TreatmentCourse, Visit
 

@@ -5,17 +5,17 @@ from datetime import time, timedelta
 
 import pytest
 from django.urls import reverse
+from treatments.booking_views import booking_url
 
 from tests.factories import (
+    TODAY,
     make_course,
     make_front_desk,
     make_patient,
     make_physiotherapist,
     make_visit,
 )
-from tests.treatments.conftest import TODAY
 from tests.treatments.helpers import page_text
-from treatments.booking_views import booking_url
 from treatments.models import ClinicHours, DayOff, WorkingHours
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]

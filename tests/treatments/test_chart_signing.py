@@ -6,9 +6,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tests.factories import make_front_desk, make_physiotherapist, make_visit, ready_for_needling
-from tests.treatments.conftest import TODAY
-from tests.treatments.helpers import chart_data, chart_visit, correction_data
+from tests.factories import (
+    TODAY,
+    chart_visit,
+    make_front_desk,
+    make_physiotherapist,
+    make_visit,
+    ready_for_needling,
+)
+from tests.treatments.helpers import chart_data, correction_data
 from treatments.charting import record_chart, sign_chart
 from treatments.models import Chart
 

@@ -10,6 +10,8 @@ from icalendar import Calendar
 
 from patients.roles import PHYSIOTHERAPIST
 from tests.factories import (
+    TODAY,
+    chart_visit,
     make_course,
     make_patient,
     make_physiotherapist,
@@ -17,8 +19,7 @@ from tests.factories import (
     make_visit,
     ready_for_needling,
 )
-from tests.treatments.conftest import TODAY
-from tests.treatments.helpers import chart_visit, page_text
+from tests.treatments.helpers import page_text
 from treatments.ical import patient_initials
 from treatments.models import PhysiotherapistProfile
 

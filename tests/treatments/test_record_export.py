@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from ims_clinic.models import AuditEntry
 from tests.factories import (
+    TODAY,
+    chart_visit,
     make_clinic_admin,
     make_consent,
     make_front_desk,
@@ -16,8 +18,7 @@ from tests.factories import (
     make_visit,
     ready_for_needling,
 )
-from tests.treatments.conftest import TODAY
-from tests.treatments.helpers import chart_visit, correction_data
+from tests.treatments.helpers import correction_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 

@@ -17,8 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import make_course, make_patient, make_visit
-from tests.treatments.conftest import TODAY
+from tests.factories import TODAY, make_course, make_patient, make_visit
 from treatments import reminders
 from treatments.models import ReminderSent
 

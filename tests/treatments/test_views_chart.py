@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from patients.models import Precaution
 from tests.factories import (
+    TODAY,
     make_consent,
     make_course,
     make_patient,
@@ -15,7 +16,6 @@ from tests.factories import (
     make_visit,
     ready_for_needling,
 )
-from tests.treatments.conftest import TODAY
 from tests.treatments.helpers import (
     SECOND_SITE,
     SITE,

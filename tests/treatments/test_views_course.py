@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import (
+    TODAY,
+    chart_visit,
     make_course,
     make_front_desk,
     make_patient,
@@ -14,8 +16,7 @@ from tests.factories import (
     make_visit,
     ready_for_needling,
 )
-from tests.treatments.conftest import TODAY
-from tests.treatments.helpers import chart_visit, page_text
+from tests.treatments.helpers import page_text
 from treatments.models import TreatmentCourse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]

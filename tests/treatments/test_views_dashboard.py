@@ -5,9 +5,15 @@ from datetime import time, timedelta
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_course, make_physiotherapist, make_visit, ready_for_needling
-from tests.treatments.conftest import TODAY
-from tests.treatments.helpers import chart_visit, page_text
+from tests.factories import (
+    TODAY,
+    chart_visit,
+    make_course,
+    make_physiotherapist,
+    make_visit,
+    ready_for_needling,
+)
+from tests.treatments.helpers import page_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 URL = reverse("treatments:dashboard")

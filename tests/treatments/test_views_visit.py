@@ -7,14 +7,15 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import (
+    TODAY,
+    chart_visit,
     make_course,
     make_front_desk,
     make_physiotherapist,
     make_visit,
     ready_for_needling,
 )
-from tests.treatments.conftest import TODAY
-from tests.treatments.helpers import chart_visit, page_text
+from tests.treatments.helpers import page_text
 from treatments.models import Visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]

@@ -9,8 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_course, make_patient, make_physiotherapist, make_visit
-from tests.treatments.conftest import TODAY
+from tests.factories import TODAY, make_course, make_patient, make_physiotherapist, make_visit
 from tests.treatments.helpers import page_text
 from treatments.models import WaitlistEntry
 from treatments.worklist import add_to_waitlist, waitlist_candidates

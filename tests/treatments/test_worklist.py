@@ -5,8 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_course, make_patient, make_physiotherapist, make_visit
-from tests.treatments.conftest import TODAY
+from tests.factories import TODAY, make_course, make_patient, make_physiotherapist, make_visit
 from tests.treatments.helpers import page_text
 from treatments.worklist import due_for_booking
 
