@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -114,6 +114,18 @@ class VisitAdminForm(forms.ModelForm):
             self.fields["change"].choices = [("", _("No change"))] + [
                 (change, labels[change]) for change in changes
             ]
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        # A rule about a field the form does not show (the status of a visit on file that
+        # breaks today's rules) is shown at the top of the form rather than failing.
+        if hasattr(errors, "error_dict"):
+            shown: dict[str, list] = {}
+            for field, messages in errors.error_dict.items():
+                shown.setdefault(field if field in self.fields else NON_FIELD_ERRORS, []).extend(
+                    messages
+                )
+            errors = ValidationError(shown)
+        super()._update_errors(errors)
 
     def _post_clean(self) -> None:
         super()._post_clean()

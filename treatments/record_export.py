@@ -79,7 +79,7 @@ def _chart_part(chart, versions) -> Part:
 def patient_record(patient_pk: int) -> Part:
     """The whole record in a fixed number of queries, however long it is."""
     visits = Visit.objects.select_related(
-        "physiotherapist", "chart__charted_by", "chart__signed_by"
+        "physiotherapist", "visit_type", "chart__charted_by", "chart__signed_by"
     ).prefetch_related("chart__sites", "chart__adverse_events")
     patient = Patient.objects.prefetch_related(
         Prefetch("screenings", Screening.objects.select_related("signed_by")
@@ -87,8 +87,12 @@ def patient_record(patient_pk: int) -> Part:
         Prefetch("consents", Consent.objects.select_related("obtained_by")),
         Prefetch("courses", TreatmentCourse.objects.select_related("physiotherapist")
                  .prefetch_related(Prefetch("visits", visits))),
+        # An assessment or a follow-up may come before any course.
+        Prefetch("visits", visits.filter(course__isnull=True), to_attr="outside_courses"),
     ).get(pk=patient_pk)  # fmt: skip
-    chart_ids = [s.chart.pk for c in patient.courses.all() for s in c.visits.all() if s.is_charted]
+    all_visits = [v for c in patient.courses.all() for v in c.visits.all()]
+    all_visits += patient.outside_courses
+    chart_ids = [visit.chart.pk for visit in all_visits if visit.is_charted]
     versions = defaultdict(list)  # every saved version of each chart, oldest first
     for version in (
         Chart.history.filter(id__in=chart_ids)
@@ -96,16 +100,17 @@ def patient_record(patient_pk: int) -> Part:
         .order_by("history_date", "history_id")
     ):
         versions[version.id].append(version)
-    courses = []
-    for course in patient.courses.all():
-        visit_parts = []
-        for visit in course.visits.all():
-            charts = (
-                [_chart_part(visit.chart, versions[visit.chart.pk])] if visit.is_charted else []
-            )
-            visit_parts.append(_part(visit, f"Visit of {visit.date:%d %b %Y}",
-                                       chart=charts))  # fmt: skip
-        courses.append(_part(course, f"Course: {course.region}", visits=visit_parts))
+
+    def visit_part(visit: Visit) -> Part:
+        charts = [_chart_part(visit.chart, versions[visit.chart.pk])] if visit.is_charted else []
+        return _part(visit, f"{visit.visit_type} of {visit.date:%d %b %Y}", chart=charts)
+
+    courses = [
+        _part(course, f"Course: {course.region}",
+              visits=[visit_part(visit) for visit in course.visits.all()])
+        for course in patient.courses.all()
+    ]  # fmt: skip
+    outside = [visit_part(visit) for visit in patient.outside_courses]
     screenings = [
         _part(s, f"Screening of {s.screened_on:%d %b %Y}",
               precautions=[_part(p, p.get_kind_display()) for p in s.precautions.all()])
@@ -113,4 +118,4 @@ def patient_record(patient_pk: int) -> Part:
     ]  # fmt: skip
     consents = [_part(c, f"Consent of {c.consented_on:%d %b %Y}") for c in patient.consents.all()]
     return _part(patient, patient.full_name, screenings=screenings, consents=consents,
-                 courses=courses)  # fmt: skip
+                 courses=courses, visits_outside_courses=outside)  # fmt: skip

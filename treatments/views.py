@@ -163,7 +163,7 @@ def visit_detail(request, pk: int):
     # Front desk staff book and move visits but never receive the clinical record, so the
     # chart is not even loaded for them.
     clinical = is_physiotherapist(request.user)
-    visits = Visit.objects.select_related("patient", "course", "physiotherapist")
+    visits = Visit.objects.select_related("patient", "course", "physiotherapist", "visit_type")
     if clinical:
         visits = visits.select_related("chart__charted_by", "chart__signed_by")
     visit = get_object_or_404(visits, pk=pk)

@@ -25,7 +25,6 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from treatments.booking_forms import CalendarForm, SeriesBookingForm
 
 from content.forms import SearchForm
 from ims_clinic.forms import AuditFilterForm
@@ -38,7 +37,9 @@ from patients.forms import (
 )
 from patients.models import Consent, Precaution
 from tests.factories import (
+    INITIAL_ASSESSMENT,
     PASSWORD,
+    TODAY,
     chart_visit,
     make_clinic_admin,
     make_course,
@@ -47,14 +48,21 @@ from tests.factories import (
     make_physiotherapist,
     make_visit,
     ready_for_needling,
+    visit_type,
+)
+from treatments.booking.forms import (
+    BookingForm,
+    CalendarForm,
+    CancelForm,
+    MoveForm,
+    ReasonForm,
+    SlotForm,
 )
 from treatments.forms import (
-    BookingForm,
-    CancelForm,
     ChartForm,
     CourseEditForm,
     CourseForm,
-    VisitTimeForm,
+    VisitNoteForm,
     adverse_event_formset,
     needled_site_formset,
 )
@@ -65,7 +73,6 @@ pytestmark = pytest.mark.django_db
 
 SCRIPT = "<script>alert(1)</script>"
 LIVE_SCRIPT = b"<script>alert("  # the markup above, sent back unescaped
-TODAY = date(2026, 3, 10)  # a Tuesday
 NOON = datetime(2026, 3, 10, 12, 0, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 MISSING = object()  # a field left out of what is sent
 
@@ -263,14 +270,21 @@ def calendar_data(records: dict) -> st.SearchStrategy[dict]:
 
 
 def booking_link_data(records: dict) -> st.SearchStrategy[dict]:
-    """What a free slot of the calendar links to."""
-    physiotherapist = SeriesBookingForm().fields["physiotherapist"]
-    fields = {
-        "physiotherapist": physiotherapist,
-        "date": forms.DateField(),
-        "time": forms.TimeField(),
-    }
-    return form_data({**fields, "q": forms.CharField()})
+    """What a free slot of the calendar, a course's page or a patient's page links to."""
+    ids = st.sampled_from([records["course"], records["patient"], 0]).map(str)
+    return form_data(
+        {**SlotForm().fields, "q": forms.CharField(), "course": forms.CharField(),
+         "patient": forms.CharField()},
+        course=ids, patient=ids,
+    )  # fmt: skip
+
+
+def booking_data(records: dict) -> st.SearchStrategy[dict]:
+    """The patient radio: the patient alone, or with their course, another patient's course,
+    or made up."""
+    choices = [str(records["patient"]), f"{records['patient']}-{records['course']}",
+               f"{records['patient']}-{records['other_course']}", "0-0"]  # fmt: skip
+    return form_data(BookingForm().fields, patient=st.sampled_from(choices))
 
 
 def series_week_data(records: dict) -> st.SearchStrategy[dict]:
@@ -312,12 +326,11 @@ CASES = {
     "course-edit": Case(
         PHYSIO, "post", url("treatments:course-edit", "course"), fields_of(CourseEditForm)
     ),
-    "visit-create": Case(
-        DESK, "post", url("treatments:visit-create", "course", "course_pk"),
-        fields_of(BookingForm),
-    ),
     "visit-move": Case(
-        DESK, "post", url("treatments:visit-move", "booked"), fields_of(VisitTimeForm)
+        DESK, "post", url("treatments:visit-move", "booked"), fields_of(MoveForm)
+    ),
+    "visit-undo": Case(
+        DESK, "post", url("treatments:visit-undo", "attended"), fields_of(ReasonForm)
     ),
     "visit-cancel": Case(
         DESK, "post", url("treatments:visit-cancel", "booked"), fields_of(CancelForm)
@@ -328,13 +341,14 @@ CASES = {
     "chart-correction": Case(
         PHYSIO, "post", url("treatments:visit-chart", "charted"), chart_form_data(True)
     ),
+    "visit-note": Case(
+        PHYSIO, "post", url("treatments:visit-chart", "assessment"), fields_of(VisitNoteForm)
+    ),
     "calendar": Case(DESK, "get", url("treatments:calendar"), calendar_data),
     "booking-link": Case(DESK, "get", url("treatments:book"), booking_link_data),
-    "booking": Case(
-        DESK, "post", url("treatments:book"), fields_of(SeriesBookingForm), {"q": junk}
-    ),
+    "booking": Case(DESK, "post", url("treatments:book"), booking_data, {"q": junk}),
     "series-accept": Case(
-        DESK, "post", url("treatments:series-accept", "series", "key"), series_week_data
+        DESK, "post", url("treatments:series-accept", "series"), series_week_data
     ),
     "waitlist-lookup": Case(
         DESK, "get", url("treatments:waitlist-add"), fields_of(PatientLookupForm)
@@ -364,6 +378,10 @@ def records():
             other_course, TODAY - timedelta(days=7), status=Visit.Status.ATTENDED
         )
         other_chart = chart_visit(other_charted, other_physiotherapist)
+        assessment = make_visit(
+            None, TODAY - timedelta(days=2), kind=INITIAL_ASSESSMENT, patient=patient,
+            physiotherapist=physiotherapist,
+        )  # fmt: skip
         make_course(
             patient, physiotherapist, status=TreatmentCourse.Status.COMPLETED, ended_on=TODAY
         )
@@ -384,6 +402,7 @@ def records():
         "physiotherapists": [physiotherapist, other_physiotherapist],
         "patient": patient.pk, "course": course.pk, "booked": booked.pk,
         "attended": attended.pk, "charted": charted.pk, "series": series,
+        "assessment": assessment.pk, "other_course": other_course.pk,
         "site_ids": [site.pk for site in charted.chart.sites.all()],
         "other_site_ids": [site.pk for site in other_chart.sites.all()],
     }  # fmt: skip
@@ -395,17 +414,16 @@ def signed_in(person) -> Client:
     return client
 
 
-def book_a_series_with_a_clash(client: Client, course: TreatmentCourse) -> str:
+def book_a_series_with_a_clash(client: Client, course: TreatmentCourse) -> int:
     """Book three Wednesdays at 10:00 through the booking page; the second clashes with the
-    physiotherapist's visit then, so it has a time offered instead. The client's visit
-    keeps the series; returns its key."""
+    physiotherapist's visit then, so it has a time offered instead. Returns the series' id."""
     data = {
-        "course": course.pk, "physiotherapist": course.physiotherapist_id,
-        "date": str(TODAY + timedelta(days=1)), "start_time": "10:00", "duration_minutes": "30",
-        "weeks": "3",
+        "patient": f"{course.patient_id}-{course.pk}", "visit_type": visit_type().pk,
+        "physiotherapist": course.physiotherapist_id, "date": str(TODAY + timedelta(days=1)),
+        "start_time": "10:00", "weeks": "3",
     }  # fmt: skip
     response = client.post(reverse("treatments:book"), data)
-    return response["Location"].rstrip("/").rsplit("/", 1)[-1]
+    return int(response["Location"].rstrip("/").rsplit("/", 1)[-1])
 
 
 def assert_answered_safely(response) -> None:

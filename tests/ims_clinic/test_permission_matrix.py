@@ -7,18 +7,16 @@ that does not exist, and another patient's ids slipped into a form. The admin (D
 with its own tests) is left out.
 """
 
-import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import time, timedelta
 
 import pytest
-import time_machine
 from django.apps import apps
-from django.conf import settings
 from django.db import transaction
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 
 from patients.models import Consent, Patient, Screening
 from tests.factories import (
+    TODAY,
     chart_visit,
     make_clinic_admin,
     make_consent,
@@ -28,13 +26,14 @@ from tests.factories import (
     make_user,
     make_visit,
     ready_for_needling,
+    visit_type,
 )
 from tests.patients.helpers import consent_data, patient_data
 from tests.treatments.helpers import chart_data, correction_data
+from treatments.booking.services import cancel_visit
 from treatments.models import Chart, NeedledSite, TreatmentCourse, Visit, WaitlistEntry
 
 pytestmark = pytest.mark.django_db
-TODAY = date(2026, 3, 10)  # a Tuesday
 NEXT_MONDAY = "2026-03-16"
 ROLES = ["anonymous", "front_desk", "physiotherapist", "clinic_admin", "no_role"]
 
@@ -46,6 +45,7 @@ BOOKING = {"anonymous": LOGIN, "front_desk": 200, "physiotherapist": 200, "clini
 CLINICAL = {**BOOKING, "front_desk": 403}
 BOOKING_POST_ONLY = {**BOOKING, "front_desk": 405, "physiotherapist": 405}
 CLINICAL_POST_ONLY = {**CLINICAL, "physiotherapist": 405}
+NOT_THEIRS = {**BOOKING, "front_desk": 404, "physiotherapist": 404}
 ADMIN_ONLY = {"anonymous": LOGIN, "front_desk": 403, "physiotherapist": 403, "clinic_admin": 200,
               "no_role": 403}  # fmt: skip
 
@@ -68,31 +68,32 @@ EXPECTED = {
     "patients:patient-create": BOOKING,
     "patients:patient-detail": BOOKING,
     "patients:patient-edit": BOOKING,
-    "patients:patient-archive": BOOKING_POST_ONLY,
+    "patients:patient-archive": BOOKING,  # asks to confirm first
     "patients:patient-restore": BOOKING_POST_ONLY,
     "patients:screening-create": CLINICAL,
     "patients:consent-create": CLINICAL,
-    "patients:consent-withdraw": CLINICAL_POST_ONLY,
+    "patients:consent-withdraw": CLINICAL,  # asks to confirm first
     "treatments:dashboard": CLINICAL,
     "treatments:course-create": CLINICAL,
     "treatments:course-detail": CLINICAL,
     "treatments:course-edit": CLINICAL,
-    "treatments:visit-create": BOOKING,
     "treatments:visit-detail": BOOKING,
     "treatments:visit-move": BOOKING,
     "treatments:visit-cancel": BOOKING,
     "treatments:visit-restore": BOOKING_POST_ONLY,
     "treatments:visit-attended": BOOKING_POST_ONLY,
-    "treatments:visit-no-show": BOOKING_POST_ONLY,
+    "treatments:visit-no-show": BOOKING,  # asks to confirm first
+    "treatments:visit-undo": BOOKING,
     "treatments:visit-chart": CLINICAL,
     "treatments:chart-sign": CLINICAL_POST_ONLY,
     "treatments:record-print": CLINICAL,
     "treatments:record-json": CLINICAL,
     "treatments:calendar": BOOKING,
     "treatments:book": BOOKING,
-    # An unknown series sends the user back to the booking page.
-    "treatments:series-results": {**BOOKING, "front_desk": 302, "physiotherapist": 302},
+    # A series is kept for whoever booked it: to anyone else it does not exist.
+    "treatments:series-results": NOT_THEIRS,
     "treatments:series-accept": BOOKING_POST_ONLY,
+    "treatments:series-finish": BOOKING_POST_ONLY,
     "treatments:due-list": BOOKING,
     "treatments:waitlist": BOOKING,
     "treatments:waitlist-add": BOOKING,
@@ -135,21 +136,22 @@ EXPECTED_POST = {
     "treatments:course-create": CLINICAL_DONE,
     "treatments:course-detail": CLINICAL,
     "treatments:course-edit": CLINICAL_DONE,
-    "treatments:visit-create": BOOKING_DONE,
     "treatments:visit-detail": BOOKING,
     "treatments:visit-move": BOOKING_DONE,
     "treatments:visit-cancel": BOOKING_DONE,
     "treatments:visit-restore": BOOKING_DONE,
     "treatments:visit-attended": BOOKING_DONE,
     "treatments:visit-no-show": BOOKING_DONE,
+    "treatments:visit-undo": BOOKING_DONE,
     "treatments:visit-chart": CLINICAL_DONE,
     "treatments:chart-sign": CLINICAL_DONE,
     "treatments:record-print": CLINICAL,
     "treatments:record-json": CLINICAL,
     "treatments:calendar": BOOKING,
     "treatments:book": BOOKING_DONE,
-    "treatments:series-results": BOOKING_DONE,  # an unknown series: back to the calendar
-    "treatments:series-accept": BOOKING_DONE,
+    "treatments:series-results": NOT_THEIRS,
+    "treatments:series-accept": NOT_THEIRS,
+    "treatments:series-finish": NOT_THEIRS,
     "treatments:due-list": BOOKING,
     "treatments:waitlist": BOOKING,
     "treatments:waitlist-add": BOOKING_DONE,
@@ -165,7 +167,7 @@ CHANGES_RECORDS = {
     "patients:patient-create", "patients:patient-edit", "patients:patient-archive",
     "patients:patient-restore", "patients:screening-create", "patients:consent-create",
     "patients:consent-withdraw", "treatments:course-create", "treatments:course-edit",
-    "treatments:visit-create", "treatments:visit-move", "treatments:visit-cancel",
+    "treatments:visit-move", "treatments:visit-cancel", "treatments:visit-undo",
     "treatments:visit-restore", "treatments:visit-attended", "treatments:visit-no-show",
     "treatments:visit-chart", "treatments:chart-sign", "treatments:book",
     "treatments:waitlist-add",
@@ -192,13 +194,6 @@ def test_every_url_of_the_site_has_a_row_in_each_table():
 
 
 @pytest.fixture
-def clock():
-    noon = datetime(2026, 3, 10, 12, 0, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
-    with time_machine.travel(noon, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
 def records(clock):
     """One of everything a URL can point at, what its form would post, and the people who
     will open them."""
@@ -220,16 +215,17 @@ def records(clock):
     token = physiotherapist.physiotherapist_profile.renew_calendar_token()
     kwargs = {
         "patient_pk": course.patient.pk, "course_pk": course.pk,
-        "slug": "aftercare", "key": "no-such-series", "token": token,
+        "slug": "aftercare", "token": token,
     }  # fmt: skip
     pks = {
         "patients:consent-withdraw": consent.pk, "treatments:waitlist-resolve": entry.pk,
         "treatments:course-detail": course.pk, "treatments:course-edit": course.pk,
         "patients:patient-restore": archived.pk, "treatments:visit-restore": cancelled.pk,
         "treatments:visit-chart": attended.pk, "treatments:chart-sign": drafted.pk,
+        "treatments:visit-undo": attended.pk,
     }  # fmt: skip
     booking = {"physiotherapist": physiotherapist.pk, "date": NEXT_MONDAY, "start_time": "10:00",
-               "duration_minutes": "30"}  # fmt: skip
+               "visit_type": visit_type().pk}  # fmt: skip
     post_data = {
         "patients:patient-create": patient_data(),
         "patients:patient-edit": patient_data(legal_first_name="Avery"),
@@ -243,11 +239,11 @@ def records(clock):
             "region": "Left hip", "goals": "Walk the dog", "expected_length": "short",
             "status": "active", "started_on": course.started_on.isoformat(),
         },
-        "treatments:visit-create": booking,
-        "treatments:visit-move": {"date": NEXT_MONDAY, "start_time": "10:00"},
+        "treatments:visit-move": booking,
+        "treatments:visit-undo": {"reason": "Marked on the wrong patient"},
         "treatments:visit-cancel": {"cancellation_reason": "Called in sick"},
         "treatments:visit-chart": chart_data(),
-        "treatments:book": {**booking, "course": course.pk, "weeks": "1"},
+        "treatments:book": {**booking, "patient": f"{course.patient_id}-{course.pk}", "weeks": "1"},
         "treatments:series-accept": {"week": "1"},
         "treatments:waitlist-add": {"patient": newcomer.pk, "note": "Mornings only"},
     }  # fmt: skip
@@ -353,10 +349,8 @@ def for_a_made_up_id(answer: int | str) -> int | str:
 
 
 TAKING_AN_ID = sorted(name for name in EXPECTED if made_up_url(name))
-# The other arguments: a page's address and a series' key (made up in `records` already).
-TAKING_ANOTHER_ARGUMENT = {
-    "content:page-detail", "treatments:series-results", "treatments:series-accept"
-}  # fmt: skip
+# The other argument: a page's address (made up in `records` already).
+TAKING_ANOTHER_ARGUMENT = {"content:page-detail"}
 
 
 def test_every_url_taking_an_argument_is_tried_with_a_made_up_one():
@@ -413,21 +407,21 @@ def booked_visit(course: TreatmentCourse) -> Visit:
     return course.visits.get(status=Visit.Status.BOOKED)
 
 
-def test_another_patients_ids_slipped_into_a_booking_book_for_the_course_in_the_address(
+def test_a_booking_naming_one_patient_with_another_patients_course_books_nothing(
     client, two_patients
 ):
     physiotherapist, avery, blake = two_patients
-    blakes = records_of(blake.patient)
+    before = {name: records_of(course.patient) for name, course in [("a", avery), ("b", blake)]}
     client.force_login(make_front_desk())
     data = {
         "physiotherapist": physiotherapist.pk, "date": A_WEEK_AFTER, "start_time": "14:00",
-        "duration_minutes": "30", "course": blake.pk, "patient": blake.patient.pk,
+        "visit_type": visit_type().pk, "patient": f"{avery.patient.pk}-{blake.pk}", "weeks": "1",
     }  # fmt: skip
-    response = client.post(reverse("treatments:visit-create", args=[avery.pk]), data)
-    booked = Visit.objects.get(date=A_WEEK_AFTER)
-    assert response.status_code == 302
-    assert (booked.course, booked.patient) == (avery, avery.patient)
-    assert records_of(blake.patient) == blakes
+    response = client.post(reverse("treatments:book"), data)
+    assert response.status_code == 200
+    assert "This course was not found: find the patient again." in response.content.decode()
+    after = {name: records_of(course.patient) for name, course in [("a", avery), ("b", blake)]}
+    assert after == before
 
 
 @pytest.mark.parametrize(
@@ -471,7 +465,8 @@ def test_moving_a_visit_with_another_patients_ids_in_the_form_moves_only_that_vi
     visit = booked_visit(avery)
     client.force_login(make_front_desk())
     data = {"date": NEXT_MONDAY, "start_time": "09:00", "visit": booked_visit(blake).pk,
-            "patient": blake.patient.pk, "course": blake.pk}  # fmt: skip
+            "patient": blake.patient.pk, "course": blake.pk, "visit_type": visit_type().pk,
+            "physiotherapist": visit.physiotherapist_id}  # fmt: skip
     response = client.post(reverse("treatments:visit-move", args=[visit.pk]), data)
     visit.refresh_from_db()
     assert response.status_code == 302
@@ -504,8 +499,7 @@ def test_the_admin_refuses_a_visit_whose_course_belongs_to_another_patient(clien
     averys, blakes = records_of(avery.patient), records_of(blake.patient)
     client.force_login(physiotherapist)
     data = {"patient": avery.patient.pk, "course": blake.pk, "physiotherapist": physiotherapist.pk,
-            "date": NEXT_MONDAY, "start_time": "15:00", "duration_minutes": 30,
-            "status": "booked", "cancellation_reason": ""}  # fmt: skip
+            "date": NEXT_MONDAY, "start_time": "15:00", "visit_type": visit_type().pk}  # fmt: skip
     response = client.post(reverse("admin:treatments_visit_add"), data)
     assert response.status_code == 200
     assert "This course belongs to another patient." in response.content.decode()
@@ -514,6 +508,7 @@ def test_the_admin_refuses_a_visit_whose_course_belongs_to_another_patient(clien
 
 def test_an_archived_patient_cannot_be_put_on_the_waitlist_by_their_id(client, two_patients):
     _physiotherapist, avery, _blake = two_patients
+    cancel_visit(booked_visit(avery), reason="Moving away")
     avery.patient.archive()
     client.force_login(make_front_desk())
     data = {"patient": avery.patient.pk, "note": "Mornings"}

@@ -93,7 +93,7 @@ def test_bad_input_gets_a_clear_message_and_saves_nothing(
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html
-    assert "Nothing was saved yet" in html
+    assert "Nothing was saved. Please correct" in html
     assert "<script>alert(1)" not in html
     assert Consent.objects.count() == 0
 
@@ -148,10 +148,15 @@ def test_withdrawing_twice_keeps_the_first_date(client, physiotherapist, patient
     assert consent.withdrawn_on == earlier
 
 
-def test_withdrawing_refuses_a_get(client, physiotherapist, patient):
+def test_withdrawing_asks_to_confirm_first_and_a_get_changes_nothing(
+    client, physiotherapist, patient
+):
     consent = make_consent(patient, physiotherapist)
     client.force_login(physiotherapist)
-    assert client.get(withdraw_url(consent)).status_code == 405
+    response = client.get(withdraw_url(consent))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<h1") == 1 and ">Withdraw the consent</button>" in html
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
 

@@ -151,7 +151,7 @@ def test_bad_input_gets_a_clear_message_and_saves_nothing(
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html
-    assert "Nothing was saved yet" in html
+    assert "Nothing was saved. Please correct" in html
     assert "<script>alert(1)" not in html
     assert Patient.objects.count() == 0
 

@@ -35,8 +35,19 @@ def url(patient) -> str:
 @pytest.fixture
 def chart(patient, physiotherapist):
     """A patient with a full clinical record: screening, consent, course, a charted visit."""
+    course = make_course(patient, physiotherapist, region="Left gluteus medius")
+    visit = make_visit(course, TODAY - timedelta(days=14), time(9, 30))
+    chart_visit(
+        visit,
+        physiotherapist,
+        muscles=["Piriformis"],
+        pain=(8, 3),
+        note="Tender taut band at L5",
+        events=BRUISE,
+    )
+    # Screened again since, and found to be afraid of needles now.
     screening = make_screening(
-        patient, physiotherapist, needle_phobia=True, note="Takes warfarin daily"
+        patient, physiotherapist, needle_phobia=True, note="Takes warfarin daily", screened_on=TODAY
     )
     Precaution.objects.create(
         screening=screening, kind=Precaution.Kind.BLEEDING,
@@ -48,16 +59,7 @@ def chart(patient, physiotherapist):
         given_by=Consent.GivenBy.SUBSTITUTE,
         substitute_name="Jordan Substitute",
     )
-    course = make_course(patient, physiotherapist, region="Left gluteus medius")
-    visit = make_visit(course, TODAY - timedelta(days=14), time(9, 30))
-    chart_visit(
-        visit,
-        physiotherapist,
-        muscles=["Piriformis"],
-        pain=(8, 3),
-        note="Tender taut band at L5",
-        events=BRUISE,
-    )
+
     make_visit(course, TODAY + timedelta(days=7), time(14, 0))
     return course
 
@@ -153,11 +155,10 @@ def test_an_earlier_do_not_needle_screening_no_longer_shows_the_banner(
     assert "unwilling to be needled" in html  # still on file, in the history
 
 
-def test_an_active_patient_has_an_archive_button(client, front_desk, patient):
+def test_an_active_patient_has_an_archive_link_to_its_confirmation(client, front_desk, patient):
     client.force_login(front_desk)
     html = client.get(url(patient)).content.decode()
-    assert f'action="{reverse("patients:patient-archive", args=[patient.pk])}"' in html
-    assert ">Archive</button>" in html
+    assert f'href="{reverse("patients:patient-archive", args=[patient.pk])}">Archive</a>' in html
     assert ">Restore</button>" not in html
 
 

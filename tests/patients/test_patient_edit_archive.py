@@ -1,10 +1,17 @@
+from datetime import timedelta
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from patients.models import Patient
+from tests.factories import make_course, make_visit
 from tests.patients.helpers import HOSTILE, HUGE, patient_data, unlabelled_fields
+from treatments.models import Visit
 
 pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
 
 
 def edit_url(patient) -> str:
@@ -128,14 +135,52 @@ def test_archiving_twice_keeps_the_first_archive_date(client, front_desk, patien
     assert patient.archived_at == archived_at
 
 
-@pytest.mark.parametrize("view", ["patients:patient-archive", "patients:patient-restore"])
-def test_archive_and_restore_refuse_a_get(client, front_desk, patient, view):
-    patient_was_archived = patient.is_archived
+def test_restoring_refuses_a_get(client, front_desk, patient):
+    patient.archive()
     client.force_login(front_desk)
-    response = client.get(reverse(view, args=[patient.pk]))
-    assert response.status_code == 405
+    assert client.get(restore_url(patient)).status_code == 405
     patient.refresh_from_db()
-    assert patient.is_archived == patient_was_archived
+    assert patient.is_archived
+
+
+def test_archiving_asks_to_confirm_first_and_a_get_changes_nothing(client, front_desk, patient):
+    client.force_login(front_desk)
+    response = client.get(archive_url(patient))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<h1") == 1 and "Archive Avery Lopez's record?" in html
+    assert ">Archive the record</button>" in html
+    patient.refresh_from_db()
+    assert not patient.is_archived
+
+
+def test_archiving_shows_and_cancels_the_visits_still_booked_in_the_same_step(
+    client, front_desk, physiotherapist, patient
+):
+    course = make_course(patient, physiotherapist)
+    ahead = [make_visit(course, TODAY + timedelta(days=days)) for days in (3, 10)]
+    past = make_visit(course, TODAY - timedelta(days=7), status=Visit.Status.ATTENDED)
+    client.force_login(front_desk)
+    html = client.get(archive_url(patient)).content.decode()
+    assert "Archiving cancels 2 visits still booked:" in html
+    assert ">Archive the record and cancel 2 visits</button>" in html
+    client.post(archive_url(patient))
+    patient.refresh_from_db()
+    assert patient.is_archived
+    for visit in ahead:
+        visit.refresh_from_db()
+        assert visit.status == Visit.Status.CANCELLED
+        assert visit.cancellation_reason == "The patient's record was archived."
+    past.refresh_from_db()
+    assert past.status == Visit.Status.ATTENDED  # the record itself is kept as it is
+
+
+def test_the_model_refuses_to_archive_a_record_with_visits_still_booked(physiotherapist, patient):
+    make_visit(make_course(patient, physiotherapist), TODAY + timedelta(days=3))
+    with pytest.raises(ValidationError, match="still has 1 booked visit: cancel it before"):
+        patient.archive()
+    patient.refresh_from_db()
+    assert not patient.is_archived
 
 
 @pytest.mark.parametrize(

@@ -141,7 +141,7 @@ def test_bad_input_gets_a_clear_message_and_saves_nothing(
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html
-    assert "Nothing was saved yet" in html
+    assert "Nothing was saved. Please correct" in html
     assert "<script>alert(1)" not in html
     assert Screening.objects.count() == 0
     assert Precaution.objects.count() == 0
@@ -169,6 +169,22 @@ def test_the_screening_and_its_precautions_are_saved_together_or_not_at_all(
     with pytest.raises(IntegrityError):
         client.post(url(patient), data)
     assert Screening.objects.count() == 0
+
+
+def test_a_screening_recorded_during_an_assessment_returns_to_its_chart(
+    client, physiotherapist, patient
+):
+    chart = reverse("treatments:visit-chart", args=[1])
+    client.force_login(physiotherapist)
+    response = client.post(f"{url(patient)}?next={chart}", screening_data())
+    assert response["Location"] == chart
+
+
+@pytest.mark.parametrize("elsewhere", ["https://evil.example/", "//evil.example/x", "javascript:x"])
+def test_a_screening_never_returns_to_another_site(client, physiotherapist, patient, elsewhere):
+    client.force_login(physiotherapist)
+    response = client.post(f"{url(patient)}?next={elsewhere}", screening_data())
+    assert response["Location"] == patient.get_absolute_url()
 
 
 def test_the_front_desk_is_refused_and_nothing_is_saved(client, front_desk, patient):

@@ -56,7 +56,7 @@ def test_a_physiotherapist_charts_two_needled_sites_and_sees_the_course_progress
     check_accessibility()
 
     page.get_by_role("link", name="Right low back").click()
-    expect(page.get_by_text("visit 0 of an expected 2-3")).to_be_visible()
+    expect(page.get_by_text("IMS treatment 0 of an expected 2-3")).to_be_visible()
     page.goto(f"{live_server.url}{course.visits.get().get_absolute_url()}")
     page.get_by_role("link", name="Chart this visit").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Chart the visit")
@@ -76,7 +76,7 @@ def test_a_physiotherapist_charts_two_needled_sites_and_sees_the_course_progress
     expect(page.get_by_role("cell", name="Multifidus", exact=True)).to_be_visible()
 
     page.goto(f"{live_server.url}{course.get_absolute_url()}")
-    expect(page.get_by_text("visit 1 of an expected 2-3")).to_be_visible()
+    expect(page.get_by_text("IMS treatment 1 of an expected 2-3")).to_be_visible()
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="1"))
     expect(row).to_contain_text(re.compile(r"7.*3.*2", re.S))
     expect(page.get_by_role("img", name=re.compile("Pain", re.I))).to_be_visible()

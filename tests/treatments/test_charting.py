@@ -1,12 +1,13 @@
 """What must hold before needling is recorded: screening, consent, authorization, the date."""
 
-from datetime import date, timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from patients.models import Precaution
 from tests.factories import (
+    TODAY,
     make_consent,
     make_physiotherapist,
     make_screening,
@@ -17,7 +18,7 @@ from treatments.charting import needling_problems, record_chart
 from treatments.models import AdverseEvent, Chart, NeedledSite, Visit
 
 pytestmark = pytest.mark.django_db
-YESTERDAY = date.today() - timedelta(days=1)
+YESTERDAY = TODAY - timedelta(days=1)
 
 
 def new_chart(**fields) -> Chart:
@@ -96,11 +97,13 @@ def test_a_physiotherapist_without_a_current_authorization_cannot_chart_needling
         chart(make_visit(course, YESTERDAY), lapsed)
 
 
-def test_an_attended_visit_in_the_future_cannot_be_charted():
+def test_a_visit_that_has_not_started_cannot_be_charted():
     course = ready_for_needling()
-    future = make_visit(course, date.today() + timedelta(days=2))
-    with pytest.raises(ValidationError, match="future"):
-        chart(future, course.physiotherapist)
+    later_today = make_visit(course, TODAY, time(15, 0))  # the clock says noon
+    with pytest.raises(ValidationError, match="charted once it has started"):
+        chart(later_today, course.physiotherapist)
+    later_today.refresh_from_db()
+    assert later_today.status == Visit.Status.BOOKED and not later_today.is_charted
 
 
 def test_a_chart_needs_at_least_one_needled_site():

@@ -1,4 +1,4 @@
-"""Where a course stands against the expected 2-3 or 6-12 visits, and its flags."""
+"""Where a course stands against the expected 2-3 or 6-12 IMS treatments, and its flags."""
 
 from datetime import date, time, timedelta
 
@@ -14,8 +14,11 @@ def course(length="short", baseline=7, status="active") -> TreatmentCourse:
     return TreatmentCourse(expected_length=length, baseline_pain=baseline, status=status)
 
 
-def attended(days_ago: int, pain_before: int) -> Visit:
-    visit = Visit(date=TODAY - timedelta(days=days_ago), start_time=time(10), status="attended")
+def attended(days_ago: int, pain_before: int, *, needling: bool = True) -> Visit:
+    visit = Visit(
+        date=TODAY - timedelta(days=days_ago), start_time=time(10), status="attended",
+        is_needling=needling,
+    )  # fmt: skip
     visit.starts_at = -days_ago  # only the order matters here
     visit.chart = Chart(pain_before=pain_before, pain_after=max(0, pain_before - 2))
     return visit
@@ -36,9 +39,19 @@ def codes(progress) -> set[str]:
     return {flag.code for flag in progress.flags}
 
 
-def test_it_counts_visits_against_the_expected_range():
-    assert progress_of(course("short"), [7, 6, 5]).expected_label == "visit 3 of an expected 2-3"
-    assert progress_of(course("extended"), [7]).expected_label == "visit 1 of an expected 6-12"
+def test_it_counts_ims_treatments_against_the_expected_range():
+    label = progress_of(course("short"), [7, 6, 5]).expected_label
+    assert label == "IMS treatment 3 of an expected 2-3"
+
+
+def test_an_assessment_or_follow_up_without_needling_is_not_a_treatment():
+    assessment = attended(1, 6, needling=False)
+    progress = progress_of(course("short"), [7, 6], 3, assessment)
+    assert progress.visit_count == 2
+    assert progress.days_since_last == 3  # from the last IMS treatment, not the follow-up
+    assert (
+        progress_of(course("extended"), [7]).expected_label == "IMS treatment 1 of an expected 6-12"
+    )
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from ims_clinic.models import AuditEntry
 from tests.factories import (
+    INITIAL_ASSESSMENT,
     TODAY,
     chart_visit,
     make_clinic_admin,
@@ -99,6 +100,19 @@ def test_a_made_up_patient_gives_not_found(client, physiotherapist):
         assert client.get(url).status_code == 404
 
 
+def test_it_holds_an_assessment_that_came_before_any_course(client, physiotherapist, patient):
+    assessment = make_visit(
+        None, TODAY - timedelta(days=3), kind=INITIAL_ASSESSMENT, patient=patient,
+        physiotherapist=physiotherapist,
+    )  # fmt: skip
+    chart_visit(assessment, physiotherapist, note="Stiff neck for two months")
+    client.force_login(physiotherapist)
+    record = client.get(reverse("treatments:record-json", args=[patient.pk])).json()["patient"]
+    [visit] = record["visits_outside_courses"]
+    assert visit["visit_type"] == "Initial assessment"
+    assert visit["chart"][0]["reported"] == "Stiff neck for two months"
+
+
 @pytest.mark.parametrize("visits", [1, 4])
 def test_the_export_takes_the_same_queries_however_long_the_record(
     client, physiotherapist, django_assert_num_queries, visits
@@ -110,9 +124,14 @@ def test_the_export_takes_the_same_queries_however_long_the_record(
         chart_visit(
             make_visit(course, TODAY - timedelta(days=1 + 7 * week)), physiotherapist, sites=2
         )
+        assessment = make_visit(
+            None, TODAY - timedelta(days=4 + 7 * week), kind=INITIAL_ASSESSMENT,
+            patient=course.patient, physiotherapist=physiotherapist,
+        )  # fmt: skip
+        chart_visit(assessment, physiotherapist)
     client.force_login(physiotherapist)
     # session, user (with roles and two-step device); patient (x2: the 404 check, then the record);
-    # screenings, precautions, consents, courses, visits with charts, sites, adverse events,
-    # versions; the audit entry
-    with django_assert_num_queries(13):
+    # screenings, precautions, consents, courses, visits with charts, sites, adverse events; the
+    # visits outside courses, their sites and adverse events; versions; the audit entry
+    with django_assert_num_queries(16):
         client.get(urls(course.patient.pk)[1])

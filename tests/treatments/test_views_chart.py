@@ -3,11 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from patients.models import Precaution
 from tests.factories import (
+    INITIAL_ASSESSMENT,
     TODAY,
+    chart_visit,
     make_consent,
     make_course,
     make_patient,
@@ -20,7 +23,6 @@ from tests.treatments.helpers import (
     SECOND_SITE,
     SITE,
     chart_data,
-    chart_visit,
     correction_data,
     page_text,
 )
@@ -77,6 +79,90 @@ def test_it_copies_nothing_forward_from_the_previous_visit(client, physiotherapi
     assert not response.context["sites"].initial_forms
 
 
+# A visit without needling: its visit note ---------------------------------------------
+
+
+@pytest.fixture
+def assessment(physiotherapist, patient):
+    """Yesterday's initial assessment of a new patient: no screening, consent or course yet."""
+    return make_visit(
+        None, YESTERDAY, kind=INITIAL_ASSESSMENT, patient=patient,
+        physiotherapist=physiotherapist,
+    )  # fmt: skip
+
+
+NOTE = {"reported": "Stiff neck for two months", "findings": "Taut band in upper trapezius",
+        "pain_before": "6", "plan": "Screen and consent; IMS from next week"}  # fmt: skip
+
+
+def test_a_visit_without_needling_gets_a_visit_note_without_the_needling_gates(client, assessment):
+    """Written by someone with no needling authorization, for a patient not yet screened."""
+    unauthorized = make_physiotherapist(authorized_until=YESTERDAY - timedelta(days=30))
+    assessment.physiotherapist = unauthorized
+    assessment.save()
+    client.force_login(unauthorized)
+    response = client.get(chart_url(assessment))
+    html = page_text(response)
+    assert response.status_code == 200 and html.count("<h1") == 1
+    assert "Visit note" in html and 'name="consent_confirmed"' not in html
+    assert 'name="sites-TOTAL_FORMS"' not in html
+    for field in ["reported", "findings", "pain_before", "plan"]:
+        assert f'for="id_{field}"' in html
+    assert client.post(chart_url(assessment), {**NOTE, "sign": "1"}).status_code == 302
+    assessment.refresh_from_db()
+    note = assessment.chart
+    assert (note.kind, note.reported, note.pain_before) == ("note", NOTE["reported"], 6)
+    assert assessment.status == Visit.Status.ATTENDED and note.is_signed
+
+
+def test_an_assessment_links_to_record_the_screening_and_consent_during_the_visit(
+    client, physiotherapist, assessment
+):
+    client.force_login(physiotherapist)
+    html = client.get(chart_url(assessment)).content.decode()
+    back = f"?next={chart_url(assessment)}"
+    screening = reverse("patients:screening-create", args=[assessment.patient_id])
+    consent = reverse("patients:consent-create", args=[assessment.patient_id])
+    assert f'href="{screening}{back}"' in html and f'href="{consent}{back}"' in html
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [({"reported": ""}, "This field is required."), ({"plan": "  "}, "This field is required."),
+     ({"pain_before": "11"}, "Score pain from 0 (none) to 10 (worst).")],
+)  # fmt: skip
+def test_a_visit_note_without_what_the_patient_reports_or_the_plan_is_refused(
+    client, physiotherapist, assessment, change, message
+):
+    client.force_login(physiotherapist)
+    response = client.post(chart_url(assessment), {**NOTE, **change})
+    assert response.status_code == 200 and message in page_text(response)
+    assert not Chart.objects.exists()
+
+
+def test_a_visit_note_cannot_carry_needled_sites(physiotherapist, assessment):
+    from treatments.charting import record_chart
+
+    note = Chart(reported="Sore", plan="Rest", pain_before=3)
+    site = NeedledSite(muscle="Multifidus", side="left", site_type="paraspinal",
+                       spinal_segment="L4", response="grasp")  # fmt: skip
+    with pytest.raises(ValidationError, match="A visit without needling has no needled sites"):
+        record_chart(visit=assessment, chart=note, sites=[site], adverse_events=[],
+                     charted_by=physiotherapist)  # fmt: skip
+    assert not Chart.objects.exists()
+
+
+def test_an_ims_treatment_still_needs_the_screening_consent_and_authorization(
+    client, physiotherapist, patient
+):
+    course = make_course(patient, physiotherapist)
+    treatment = make_visit(course, YESTERDAY)
+    client.force_login(physiotherapist)
+    html = page_text(client.get(chart_url(treatment)))
+    assert "No screening is on file for this patient." in html
+    assert "No consent to IMS is on file for this date." in html
+
+
 # Charting -------------------------------------------------------------------------------
 
 
@@ -92,7 +178,7 @@ def test_charting_two_sites_updates_the_course_page(client, physiotherapist, vis
     assert (chart.pain_before, chart.pain_after, chart.charted_by) == (7, 3, physiotherapist)
     assert [s.muscle for s in chart.sites.all()] == ["Multifidus", "Gluteus medius"]
     course_page = page_text(client.get(visit.course.get_absolute_url()))
-    assert "visit 1 of an expected 2-3" in course_page
+    assert "IMS treatment 1 of an expected 2-3" in course_page
     assert "Visit 1: 7 before, 3 after." in course_page
     assert "<td>7</td>\n                <td>3</td>\n                <td>2</td>" in course_page
     assert "Pain is unchanged from 7" in course_page
@@ -244,7 +330,7 @@ def test_it_refuses_a_visit_in_the_future(client, physiotherapist):
     visit = make_visit(
         ready_for_needling(physiotherapist=physiotherapist), TODAY + timedelta(days=2)
     )
-    refused(client, physiotherapist, visit, "A visit in the future cannot be charted as attended.")
+    refused(client, physiotherapist, visit, "A visit is charted once it has started.")
 
 
 def test_it_refuses_a_cancelled_visit(client, physiotherapist):

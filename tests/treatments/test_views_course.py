@@ -1,7 +1,7 @@
 """Opening, showing and editing a course of IMS."""
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -17,7 +17,7 @@ from tests.factories import (
     ready_for_needling,
 )
 from tests.treatments.helpers import page_text
-from treatments.models import TreatmentCourse
+from treatments.models import TreatmentCourse, Visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
@@ -202,10 +202,10 @@ def test_it_shows_the_course_with_its_progress(client, physiotherapist):
     assert str(course.patient) in html
     assert "Garden without pain" in html
     assert "Active" in html and "Short: 2-3 IMS treatments" in html
-    assert "visit 1 of an expected 2-3" in html
+    assert "IMS treatment 1 of an expected 2-3" in html
     assert "Pain is unchanged from 7: not yet an important change (2 points or 30%)." in html
     assert booked.get_absolute_url() in html
-    assert reverse("treatments:visit-create", args=[course.pk]) in html
+    assert f"{reverse('treatments:book')}?course={course.pk}" in html
     assert "Book a visit" in html and "Edit or end course" in html
 
 
@@ -214,7 +214,7 @@ def test_it_says_when_pain_is_down_by_an_important_change(client, physiotherapis
     client.force_login(physiotherapist)
     html = page_text(client.get(course_url(course)))
     assert "Pain is down 3 points from 7 (43%): an important change." in html
-    assert "visit 2 of an expected 2-3" in html
+    assert "IMS treatment 2 of an expected 2-3" in html
 
 
 def test_it_says_when_the_change_is_not_yet_important(client, physiotherapist):
@@ -246,15 +246,15 @@ def test_it_shows_the_flags_that_need_a_review(client, physiotherapist):
     course = attended_course(physiotherapist, scores=[(7, 6), (7, 6), (6, 6)])
     client.force_login(physiotherapist)
     html = page_text(client.get(course_url(course)))
-    assert "No important change after 3 visits: consider the extended course (6-12)." in html
-    assert "Next visit due: last one 7 days ago, none booked." in html
+    assert "No important change after 3 treatments: consider the extended course (6-12)." in html
+    assert "Next IMS treatment due: last one 7 days ago, none booked." in html
 
 
 def test_it_shows_a_course_without_visits(client, physiotherapist):
     course = make_course(physiotherapist=physiotherapist)
     client.force_login(physiotherapist)
     html = page_text(client.get(course_url(course)))
-    assert "visit 0 of an expected 2-3" in html
+    assert "IMS treatment 0 of an expected 2-3" in html
     assert "No pain score charted yet" in html
     assert "<svg" not in html.split("<main")[1]
 
@@ -310,13 +310,63 @@ def test_it_ends_a_course(client, physiotherapist):
     assert course.status == "completed" and str(course.ended_on) == "2026-03-09"
 
 
+ENDED = {**EDIT, "status": "completed", "ended_on": "2026-03-09", "end_reason": ""}
+
+
+def test_ending_a_course_with_visits_still_booked_shows_them_and_refuses_until_handled(
+    client, physiotherapist
+):
+    course = make_course(physiotherapist=physiotherapist)
+    booked = make_visit(course, TODAY + timedelta(days=7), time(9, 0))
+    client.force_login(physiotherapist)
+    html = page_text(client.get(edit_url(course)))
+    assert "1 visit still booked in this course:" in html
+    assert "Tuesday 17 March 2026 at 09:00 with Priya Physio" in html
+    response = client.post(edit_url(course), ENDED)
+    assert response.status_code == 200
+    assert "The course still has 1 booked visit: cancel it to end the course." in page_text(
+        response
+    )
+    course.refresh_from_db()
+    booked.refresh_from_db()
+    assert course.is_active and booked.status == Visit.Status.BOOKED
+
+
+def test_ending_a_course_cancels_the_visits_still_booked_in_the_same_step_when_asked(
+    client, physiotherapist
+):
+    course = make_course(physiotherapist=physiotherapist)
+    booked = [make_visit(course, TODAY + timedelta(days=n), time(9, 0)) for n in (7, 14)]
+    client.force_login(physiotherapist)
+    response = client.post(edit_url(course), {**ENDED, "cancel_booked": "on"})
+    assert response["Location"] == course_url(course)
+    course.refresh_from_db()
+    assert course.status == "completed"
+    for visit in booked:
+        visit.refresh_from_db()
+        assert (visit.status, visit.cancellation_reason) == ("cancelled", "The course ended.")
+
+
+def test_a_course_ended_with_a_bad_date_cancels_nothing(client, physiotherapist):
+    course = make_course(physiotherapist=physiotherapist)
+    booked = make_visit(course, TODAY + timedelta(days=7), time(9, 0))
+    client.force_login(physiotherapist)
+    data = {**ENDED, "ended_on": "1999-01-01", "cancel_booked": "on"}
+    response = client.post(edit_url(course), data)
+    assert response.status_code == 200 and "A course cannot end before it starts." in page_text(
+        response
+    )
+    booked.refresh_from_db()
+    assert booked.status == Visit.Status.BOOKED
+
+
 def test_it_moves_a_course_to_the_extended_length(client, physiotherapist):
     course = make_course(physiotherapist=physiotherapist)
     client.force_login(physiotherapist)
     client.post(edit_url(course), {**EDIT, "expected_length": "extended", "status": "active"})
     course.refresh_from_db()
     assert course.expected_length == "extended"
-    assert "visit 0 of an expected 6-12" in client.get(course_url(course)).content.decode()
+    assert "IMS treatment 0 of an expected 6-12" in client.get(course_url(course)).content.decode()
 
 
 @pytest.mark.parametrize(

@@ -62,9 +62,9 @@ def test_it_lists_the_physiotherapists_courses_that_have_flags(client, physiothe
     client.force_login(physiotherapist)
     html = page_text(client.get(URL))
     assert stalled.get_absolute_url() in html
-    assert "No important change after 3 visits: consider the extended course (6-12)." in html
-    assert "Next visit due: last one 7 days ago, none booked." in html
-    assert "Now at visit 3 of an expected 2-3." in html
+    assert "No important change after 3 treatments: consider the extended course (6-12)." in html
+    assert "Next IMS treatment due: last one 7 days ago, none booked." in html
+    assert "Now at IMS treatment 3 of an expected 2-3." in html
     assert "1 of your 2 active courses." in html
     assert quiet.get_absolute_url() not in html
     assert others.get_absolute_url() not in html
@@ -108,9 +108,9 @@ def test_it_takes_the_same_queries_however_many_courses(
         make_visit(course, TODAY, at=time(8 + n, 30))
         make_visit(course, TODAY - timedelta(days=7), time(14 + n, 0), status="attended")
     client.force_login(physiotherapist)
-    # session, user (with roles and two-step device); today's visits; courses; their visits;
-    # visits to chart; drafts to sign
-    with django_assert_num_queries(7):
+    # session, user (with roles and two-step device); their needling authorization; today's
+    # visits; courses; their visits; visits to chart; drafts to sign
+    with django_assert_num_queries(8):
         response = client.get(URL)
     assert len(response.context["flagged"]) == size
 

@@ -350,7 +350,7 @@ def test_a_cancelled_visits_page_lists_who_could_take_the_slot(
     assert "Who on the waitlist could take this slot" in html
     assert f'<a href="{course.patient.get_absolute_url()}">{course.patient}</a>' in html
     assert "Any morning" in html
-    assert reverse("treatments:visit-create", args=[course.pk]) in html
+    assert f"{reverse('treatments:book')}?course={course.pk}&date={slot.date}" in html
 
 
 def test_booking_a_candidate_starts_from_the_freed_slot(client, physiotherapist, front_desk):
@@ -359,7 +359,7 @@ def test_booking_a_candidate_starts_from_the_freed_slot(client, physiotherapist,
     waiting(course.patient)
     client.force_login(front_desk)
     html = visit_page(client, slot).content.decode()
-    link = re.search(rf'href="([^"]*/courses/{course.pk}/visits/new/[^"]*)"', html)
+    link = re.search(rf'href="([^"]*/book/\?course={course.pk}&[^"]*)"', html)
     form = client.get(link.group(1).replace("&amp;", "&")).context["form"]
     assert form["date"].value() == slot.date
     assert form["start_time"].value() == time(14, 30)
@@ -370,15 +370,17 @@ def test_booking_a_candidate_starts_from_the_freed_slot(client, physiotherapist,
 
 @pytest.mark.parametrize(
     "query",
-    ["date=yesterday&start_time=25:99&physiotherapist=abc", "date=2020-01-01&start_time=10:00",
+    ["date=yesterday&time=25:99&physiotherapist=abc", "date=2020-01-01&time=10:00",
      "physiotherapist=999999999999999999999", "date=" + "9" * 5000, "physiotherapist=<script>"],
 )  # fmt: skip
-def test_a_bad_offered_slot_in_the_link_is_ignored(client, physiotherapist, front_desk, query):
+def test_a_bad_offered_slot_in_the_link_is_explained_and_left_out(
+    client, physiotherapist, front_desk, query
+):
     course = make_course(physiotherapist=physiotherapist)
     client.force_login(front_desk)
-    url = reverse("treatments:visit-create", args=[course.pk])
-    response = client.get(f"{url}?{query}")
-    assert response.status_code == 200
+    response = client.get(f"{reverse('treatments:book')}?course={course.pk}&{query}")
+    assert response.status_code == 400
+    assert "The time from the link cannot be booked as it is." in page_text(response)
     form = response.context["form"]
     assert form["date"].value() is None and form["physiotherapist"].value() == physiotherapist.pk
     assert "<script>" not in response.content.decode()

@@ -112,7 +112,7 @@ def test_it_shows_the_due_and_overdue_patients_to_staff_who_book(
         assert f'<a href="{patient.get_absolute_url()}">{patient}</a>' in html
         assert patient.phone in html
         assert f"{date_text} with Priya Physio" in html
-        assert reverse("treatments:visit-create", args=[course.pk]) in html
+        assert f"{reverse('treatments:book')}?course={course.pk}" in html
     assert "Right low back" not in html  # the course's region is clinical
     assert html.index("Olive Overdue") < html.index("Dora Due")
 

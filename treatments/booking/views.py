@@ -140,20 +140,20 @@ def _slot(query) -> SlotForm | None:
     return slot
 
 
-def _linked(query, model):
+def _linked(query, name: str, model):
     """The record a link names by id (?course=12), or None if it names none that exists."""
-    value = query.get(model._meta.model_name, "")
-    return (
-        model.objects.filter(pk=int(value)).first() if value.isdigit() and len(value) < 19 else None
-    )
+    value = query.get(name, "")
+    if not value.isdigit() or len(value) > 18:
+        return None
+    return model.objects.filter(pk=int(value)).first()
 
 
 def _starting_values(request, slot) -> tuple[dict, Patient | None, str]:
     """The booking form's starting values from the link: a free slot, a course, a patient."""
-    initial = dict(slot.cleaned_data) if slot else {}
+    initial = dict(slot.cleaned_data) if slot and not slot.errors else {}
     initial["start_time"] = initial.pop("time", None)
-    course = _linked(request.GET, TreatmentCourse)
-    patient = course.patient if course else _linked(request.GET, Patient)
+    course = _linked(request.GET, "course", TreatmentCourse)
+    patient = course.patient if course else _linked(request.GET, "patient", Patient)
     chosen = ""
     if course:
         chosen = f"{patient.pk}-{course.pk}"
@@ -162,9 +162,10 @@ def _starting_values(request, slot) -> tuple[dict, Patient | None, str]:
         chosen = str(patient.pk)
     types = VisitType.objects.filter(is_active=True)
     # An IMS treatment in a course; otherwise what a patient without one needs first.
-    preferred = types.filter(is_needling=bool(course)).first() or types.first()
-    initial["visit_type"] = preferred
-    return {k: v for k, v in initial.items() if v is not None}, patient, chosen
+    initial["visit_type"] = types.filter(is_needling=bool(course)).first() or types.first()
+    # Records by their ids, as the form posts them.
+    initial = {k: getattr(v, "pk", v) for k, v in initial.items() if v is not None}
+    return initial, patient, chosen
 
 
 def _carried(query, slot: SlotForm | None) -> dict:
@@ -266,11 +267,10 @@ def book(request):
         chosen = f"{patients[0].pk}-{courses[0].pk}" if len(courses) == 1 else str(patients[0].pk)
     fitting, free_minutes = fitting_types(slot)
     if fitting:
-        form.fields["visit_type"].queryset = VisitType.objects.filter(
-            pk__in=[visit_type.pk for visit_type in fitting]
-        )
-        if not form.is_bound and form.initial.get("visit_type") not in fitting:
-            form.initial["visit_type"] = fitting[0]
+        fitting_ids = [visit_type.pk for visit_type in fitting]
+        form.fields["visit_type"].queryset = VisitType.objects.filter(pk__in=fitting_ids)
+        if not form.is_bound and form.initial.get("visit_type") not in fitting_ids:
+            form.initial["visit_type"] = fitting[0].pk
     ctx = {
         "form": form,
         "finder": finder,
