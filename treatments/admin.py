@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -186,7 +186,10 @@ class VisitAdmin(ClinicalAdmin):
         return ["patient", "course", "status", "cancellation_reason"]
 
     def save_model(self, request, obj, form, change) -> None:
-        """Saved already, by the booking service the form called (VisitAdminForm)."""
+        """Saved already, by the booking service the form called (VisitAdminForm); what the
+        rules warn about is said here, as the booking page says it."""
+        for warning in rules.booking_warnings(obj):
+            self.message_user(request, warning, messages.WARNING)
 
     def save_related(self, request, form, formsets, change) -> None:
         """A visit has no related rows to save here."""

@@ -11,10 +11,12 @@ from tests.factories import (
     make_clinic_admin,
     make_course,
     make_front_desk,
+    make_physiotherapist,
     make_visit,
     visit_type,
 )
-from treatments.models import Visit
+from treatments.booking.forms import BookingForm
+from treatments.models import Visit, VisitType
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +182,82 @@ def test_a_save_that_loses_a_race_says_so_and_saves_nothing(client, course, monk
         response.content.decode()
     )
     assert Visit.objects.filter(course=course).count() == 1
+
+
+# Visit types and needling authorizations: the clinic admin's ----------------------------
+
+
+def test_the_clinic_admin_adds_a_visit_type_which_the_booking_page_then_offers(client):
+    client.force_login(make_clinic_admin())
+    data = {"name": "Group exercise", "length_minutes": "45", "colour": "orange",
+            "is_active": "on", "position": "5"}  # fmt: skip
+    assert client.post(reverse("admin:treatments_visittype_add"), data).status_code == 302
+    added = VisitType.objects.get(name="Group exercise")
+    assert (added.length_minutes, added.is_needling) == (45, False)
+    assert added in BookingForm().fields["visit_type"].queryset
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"name": "ims TREATMENT"}, "There is a visit type with this name already."),
+        ({"length_minutes": "32"}, "A visit lasts from 5 to 240 minutes, in steps of 5."),
+        ({"length_minutes": "0"}, "Ensure this value is greater than or equal to 5."),
+        ({"length_minutes": "99999999999999999999"}, "Ensure this value is less than or equal"),
+        ({"colour": "<script>"}, "Select a valid choice."),
+    ],
+)
+def test_the_admin_refuses_a_bad_visit_type(client, changes, message):
+    client.force_login(make_clinic_admin())
+    data = {"name": "Long treatment", "length_minutes": "60", "colour": "blue",
+            "position": "0", **changes}  # fmt: skip
+    response = client.post(reverse("admin:treatments_visittype_add"), data)
+    assert response.status_code == 200
+    assert message in html.unescape(response.content.decode())
+    assert not VisitType.objects.filter(name__in=["Long treatment", "ims TREATMENT"]).exists()
+
+
+def test_a_visit_type_is_retired_never_deleted(client):
+    client.force_login(make_clinic_admin())
+    treatment = visit_type()
+    url = reverse("admin:treatments_visittype_delete", args=[treatment.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert VisitType.objects.filter(pk=treatment.pk).exists()
+
+
+def test_only_the_clinic_admin_keeps_the_visit_types(client, course):
+    client.force_login(course.physiotherapist)
+    assert client.get(reverse("admin:treatments_visittype_changelist")).status_code == 403
+
+
+def test_the_clinic_admin_sees_the_authorizations_to_renew_on_the_admin_index(client):
+    soon = make_physiotherapist(first_name="Sam", last_name="Soon",
+                                authorized_until=TODAY + timedelta(days=12))  # fmt: skip
+    make_physiotherapist(first_name="Lee", last_name="Later",
+                         authorized_until=TODAY + timedelta(days=90))  # fmt: skip
+    client.force_login(make_clinic_admin())
+    page = html.unescape(client.get(reverse("admin:index")).content.decode())
+    assert "Needling authorizations to renew" in page
+    assert "Sam Soon</a>: expires on 22 March 2026" in page
+    assert "Lee Later" not in page
+    listed = client.get(
+        reverse("admin:treatments_physiotherapistprofile_changelist"),
+        {"authorization": "expiring"},
+    )
+    assert list(listed.context["cl"].result_list) == [soon.physiotherapist_profile]
+
+
+def test_a_needling_visit_booked_with_an_expiring_authorization_is_booked_with_a_warning(
+    client,
+):
+    lapsing = make_physiotherapist(authorized_until=TODAY + timedelta(days=3))
+    course = make_course(physiotherapist=lapsing)
+    client.force_login(lapsing)
+    response = add(
+        client,
+        course,
+        TODAY + timedelta(days=6),
+    )
+    assert response.status_code == 302
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("needling authorization will have expired by Monday 16 March" in m for m in messages)

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from patients.models import Patient
-from tests.factories import TODAY, make_course, make_patient, make_visit
+from tests.factories import INITIAL_ASSESSMENT, TODAY, make_course, make_patient, make_visit
 from treatments import reminders
 from treatments.models import ReminderSent
 
@@ -210,6 +210,14 @@ class TestAftercare:
         assert "604-555-0100" in message.body
         assert_nothing_private(message)
         assert ReminderSent.objects.get(visit=visit).kind == "aftercare"
+
+    def test_it_sends_no_aftercare_after_a_visit_without_needling(self, physiotherapist):
+        course = course_of(physiotherapist)
+        make_visit(
+            None, YESTERDAY, time(10, 0), kind=INITIAL_ASSESSMENT, status="attended",
+            patient=course.patient, physiotherapist=physiotherapist,
+        )  # fmt: skip
+        assert send() == "Sent 0 reminders and 0 aftercare emails.\n"
 
     def test_it_sends_aftercare_once(self, physiotherapist):
         make_visit(course_of(physiotherapist), TODAY, time(9, 0), status="attended")

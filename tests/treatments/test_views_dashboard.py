@@ -28,6 +28,26 @@ def stalled_course(physiotherapist, at: time = time(10, 0)):
     return course
 
 
+@pytest.mark.parametrize(
+    ("expires", "notice"),
+    [
+        (TODAY + timedelta(days=20), "Your needling authorization expires on 30 March 2026."),
+        (TODAY - timedelta(days=1), "Your needling authorization expired on 9 March 2026"),
+        (TODAY + timedelta(days=31), None),
+    ],
+)
+def test_it_tells_a_physiotherapist_whose_authorization_expires_within_30_days(
+    client, expires, notice
+):
+    physiotherapist = make_physiotherapist(authorized_until=expires)
+    client.force_login(physiotherapist)
+    html = page_text(client.get(URL))
+    if notice:
+        assert notice in html
+    else:
+        assert "needling authorization" not in html
+
+
 def test_it_lists_todays_visits_of_the_physiotherapist(client, physiotherapist):
     course = make_course(physiotherapist=physiotherapist)
     mine = make_visit(course, TODAY, at=time(9, 30))
