@@ -2,6 +2,16 @@
 
 Patients only read these pages, so each is rendered once and then served from the "pages"
 cache until an education page changes (see Page.save) or the cache's timeout passes.
+
+The cache outlives a restart, so each page is kept under its address and a fingerprint of all
+it is made of besides the database: the settings the pages show or use (PAGE_SETTINGS: the
+clinic's name and phone number, the language, the time zone...) and the release (the code,
+templates and translations of the project's own apps, pyproject.toml, and the static files'
+manifest). A restart with a new setting or a new release looks every page up under new keys and
+renders it afresh; copies made before are never read again and wait out their timeout. A
+process works the fingerprint out once, at its first public page. It hashes file contents and
+paths inside the project folder, never times or absolute paths, so servers that run the same
+release with the same settings share their pages in one cache (Redis, for instance).
 """
 
 import hashlib
@@ -9,30 +19,91 @@ import os
 import pickle
 import time
 import zlib
-from collections.abc import Callable
-from functools import wraps
+from collections.abc import Callable, Iterable
+from functools import cache, wraps
+from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse
 
 PAGE_CACHE = "pages"
+
+# Every setting a public page shows or is made with. A template or context processor that
+# starts to use another setting adds it here, or a change to it would wait for the timeout.
+PAGE_SETTINGS = (
+    "CLINIC_NAME",  # ims_clinic.context_processors.clinic
+    "CLINIC_PHONE",  # ditto
+    "SITE_URL",
+    "LANGUAGE_CODE",
+    "USE_I18N",
+    "TIME_ZONE",
+    "USE_TZ",
+    "DEBUG",  # static files' names are hashed only when it is off
+    "STATIC_URL",
+)
 
 
 def forget_cached_pages() -> None:
     caches[PAGE_CACHE].clear()
 
 
+def files_fingerprint(root: Path, folders: Iterable[Path]) -> str:
+    """A digest of every file in the folders, named by its path inside root."""
+    digest = hashlib.sha256()
+    for folder in sorted(folders):
+        for path in sorted(folder.rglob("*")):
+            name = path.relative_to(root)
+            if path.is_file() and "__pycache__" not in name.parts:
+                content = path.read_bytes()
+                digest.update(f"{name.as_posix()}\0{len(content)}\0".encode())
+                digest.update(content)
+    return digest.hexdigest()
+
+
+@cache
+def release() -> str:
+    """What this process serves: the project's apps and templates, and its static files' names."""
+    root = Path(settings.BASE_DIR)
+    folders = {Path(app.path) for app in apps.get_app_configs()}
+    folders |= {Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])}
+    own = [folder for folder in folders if folder.is_relative_to(root)]
+    project = root / "pyproject.toml"
+    version = project.read_bytes() if project.exists() else b""
+    # The manifest's hash changes with any static file a page links to (none when DEBUG is on).
+    manifest = getattr(staticfiles_storage, "manifest_hash", "")
+    parts = [files_fingerprint(root, own), hashlib.sha256(version).hexdigest(), manifest]
+    return hashlib.sha256(" ".join(parts).encode()).hexdigest()
+
+
+@cache
+def page_fingerprint() -> str:
+    """A short digest of the release and PAGE_SETTINGS, part of every cached page's key."""
+    shown = [(name, getattr(settings, name, None)) for name in PAGE_SETTINGS]
+    return hashlib.sha256(repr((release(), shown)).encode()).hexdigest()[:16]
+
+
+@receiver(setting_changed)
+def forget_page_fingerprint(**kwargs) -> None:
+    # A server reads its settings once; tests change them within one process.
+    page_fingerprint.cache_clear()
+
+
 def public_page(view: Callable) -> Callable:
     """Serve the view's page from the page cache to visitors who are not signed in.
 
-    The copy is kept by address only: anyone with a session (staff, who see a sign-out link)
-    gets a page made for them, never a patient's copy, and is never cached. Django's cache_page
-    keyed each copy by address, language, time zone and cookie, in two cache entries: looking
-    them up cost more than the rest of the request (the benchmark's health check), so these
-    pages, which vary by nothing else, have their own simpler key. Browsers are told to ask
-    again each time (no-cache), so a page edited in the admin is what the next visitor sees.
+    The copy is kept by address and page fingerprint (above): anyone with a session (staff, who
+    see a sign-out link) gets a page made for them, never a patient's copy, and is never cached.
+    Django's cache_page keyed each copy by address, language, time zone and cookie, in two cache
+    entries: looking them up cost more than the rest of the request (the benchmark's health
+    check), so these pages, which vary by nothing else, have their own simpler key, still read
+    in one look-up. Browsers are told to ask again each time (no-cache), so a page edited in the
+    admin is what the next visitor sees.
     """
 
     @wraps(view)
@@ -41,7 +112,8 @@ def public_page(view: Callable) -> Callable:
             response = view(request, *args, **kwargs)
         else:
             address = request.get_full_path().encode()
-            key = f"public-page:{hashlib.sha256(address).hexdigest()}"  # any length, any bytes
+            address_key = hashlib.sha256(address).hexdigest()  # any length, any bytes
+            key = f"public-page:{page_fingerprint()}:{address_key}"
             kept = caches[PAGE_CACHE].get(key)
             if kept is not None:
                 response = HttpResponse(kept["content"], content_type=kept["content_type"])

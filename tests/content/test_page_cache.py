@@ -1,4 +1,5 @@
-"""The page cache every gunicorn worker shares: files on disk, read from memory while unchanged."""
+"""The public page cache: files on disk every gunicorn worker shares, read from memory while
+unchanged, and keyed so that no page made under other settings or another release is served."""
 
 import os
 import time
@@ -6,6 +7,7 @@ import time
 import pytest
 import time_machine
 
+from content import caching
 from content.caching import PageFileCache
 
 
@@ -81,3 +83,75 @@ def test_a_visitor_with_a_session_always_gets_a_page_made_for_them(
         # The session, the user, the page; nothing from or into the cache.
         with django_assert_num_queries(3):
             assert "Sign out admin" in client.get("/ims/aftercare/").content.decode()
+
+
+def rendered(response) -> list[str]:
+    """The templates a response was made with: none when it came whole from the cache."""
+    return [template.name for template in response.templates]
+
+
+@pytest.fixture
+def next_release(monkeypatch):
+    """Serve the pages as the next release would: same settings, new code or templates."""
+
+    def deploy():
+        monkeypatch.setattr(caching, "release", lambda: "the next release")
+        caching.page_fingerprint.cache_clear()
+
+    yield deploy
+    caching.page_fingerprint.cache_clear()  # before monkeypatch puts the real release back
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ["/", "/ims/aftercare/"])
+def test_a_page_cached_before_the_clinic_phone_changed_is_not_served_after(
+    client, settings, address
+):
+    settings.CLINIC_PHONE = "604-555-0100"
+    assert "604-555-0100" in client.get(address).content.decode()
+    settings.CLINIC_PHONE = "604-555-0199"
+    page = client.get(address).content.decode()
+    assert "604-555-0199" in page
+    assert "604-555-0100" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ["/", "/ims/aftercare/"])
+def test_a_page_cached_by_one_release_is_not_served_by_the_next(client, next_release, address):
+    client.get(address)
+    next_release()
+    assert rendered(client.get(address))
+
+
+@pytest.mark.django_db
+def test_a_page_cached_under_the_same_settings_and_release_is_served_again(client, settings):
+    settings.CLINIC_PHONE = "604-555-0100"
+    assert "content/home.html" in rendered(client.get("/"))
+    # A restart with the same settings and the same release works its fingerprint out afresh.
+    settings.CLINIC_PHONE = "604-555-0100"
+    caching.release.cache_clear()
+    again = client.get("/")
+    assert rendered(again) == []
+    assert "604-555-0100" in again.content.decode()
+
+
+def write_release(root, base_html: str) -> None:
+    (root / "templates").mkdir(parents=True)
+    (root / "templates" / "base.html").write_text(base_html)
+
+
+def test_the_release_fingerprint_changes_with_a_template(tmp_path):
+    write_release(tmp_path / "this", "<footer>Call us</footer>")
+    write_release(tmp_path / "next", "<footer>Call the clinic</footer>")
+    this = caching.files_fingerprint(tmp_path / "this", [tmp_path / "this" / "templates"])
+    after = caching.files_fingerprint(tmp_path / "next", [tmp_path / "next" / "templates"])
+    assert this != after
+
+
+def test_the_release_fingerprint_is_the_same_on_every_server_with_the_same_files(tmp_path):
+    """Servers that share one cache (Redis, later) find each other's pages."""
+    for server in ("first", "second"):
+        write_release(tmp_path / server, "<footer>Call us</footer>")
+    first = caching.files_fingerprint(tmp_path / "first", [tmp_path / "first" / "templates"])
+    second = caching.files_fingerprint(tmp_path / "second", [tmp_path / "second" / "templates"])
+    assert first == second
