@@ -2,6 +2,7 @@
 of a visit without needling, and signing a chart, after which it changes only by an amendment
 with a reason."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
@@ -16,7 +17,7 @@ def _day(value) -> str:
     return formats.date_format(value, "j F Y")
 
 
-def charting_problems(visit: Visit, physiotherapist) -> list[str]:
+def charting_problems(visit: Visit, physiotherapist: User) -> list[str]:
     """Why this physiotherapist may not chart this visit, if anything stops it. Needling needs
     a current authorization, a screening that allows it and consent in force; a visit note of
     a visit without needling (an assessment, a follow-up) needs none of those."""
@@ -30,7 +31,7 @@ def charting_problems(visit: Visit, physiotherapist) -> list[str]:
     return problems
 
 
-def needling_problems(visit: Visit, physiotherapist) -> list[str]:
+def needling_problems(visit: Visit, physiotherapist: User) -> list[str]:
     """Why this physiotherapist may not record needling at this visit, if anything stops it."""
     problems = []
     try:
@@ -58,13 +59,13 @@ def needling_problems(visit: Visit, physiotherapist) -> list[str]:
     return problems
 
 
-def _check_signer(chart: Chart, user) -> None:
+def _check_signer(chart: Chart, user: User) -> None:
     if chart.charted_by_id != user.pk:
         name = display_name(chart.charted_by)
         raise ValidationError(f"Only {name}, who wrote this chart, can sign it.")
 
 
-def sign_chart(chart: Chart, *, signed_by) -> Chart:
+def sign_chart(chart: Chart, *, signed_by: User) -> Chart:
     """Sign a draft chart: from now on it is amended only with a reason."""
     with transaction.atomic():
         chart = Chart.objects.select_for_update().get(pk=chart.pk)
@@ -84,7 +85,7 @@ def record_chart(
     sites: list[NeedledSite],
     adverse_events: list[AdverseEvent],
     removed: list[NeedledSite | AdverseEvent] = (),
-    charted_by,
+    charted_by: User,
     correction_reason: str = "",
     sign: bool = False,
 ) -> Chart:

@@ -8,6 +8,7 @@ signing out and in again, or opening it on another computer, loses nothing.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -50,12 +51,12 @@ def remaining_treatments(course: TreatmentCourse) -> int:
 def book_series(
     *,
     patient: Patient,
-    physiotherapist,
+    physiotherapist: User,
     visit_type: VisitType,
     first_day: date,
     start_time: time,
     weeks: int,
-    booked_by,
+    booked_by: User,
     course: TreatmentCourse | None = None,
 ) -> BookingSeries:
     """Book the same weekday and time for `weeks` weeks. Weeks that keep every rule are booked;
@@ -75,7 +76,7 @@ def book_series(
         # Alternatives once every bookable week is in, so that none of them clashes with those.
         for week in plan:
             if week.problem:
-                wanted = services._new_visit(day=week.day, start_time=start_time, **booking)
+                wanted = services.unsaved_visit(day=week.day, start_time=start_time, **booking)
                 found = rules.allowed_alternatives(wanted, count=1, days=ALTERNATIVE_WITHIN_DAYS)
                 week.alternative = found[0] if found else None
         return BookingSeries.objects.create(

@@ -11,6 +11,7 @@ exclusion constraints hold the rules as well, for any path that writes without t
 from datetime import date, time
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -63,10 +64,12 @@ def _save_booking(visit: Visit, *, reason: str = "") -> Visit:
         raise BookingRefused(error, rules.allowed_alternatives(visit)) from error
 
 
-def _new_visit(
-    *, patient: Patient, course: TreatmentCourse | None, physiotherapist, visit_type: VisitType,
+def unsaved_visit(
+    *, patient: Patient, course: TreatmentCourse | None, physiotherapist: User,
+    visit_type: VisitType,
     day: date, start_time: time, status: str = Visit.Status.BOOKED,
 ) -> Visit:  # fmt: skip
+    """A visit of this type, not saved: its length and needling flag are copied from the type."""
     return Visit(
         patient=patient,
         course=course,
@@ -83,14 +86,14 @@ def _new_visit(
 def book_visit(
     *,
     patient: Patient,
-    physiotherapist,
+    physiotherapist: User,
     visit_type: VisitType,
     day: date,
     start_time: time,
     course: TreatmentCourse | None = None,
 ) -> Visit:
     """Book a visit of this type, ahead, within the hours, keeping every rule."""
-    visit = _new_visit(
+    visit = unsaved_visit(
         patient=patient, course=course, physiotherapist=physiotherapist, visit_type=visit_type,
         day=day, start_time=start_time,
     )  # fmt: skip
@@ -101,7 +104,7 @@ def book_visit(
 def record_past_visit(
     *,
     patient: Patient,
-    physiotherapist,
+    physiotherapist: User,
     visit_type: VisitType,
     day: date,
     start_time: time,
@@ -115,7 +118,7 @@ def record_past_visit(
     the course and type of the patient. It may be recorded as attended, a no-show, cancelled
     (with the reason) or still booked (not marked yet).
     """
-    visit = _new_visit(
+    visit = unsaved_visit(
         patient=patient, course=course, physiotherapist=physiotherapist, visit_type=visit_type,
         day=day, start_time=start_time, status=status,
     )  # fmt: skip
@@ -130,7 +133,7 @@ def record_past_visit(
 
 
 def move_visit(
-    visit: Visit, *, day: date, start_time: time, physiotherapist=None,
+    visit: Visit, *, day: date, start_time: time, physiotherapist: User | None = None,
     visit_type: VisitType | None = None,
 ) -> Visit:  # fmt: skip
     """Move a booked visit to another time, and if asked to another physiotherapist or type."""
@@ -172,7 +175,7 @@ def restore_visit(visit: Visit) -> Visit:
     return _save_booking(visit, reason="Restored")
 
 
-def mark_attended(visit: Visit, *, physiotherapist=None) -> Visit:
+def mark_attended(visit: Visit, *, physiotherapist: User | None = None) -> Visit:
     """The patient came. `physiotherapist` is who saw them, if not the one booked."""
     rules.check_change_allowed(visit, Visit.Change.MARK_ATTENDED)
     visit.status = Visit.Status.ATTENDED
