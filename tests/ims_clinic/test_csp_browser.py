@@ -118,7 +118,7 @@ def test_the_pain_chart_raises_no_violation(live_server, watched, records):
     site.get_by_label("Response").select_option(label="Local twitch")
     watched.get_by_label("Pain before (0-10)").fill("6")
     watched.get_by_label("Pain after (0-10)").fill("2")
-    watched.get_by_label("Visit note").fill("Twitch at L4.")
+    watched.get_by_label("Treatment note").fill("Twitch at L4.")
     watched.get_by_role("button", name="Save and sign").click()
     expect(watched.get_by_role("heading", level=1)).to_contain_text("Visit of")
 

@@ -68,7 +68,7 @@ def test_a_physiotherapist_charts_two_needled_sites_and_sees_the_course_progress
     fill_site(page, 2, "Multifidus", "Both", "Paraspinal", "L4", "Local twitch")
     page.get_by_label("Pain before (0-10)").fill("7")
     page.get_by_label("Pain after (0-10)").fill("3")
-    page.get_by_label("Visit note").fill("Tight band in right gluteus medius; strong grasp.")
+    page.get_by_label("Treatment note").fill("Tight band in right gluteus medius; strong grasp.")
     page.get_by_role("button", name="Save and sign").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Visit of")
