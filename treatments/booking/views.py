@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from patients.models import Patient
-from patients.roles import booking_staff
+from patients.roles import booking_staff, is_physiotherapist
 from treatments.booking import calendar as layout
 from treatments.booking import series as weekly
 from treatments.booking import services
@@ -254,6 +254,8 @@ def book(request):
         finder = PatientFinderForm(request.GET)
         slot = _slot(request.GET)
         initial, chosen_patient, chosen = _starting_values(request, slot)
+        if is_physiotherapist(request.user):
+            initial.setdefault("physiotherapist", request.user.pk)  # booking their own patient
         form = BookingForm(initial=initial)
         if (slot and slot.errors) or not finder.is_valid():
             status = 400
