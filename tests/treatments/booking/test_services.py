@@ -604,6 +604,18 @@ def test_the_database_refuses_a_cancellation_without_its_reason_and_time(course,
     assert not Visit.objects.exists()
 
 
+@pytest.mark.parametrize("minutes", [0, 4, 241])
+def test_a_visit_lasts_from_5_to_240_minutes(course, minutes):
+    visit = make_visit(course, MONDAY)
+    visit.duration_minutes = minutes
+    with pytest.raises(ValidationError) as refused:
+        visit.full_clean()
+    assert "A visit lasts from 5 to 240 minutes." in refused.value.message_dict["duration_minutes"]
+    refused = pytest.raises(IntegrityError, match="visit_duration_5_to_240_minutes")
+    with refused, transaction.atomic():
+        Visit.objects.create(**visit_row(course, duration_minutes=minutes, date=TODAY))
+
+
 def test_the_database_refuses_an_ims_treatment_without_a_course(course):
     refused = pytest.raises(IntegrityError, match="visit_needling_in_a_course")
     with refused, transaction.atomic():
