@@ -1,14 +1,16 @@
-"""Each constraint, tested through full_clean() (the message) and create() (the database)."""
+"""Each constraint, tested through full_clean() (the message) and create() (the database).
 
-from datetime import date, time, timedelta
+A visit's constraints are tested with the booking rules, in tests/treatments/booking/."""
+
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from tests.factories import make_course, make_physiotherapist, make_visit
+from tests.factories import TODAY, make_course, make_physiotherapist, make_visit
 from treatments.charting import record_chart
-from treatments.models import Chart, NeedledSite, PhysiotherapistProfile, TreatmentCourse, Visit
+from treatments.models import Chart, NeedledSite, PhysiotherapistProfile, TreatmentCourse
 
 pytestmark = pytest.mark.django_db
 
@@ -53,13 +55,13 @@ def test_a_finished_course_needs_an_end_date_and_a_discontinued_one_a_reason():
         "status": "completed",
     }
     assert refused_by_database(TreatmentCourse, **fields)
-    fields.update(status="discontinued", ended_on=date.today())
+    fields.update(status="discontinued", ended_on=TODAY)
     assert refused_by_database(TreatmentCourse, **fields)
 
 
 def test_a_course_cannot_end_before_it_starts():
-    course = make_course(started_on=date.today() - timedelta(days=10))
-    course.status, course.ended_on = "completed", date.today() - timedelta(days=20)
+    course = make_course(started_on=TODAY - timedelta(days=10))
+    course.status, course.ended_on = "completed", TODAY - timedelta(days=20)
     with pytest.raises(ValidationError, match="cannot end before it starts"):
         course.full_clean()
 
@@ -72,34 +74,6 @@ def test_an_authorization_needs_an_expiry_date():
     PhysiotherapistProfile.objects.filter(user=user).delete()
     assert refused_by_database(PhysiotherapistProfile, user=user, registration_number="X",
                                needling_authorized=True)  # fmt: skip
-
-
-def test_a_cancelled_visit_needs_a_reason():
-    course = make_course()
-    visit = make_visit(course, date.today() + timedelta(days=3))
-    visit.status = Visit.Status.CANCELLED
-    with pytest.raises(ValidationError, match="reason the visit was cancelled"):
-        visit.full_clean()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        make_visit(course, date.today() + timedelta(days=20), status="cancelled")
-
-
-def test_a_visit_of_zero_minutes_is_refused():
-    course = make_course()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        make_visit(course, date.today() + timedelta(days=3), duration_minutes=0)
-
-
-@pytest.mark.postgresql
-def test_the_database_refuses_a_second_visit_of_a_patient_within_seven_days():
-    course = make_course()
-    make_visit(course, date(2030, 3, 4))
-    with pytest.raises(IntegrityError, match="visit_once_a_week"), transaction.atomic():
-        make_visit(course, date(2030, 3, 10))
-    make_visit(course, date(2030, 3, 11))
-    make_visit(course, date(2030, 3, 12), time(9), status="cancelled",
-                 cancellation_reason="Ill")  # fmt: skip
-    assert Visit.objects.filter(course=course).count() == 3
 
 
 def chart_fields(**fields) -> dict:
@@ -118,7 +92,7 @@ def chart_fields(**fields) -> dict:
 )
 def test_a_chart_keeps_its_rules_in_the_database(fields, message):
     course = make_course()
-    visit = make_visit(course, date.today() - timedelta(days=1), status="attended")
+    visit = make_visit(course, TODAY - timedelta(days=1), status="attended")
     chart = Chart(visit=visit, charted_by=course.physiotherapist, **chart_fields(**fields))
     with pytest.raises(ValidationError, match=message):
         chart.full_clean()
@@ -132,7 +106,7 @@ def test_a_spinal_segment_that_does_not_exist_is_refused():
     with pytest.raises(ValidationError, match="Z9"):
         site.full_clean(exclude=["chart"])
     course = make_course()
-    visit = make_visit(course, date.today() - timedelta(days=1), status="attended")
+    visit = make_visit(course, TODAY - timedelta(days=1), status="attended")
     chart = Chart.objects.create(visit=visit, charted_by=course.physiotherapist,
                                         **chart_fields())  # fmt: skip
     site_fields = {"muscle": "M", "side": "left", "site_type": "paraspinal", "response": "grasp"}
@@ -141,7 +115,7 @@ def test_a_spinal_segment_that_does_not_exist_is_refused():
 
 def test_record_chart_is_not_a_way_around_the_rules():
     course = make_course()
-    visit = make_visit(course, date.today() - timedelta(days=1))
+    visit = make_visit(course, TODAY - timedelta(days=1))
     with pytest.raises(ValidationError, match="No screening"):
         record_chart(visit=visit, chart=Chart(**chart_fields()), sites=[],
                      adverse_events=[], charted_by=course.physiotherapist)  # fmt: skip
