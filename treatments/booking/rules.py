@@ -50,6 +50,7 @@ error_messages = {
     "not_yet_started": _("A past visit is recorded only once its time has come."),
     "archived": _("This patient's record is archived. Restore it before booking."),
     "course_ended": _("This course has ended. Open a new course to book more visits."),
+    "before_course": _("This course starts on %(day)s: book its visits from then on."),
     "type_not_offered": _("%(type)s is no longer offered. Choose another visit type."),
     "charted": _("This visit is charted, so it stays attended. Amend the chart if it is wrong."),
     "reason_needed": _("Say why: the reason is kept in the visit's history."),
@@ -186,12 +187,14 @@ def check_within_hours(visit: Visit) -> None:
 
 
 def check_bookable_time(visit: Visit) -> None:
-    """A booking starts in the future, and within the next two years."""
+    """A booking starts in the future, within the next two years, and not before its course."""
     visit.set_times()
     if visit.starts_at <= timezone.now():
         refuse("passed")
     if visit.date > timezone.localdate() + BOOKING_HORIZON:
         refuse("too_far_ahead")
+    if visit.course_id and visit.date < visit.course.started_on:
+        refuse("before_course", day=long_date(visit.course.started_on))
 
 
 def check_can_book(visit: Visit) -> None:
@@ -204,8 +207,10 @@ def check_can_book(visit: Visit) -> None:
         refuse("type_not_offered", type=visit.visit_type)
 
 
-def check_change_allowed(visit: Visit, change: str) -> None:
-    if change not in visit.allowed_changes:
+def check_change_allowed(visit: Visit, change: str, *, status: str | None = None) -> None:
+    """Refuse a change the visit's status does not allow: its status as given, or as stored."""
+    allowed_from, _after = Visit.TRANSITIONS[change]
+    if (status or visit.status) != allowed_from:
         raise ValidationError(error_messages[change], code="not_allowed")
 
 

@@ -22,11 +22,16 @@ from treatments.booking.rules import BookingRefused, refuse
 from treatments.models import TreatmentCourse, Visit, VisitType
 
 
-def save_visit(visit: Visit, *, reason: str = "", earliest: date | None = None) -> Visit:
+def save_visit(
+    visit: Visit, *, change: str | None = None, reason: str = "", earliest: date | None = None
+) -> Visit:
     """Check every rule and save, in one transaction, turning a lost race into a clear error.
 
-    `reason` is kept with the new version in the visit's history. `earliest` is the first day
-    the weekly rule's refusal may offer (today unless recording the past).
+    `change` is the named change being saved (Visit.TRANSITIONS), checked again against the
+    status on file once the rows are locked: a page opened before someone else changed the
+    visit must not change it as it was. `reason` is kept with the new version in the visit's
+    history. `earliest` is the first day the weekly rule's refusal may offer (today unless
+    recording the past).
     """
     try:
         with transaction.atomic():
@@ -35,6 +40,9 @@ def save_visit(visit: Visit, *, reason: str = "", earliest: date | None = None) 
             # the patient first, then the physiotherapist, so two saves never wait on each other.
             Patient.objects.select_for_update().only("pk").get(pk=visit.patient_id)
             get_user_model().objects.select_for_update().only("pk").get(pk=visit.physiotherapist_id)
+            if change is not None:
+                stored = Visit.objects.filter(pk=visit.pk).values_list("status", flat=True)
+                rules.check_change_allowed(visit, change, status=stored.first())
             # Both rows were just locked: checking again that each exists would cost queries.
             visit.full_clean(exclude=["patient", "visit_type", "course"])
             rules.check_once_a_week(visit, earliest=earliest)
@@ -51,13 +59,13 @@ def save_visit(visit: Visit, *, reason: str = "", earliest: date | None = None) 
     return visit
 
 
-def _save_booking(visit: Visit, *, reason: str = "") -> Visit:
+def _save_booking(visit: Visit, *, change: str | None = None, reason: str = "") -> Visit:
     """Save a new, moved or restored booking: it must also be ahead, and within the clinic's
     and the physiotherapist's hours. A refusal carries the nearest times that are allowed."""
     try:
         rules.check_bookable_time(visit)
         rules.check_within_hours(visit)
-        return save_visit(visit, reason=reason)
+        return save_visit(visit, change=change, reason=reason)
     except BookingRefused:
         raise
     except ValidationError as error:
@@ -147,7 +155,7 @@ def move_visit(
         visit.visit_type = visit_type
         visit.is_needling = visit_type.is_needling
         visit.duration_minutes = visit_type.length_minutes
-    return _save_booking(visit, reason="Moved")
+    return _save_booking(visit, change=Visit.Change.MOVE, reason="Moved")
 
 
 def cancel_visit(visit: Visit, *, reason: str) -> Visit:
@@ -157,7 +165,7 @@ def cancel_visit(visit: Visit, *, reason: str) -> Visit:
     visit.status = Visit.Status.CANCELLED
     visit.cancellation_reason = reason.strip()
     visit.cancelled_at = timezone.now()
-    return save_visit(visit, reason="Cancelled")
+    return save_visit(visit, change=Visit.Change.CANCEL, reason="Cancelled")
 
 
 def cancel_upcoming(visits: list[Visit], *, reason: str) -> list[Visit]:
@@ -172,7 +180,7 @@ def restore_visit(visit: Visit) -> Visit:
     visit.status = Visit.Status.BOOKED
     visit.cancellation_reason = ""
     visit.cancelled_at = None
-    return _save_booking(visit, reason="Restored")
+    return _save_booking(visit, change=Visit.Change.RESTORE, reason="Restored")
 
 
 def mark_attended(visit: Visit, *, physiotherapist: User | None = None) -> Visit:
@@ -181,7 +189,7 @@ def mark_attended(visit: Visit, *, physiotherapist: User | None = None) -> Visit
     visit.status = Visit.Status.ATTENDED
     if physiotherapist is not None:
         visit.physiotherapist = physiotherapist
-    return save_visit(visit, reason="Marked attended")
+    return save_visit(visit, change=Visit.Change.MARK_ATTENDED, reason="Marked attended")
 
 
 def mark_no_show(visit: Visit) -> Visit:
@@ -189,7 +197,7 @@ def mark_no_show(visit: Visit) -> Visit:
     or counts for the weekly rule, so the patient can be booked again in the same week."""
     rules.check_change_allowed(visit, Visit.Change.MARK_NO_SHOW)
     visit.status = Visit.Status.NO_SHOW
-    return save_visit(visit, reason="Marked no-show")
+    return save_visit(visit, change=Visit.Change.MARK_NO_SHOW, reason="Marked no-show")
 
 
 def undo_attended(visit: Visit, *, reason: str) -> Visit:
@@ -198,21 +206,23 @@ def undo_attended(visit: Visit, *, reason: str) -> Visit:
     rules.check_change_allowed(visit, Visit.Change.UNDO_ATTENDED)
     if visit.is_charted:
         refuse("charted")
-    return _undo(visit, reason, "Attended undone")
+    return _undo(visit, Visit.Change.UNDO_ATTENDED, reason, "Attended undone")
 
 
 def undo_no_show(visit: Visit, *, reason: str) -> Visit:
     """Set a visit marked as a no-show by mistake back to booked. It holds its time and counts
     for the weekly rule again, so the rules are checked again."""
     rules.check_change_allowed(visit, Visit.Change.UNDO_NO_SHOW)
-    return _undo(visit, reason, "No-show undone")
+    return _undo(visit, Visit.Change.UNDO_NO_SHOW, reason, "No-show undone")
 
 
-def _undo(visit: Visit, reason: str, done: str) -> Visit:
+def _undo(visit: Visit, change: str, reason: str, done: str) -> Visit:
     if not reason.strip():
         refuse_field("reason", rules.error_messages["reason_needed"])
     visit.status = Visit.Status.BOOKED
-    return save_visit(visit, reason=f"{done}: {reason.strip()}", earliest=visit.date)
+    return save_visit(
+        visit, change=change, reason=f"{done}: {reason.strip()}", earliest=visit.date
+    )
 
 
 def refuse_field(field: str, message: str) -> None:

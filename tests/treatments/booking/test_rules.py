@@ -428,6 +428,14 @@ def test_the_times_offered_start_from_the_course_start(patient, physiotherapist)
     assert offered == [at(first_day, 8), at(first_day, 8, 15), at(first_day, 8, 30)]
 
 
+def test_a_visit_in_a_course_is_not_booked_before_the_course_starts(patient, physiotherapist):
+    course = make_course(patient, physiotherapist, started_on=MONDAY + timedelta(days=8))
+    with pytest.raises(BookingRefused, match="This course starts on Tuesday 24 March 2026") as no:
+        book(course, MONDAY + timedelta(days=7), time(10))
+    assert no.value.alternatives[0].date() == course.started_on
+    assert not course.visits.exists()
+
+
 def test_a_moved_visits_own_time_counts_as_free(course, physiotherapist):
     visit = book(course, MONDAY, time(10))
     book(another_patients_course(physiotherapist), MONDAY, time(10, 30), kind=INITIAL_ASSESSMENT)

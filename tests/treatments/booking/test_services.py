@@ -656,11 +656,6 @@ def test_a_lost_race_for_the_physiotherapists_time_is_a_clear_error(course, monk
     assert Visit.objects.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The services check the status of the object they are given, not the stored one: "
-    "a copy loaded before another change (a second person's page) still passes the check.",
-)
 def test_a_change_is_checked_against_the_status_stored_at_the_moment_of_saving(course):
     visit = make_visit(course, TODAY, time(9))
     loaded_earlier = Visit.objects.get(pk=visit.pk)
