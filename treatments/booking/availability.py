@@ -29,6 +29,13 @@ messages = {
 }
 
 
+def on_the_grid(moment: datetime) -> datetime:
+    """The first quarter hour at or after `moment`. Hours may begin at any minute (08:10), but
+    the start times offered are the calendar's rows, which begin on the quarter hour."""
+    late = (moment - datetime.combine(moment.date(), time())) % GRID
+    return moment + (GRID - late if late else timedelta())
+
+
 def _weekdays(day: date) -> str:
     return formats.date_format(day, "l")
 
@@ -163,7 +170,7 @@ class Availability:
         taken = self.visits_of(physiotherapist_id, day, ignoring)
         slots = []
         for begin, finish in self.windows(physiotherapist_id, day):
-            moment = timezone.make_aware(datetime.combine(day, begin))
+            moment = timezone.make_aware(on_the_grid(datetime.combine(day, begin)))
             last = timezone.make_aware(datetime.combine(day, finish)) - timedelta(minutes=minutes)
             while moment <= last:
                 ends = moment + timedelta(minutes=minutes)
