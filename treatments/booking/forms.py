@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
 from patients.roles import display_name
+from treatments.booking import rules
 from treatments.booking.series import MAX_SERIES_WEEKS
 from treatments.forms import DATE_INPUT, PhysiotherapistField
-from treatments.models import TreatmentCourse, VisitType
+from treatments.models import TreatmentCourse, Visit, VisitType
 
 # Far enough for any real look back or ahead. A date further away is a mistyped year, and
 # the calendar's week links, or the search for free times around a date, would run off the end
@@ -79,6 +80,19 @@ class SlotForm(forms.Form):
 
     def clean_date(self) -> date:
         return near_today(self.cleaned_data["date"])
+
+    def clean(self) -> dict:
+        """A link to a time that has passed, or that is too far ahead, is not offered: the
+        booking would be refused (the rule is the service's, asked here for the link)."""
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            try:
+                rules.check_bookable_time(
+                    Visit(date=data["date"], start_time=data["time"], duration_minutes=0)
+                )
+            except ValidationError as refused:
+                self.add_error("time" if refused.code == "passed" else "date", refused)
+        return data
 
 
 class PatientFinderForm(forms.Form):
