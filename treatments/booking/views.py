@@ -143,7 +143,8 @@ def _slot(query) -> SlotForm | None:
 def _linked(query, name: str, model):
     """The record a link names by id (?course=12), or None if it names none that exists."""
     value = query.get(name, "")
-    if not value.isdigit() or len(value) > 18:
+    # isdecimal, not isdigit: "²" is a digit that int() cannot read.
+    if not value.isdecimal() or len(value) > 18:
         return None
     return model.objects.filter(pk=int(value)).first()
 
@@ -170,7 +171,7 @@ def _starting_values(request, slot) -> tuple[dict, Patient | None, str]:
 
 def _carried(query, slot: SlotForm | None) -> dict:
     """What a new search for the patient carries along: the slot and the course or patient."""
-    carried = {key: query[key] for key in ("course", "patient") if query.get(key, "").isdigit()}
+    carried = {key: query[key] for key in ("course", "patient") if query.get(key, "").isdecimal()}
     if slot is not None:
         data = slot.cleaned_data
         if data.get("physiotherapist"):
@@ -324,7 +325,7 @@ def series_accept(request, pk: int):
     series = _own_series(request, pk)
     number = request.POST.get("week", "")
     try:
-        visit = weekly.accept_alternative(series, int(number) if number.isdigit() else 0)
+        visit = weekly.accept_alternative(series, int(number) if number.isdecimal() else 0)
     except ValidationError as error:
         messages.error(
             request,
