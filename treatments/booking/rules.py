@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from patients.roles import display_name
 from treatments.booking.availability import Availability, nearest_free_slots
-from treatments.models import Visit, too_close_for_needling
+from treatments.models import NEEDLING_NEEDS_A_COURSE, Visit, too_close_for_needling
 
 BOOKING_HORIZON = timedelta(days=2 * 366)
 # A booking refused for a clash offers the physiotherapist's nearest free times this many days
@@ -205,6 +205,14 @@ def check_can_book(visit: Visit) -> None:
         refuse("course_ended")
     if not visit.visit_type.is_active:
         refuse("type_not_offered", type=visit.visit_type)
+    check_needling_in_a_course(visit)
+
+
+def check_needling_in_a_course(visit: Visit) -> None:
+    """Visit.clean says so too; asked first, so that the refusal offers no other times, which
+    would be refused alike."""
+    if visit.is_needling and not visit.course_id:
+        raise ValidationError({"course": NEEDLING_NEEDS_A_COURSE})
 
 
 def check_change_allowed(visit: Visit, change: str, *, status: str | None = None) -> None:
