@@ -66,6 +66,8 @@ def book_series(
         raise ValidationError(messages["weeks"], params={"weeks": MAX_SERIES_WEEKS})
     booking = {"patient": patient, "course": course, "physiotherapist": physiotherapist,
                "visit_type": visit_type}  # fmt: skip
+    # What the patient, course and type must be holds for every week alike: refused whole.
+    rules.check_can_book(services.unsaved_visit(day=first_day, start_time=start_time, **booking))
     plan = [SeriesWeek(n + 1, first_day + timedelta(weeks=n), start_time) for n in range(weeks)]
     with transaction.atomic():
         for week in plan:
