@@ -119,6 +119,19 @@ def weeks_of(series: BookingSeries) -> list[SeriesWeek]:
     ]
 
 
+def warnings_for(series: BookingSeries) -> list[str]:
+    """What staff should know about the weeks booked (rules.booking_warnings), said once: the
+    first week the physiotherapist's authorization will have expired by; the later weeks would
+    only repeat it."""
+    for week in weeks_of(series):
+        if week.visit:
+            week.visit.physiotherapist = series.physiotherapist  # one user, read once
+            found = rules.booking_warnings(week.visit)
+            if found:
+                return found
+    return []
+
+
 def accept_alternative(series: BookingSeries, number: int) -> Visit:
     """Book the time offered for one week that could not be booked as asked. If it was taken
     since, the week is offered the nearest time free now, and the refusal is raised."""

@@ -228,6 +228,8 @@ def _book(request, form: BookingForm):
         add_service_errors(form, error)
         return None, getattr(error, "alternatives", [])
     if weeks > 1:
+        for warning in weekly.warnings_for(series):
+            messages.warning(request, warning)
         return redirect(series), []
     messages.success(request, _("Visit booked: %(visit)s.") % {"visit": visit})
     for warning in booking_warnings(visit):
@@ -325,7 +327,10 @@ def series_accept(request, pk: int):
     series = _own_series(request, pk)
     number = request.POST.get("week", "")
     try:
-        visit = weekly.accept_alternative(series, int(number) if number.isdecimal() else 0)
+        # A week's number has a digit or two: a longer one is none, and int() refuses to read
+        # more than 4,300 digits.
+        week = int(number) if number.isdecimal() and len(number) <= 3 else 0
+        visit = weekly.accept_alternative(series, week)
     except ValidationError as error:
         messages.error(
             request,
