@@ -155,6 +155,7 @@ def move_visit(
         visit.visit_type = visit_type
         visit.is_needling = visit_type.is_needling
         visit.duration_minutes = visit_type.length_minutes
+        rules.check_needling_in_a_course(visit)
     return _save_booking(visit, change=Visit.Change.MOVE, reason="Moved")
 
 
