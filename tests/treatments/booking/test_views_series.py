@@ -95,7 +95,10 @@ def test_a_series_is_kept_after_signing_out_and_in_again(client, front_desk, cou
     # And it is listed on the booking page, where it is found again.
     booking_page = page_text(client.get(BOOK))
     assert OPEN_SERIES in booking_page
-    assert f'<a href="{url("series-results", series)}">Marguerite Okafor, booked ' in booking_page
+    assert (
+        f'<a class="alert-link" href="{url("series-results", series)}">Marguerite Okafor, booked '
+        in booking_page
+    )
 
     response = client.post(url("series-accept", series), {"week": "4"}, follow=True)
     assert booked_in(course) == 6
