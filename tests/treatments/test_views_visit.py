@@ -25,7 +25,7 @@ CLINICAL_WORDS = [
     "Secret clinical note",
     "Muscle 1",
     "Pain before",
-    "Visit note",
+    "Treatment note",
     "Needled sites",
     "Versions of the chart",
     "Lying face down",

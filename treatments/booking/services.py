@@ -221,9 +221,7 @@ def _undo(visit: Visit, change: str, reason: str, done: str) -> Visit:
     if not reason.strip():
         refuse_field("reason", rules.error_messages["reason_needed"])
     visit.status = Visit.Status.BOOKED
-    return save_visit(
-        visit, change=change, reason=f"{done}: {reason.strip()}", earliest=visit.date
-    )
+    return save_visit(visit, change=change, reason=f"{done}: {reason.strip()}", earliest=visit.date)
 
 
 def refuse_field(field: str, message: str) -> None:

@@ -161,12 +161,17 @@ def _starting_values(request, slot) -> tuple[dict, Patient | None, str]:
         initial.setdefault("physiotherapist", course.physiotherapist)
     elif patient:
         chosen = str(patient.pk)
-    types = VisitType.objects.filter(is_active=True)
-    # An IMS treatment in a course; otherwise what a patient without one needs first.
-    initial["visit_type"] = types.filter(is_needling=bool(course)).first() or types.first()
     # Records by their ids, as the form posts them.
     initial = {k: getattr(v, "pk", v) for k, v in initial.items() if v is not None}
     return initial, patient, chosen
+
+
+def preferred_type(offered: list[VisitType], *, in_a_course: bool) -> int | None:
+    """The type to start with, among those offered: an IMS treatment for a course; otherwise
+    the first in the clinic's order (an initial assessment, where it fits)."""
+    needling = [visit_type for visit_type in offered if visit_type.is_needling]
+    first = ((needling if in_a_course else []) or offered or [None])[0]
+    return first.pk if first else None
 
 
 def _carried(query, slot: SlotForm | None) -> dict:
@@ -274,8 +279,9 @@ def book(request):
     if fitting:
         fitting_ids = [visit_type.pk for visit_type in fitting]
         form.fields["visit_type"].queryset = VisitType.objects.filter(pk__in=fitting_ids)
-        if not form.is_bound and form.initial.get("visit_type") not in fitting_ids:
-            form.initial["visit_type"] = fitting[0].pk
+    if not form.is_bound:
+        offered = fitting or list(VisitType.objects.filter(is_active=True))
+        form.initial["visit_type"] = preferred_type(offered, in_a_course="-" in chosen)
     ctx = {
         "form": form,
         "finder": finder,

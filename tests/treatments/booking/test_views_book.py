@@ -765,3 +765,19 @@ def test_booking_one_visit_takes_the_same_queries_however_long_the_records(
         response = client.post(URL, data)
     assert response.status_code == 302
     assert Visit.objects.filter(course=course, status="booked").count() == 1
+
+
+def test_a_search_that_finds_one_patient_in_one_course_starts_with_an_ims_treatment(
+    client, course, front_desk
+):
+    client.force_login(front_desk)
+    response = client.get(URL, {"q": "Okafor"})
+    assert response.context["chosen"] == choice(course.patient, course)
+    assert response.context["form"]["visit_type"].value() == visit_type(IMS_TREATMENT).pk
+
+
+def test_a_patient_without_a_course_starts_with_an_initial_assessment(client, front_desk):
+    newcomer = make_patient(legal_last_name="Newcomb")
+    client.force_login(front_desk)
+    response = client.get(URL, {"patient": newcomer.pk})
+    assert response.context["form"]["visit_type"].value() == visit_type(INITIAL_ASSESSMENT).pk

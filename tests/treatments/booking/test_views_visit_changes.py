@@ -636,3 +636,14 @@ def test_the_front_desk_can_move_a_visit_to_any_physiotherapist(client, physioth
     client.post(url("visit-move", visit), data)
     visit.refresh_from_db()
     assert (visit.physiotherapist, visit.visit_type.name) == (colleague, FOLLOW_UP)
+
+
+@pytest.mark.parametrize("status", ["cancelled", "attended", "no_show"])
+def test_the_no_show_confirmation_of_a_visit_not_booked_offers_nothing_to_confirm(
+    client, physiotherapist, front_desk, status
+):
+    visit = make_visit(make_course(physiotherapist=physiotherapist), TODAY, time(9), status=status)
+    client.force_login(front_desk)
+    html = page_text(client.get(url("visit-no-show", visit)))
+    assert "it cannot be marked a no-show." in html
+    assert "Yes, mark it a no-show" not in html
