@@ -11,8 +11,9 @@ class ImsClinicConfig(AppConfig):
     verbose_name = "IMS Clinic"
 
     def ready(self) -> None:
-        # Importing them connects their receivers (the session clock, the audit trail).
-        from ims_clinic import audit, middleware  # noqa: F401
+        # Importing them connects their receivers (the session clock, the audit trail) and
+        # registers the clinic's lookups.
+        from ims_clinic import audit, lookups, middleware  # noqa: F401
 
 
 class TwoStepDevicesConfig(otp_totp_apps.DefaultConfig):
