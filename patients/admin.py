@@ -27,6 +27,9 @@ class NoDeleteAdmin(SimpleHistoryAdmin):
 
     @method_decorator(csp_update(HISTORY_PAGE_STYLE))
     def history_view(self, request, object_id, extra_context=None):
+        if not hasattr(self.opts, "simple_history_manager_attribute"):
+            # A record kept without a history of its own (a reminder sent): the admin's log.
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
         return super().history_view(request, object_id, extra_context)
 
     def has_delete_permission(self, request, obj=None) -> bool:
