@@ -5,7 +5,7 @@ ClinicAdminSite (ims_clinic/admin.py) mixes CheckedInputAdmin into each model ad
 registers, the clinic's own and those of auth, axes and django-otp alike.
 """
 
-from datetime import MAXYEAR, MINYEAR, UTC
+from datetime import MAXYEAR, MINYEAR, UTC, datetime
 
 from django.contrib.admin import DateFieldListFilter, helpers
 from django.contrib.admin.utils import unquote
@@ -35,14 +35,29 @@ def read_as(field: models.Field, value):
     return field.to_python(value)
 
 
+def validate_storable_moment(moment: datetime) -> None:
+    """A moment must be one UTC can hold too: the databases keep it so (9999-12-31 at 23:00 in
+    Vancouver is already in the year 10000 there)."""
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError(
+            _(
+                "Enter a date and time that can be stored: in UTC, this one is outside the "
+                "years 1 to 9999."
+            ),
+            code="out_of_range",
+        ) from None
+
+
 def is_storable_moment(text: str) -> bool:
     """Whether the text is a date and time with its time zone, which UTC can hold too."""
     try:
         moment = parse_datetime(text)
         if moment is None or timezone.is_naive(moment):
             return False
-        moment.astimezone(UTC)
-    except (ValueError, OverflowError):
+        validate_storable_moment(moment)
+    except (ValueError, ValidationError):
         return False
     return True
 
@@ -154,6 +169,12 @@ class CheckedInputAdmin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        form_field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateTimeField) and form_field is not None:
+            form_field.validators.append(validate_storable_moment)
+        return form_field
 
     def get_changeform_initial_data(self, request):
         # Django fills a new record's fields in from the address as text, which a date and

@@ -167,3 +167,15 @@ def test_a_new_records_fields_filled_in_from_the_address_show_or_are_left_out(su
     url = reverse("admin:otp_totp_totpdevice_add")
     for value in ["1", "2026-03-10 10:00", "9999-12-31 23:59"]:
         assert superuser.get(url, {"throttling_failure_timestamp": value}).status_code == 200
+
+
+def test_a_moment_utc_cannot_hold_is_refused_with_a_form_error(superuser):
+    # 23:59 on the last day Python knows, in Vancouver, is in the year 10000 in UTC.
+    person = make_user()
+    form = {"username": person.username, "first_name": "Sam", "last_name": "Staff",
+            "is_active": "on", "date_joined_0": "9999-12-31", "date_joined_1": "23:59"}  # fmt: skip
+    response = superuser.post(reverse("admin:auth_user_change", args=[person.pk]), form)
+    assert response.status_code == 200
+    assert "in UTC, this one is outside the years 1 to 9999" in response.content.decode()
+    person.refresh_from_db()
+    assert person.date_joined.year < 9999
