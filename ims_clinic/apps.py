@@ -11,8 +11,12 @@ class ImsClinicConfig(AppConfig):
     verbose_name = "IMS Clinic"
 
     def ready(self) -> None:
-        # Importing them connects their receivers (the session clock, the audit trail).
-        from ims_clinic import audit, middleware  # noqa: F401
+        # Importing them connects their receivers (the session clock, the audit trail) and
+        # registers the clinic's lookups.
+        from ims_clinic import audit, axes_admin, lookups, middleware  # noqa: F401
+
+        # The admin (first in INSTALLED_APPS, so ready first) has registered axes' admins.
+        axes_admin.register()
 
 
 class TwoStepDevicesConfig(otp_totp_apps.DefaultConfig):

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,15 @@ class StaffAuthenticationForm(AuthenticationForm):
         return username
 
 
+# The entries are filtered from the start of the first day to the start of the day after the
+# last, in the clinic's time zone: both must be moments Python and the databases hold, in UTC
+# too. The first and last days Python knows are out.
+FILTER_DATE_RANGE = [
+    MinValueValidator(date.min + timedelta(days=1)),
+    MaxValueValidator(date.max - timedelta(days=1)),
+]
+
+
 class AuditFilterForm(forms.Form):
     """The audit trail's filters: a patient (by name, phone or birth date), a staff user, dates."""
 
@@ -50,9 +60,9 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("Any")), *AuditEntry.Action.choices]
     )
-    date_from = forms.DateField(label=_("From"), required=False,
+    date_from = forms.DateField(label=_("From"), required=False, validators=FILTER_DATE_RANGE,
                                 widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
-    date_to = forms.DateField(label=_("To"), required=False,
+    date_to = forms.DateField(label=_("To"), required=False, validators=FILTER_DATE_RANGE,
                               widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
 
     def clean(self):

@@ -7,6 +7,7 @@ from django.utils.decorators import method_decorator
 from simple_history.admin import SimpleHistoryAdmin
 
 from ims_clinic import audit
+from patients.forms import ExplainedTopicsField
 from patients.models import Consent, Patient, Precaution, Screening
 from patients.roles import is_physiotherapist
 
@@ -26,6 +27,9 @@ class NoDeleteAdmin(SimpleHistoryAdmin):
 
     @method_decorator(csp_update(HISTORY_PAGE_STYLE))
     def history_view(self, request, object_id, extra_context=None):
+        if not hasattr(self.opts, "simple_history_manager_attribute"):
+            # A record kept without a history of its own (a reminder sent): the admin's log.
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
         return super().history_view(request, object_id, extra_context)
 
     def has_delete_permission(self, request, obj=None) -> bool:
@@ -128,6 +132,12 @@ class ConsentAdmin(ClinicalAdmin):
     list_select_related = ["patient", "obtained_by"]
     autocomplete_fields = ["patient"]
     readonly_fields = ["obtained_by"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The topics as checkboxes, not the JSON the model keeps them in.
+        if db_field.name == "explained":
+            return ExplainedTopicsField()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:

@@ -178,15 +178,25 @@ class ScreeningForm(forms.ModelForm):
         return screening
 
 
+class ExplainedTopicsField(forms.MultipleChoiceField):
+    """The topics of consent, one checkbox each, on the consent page and in the admin.
+
+    Not required: the model's clean() names every topic that is missing."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("What was explained"),
+            choices=Consent.Topic.choices,
+            required=False,
+            help_text=_("Tick each topic you explained. Consent must cover all of them."),
+            **kwargs,
+        )
+
+
 class ConsentForm(forms.ModelForm):
-    # Not required here: the model's clean() names every topic that is missing.
-    explained = forms.MultipleChoiceField(
-        label=_("What was explained"),
-        choices=Consent.Topic.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=_("Tick each topic you explained. Consent must cover all of them."),
-    )
+    explained = ExplainedTopicsField()
 
     class Meta:
         model = Consent

@@ -342,9 +342,17 @@ class Consent(models.Model):
         return f"Consent of {self.patient} on {self.consented_on}"
 
     def clean(self) -> None:
-        missing = [
-            str(label) for value, label in self.Topic.choices if value not in (self.explained or [])
-        ]
+        # `explained` is JSON, so the shell or a form could give it anything: a number, text
+        # holding the topics' names, a mapping. It is a list of topics, nothing else.
+        explained = self.explained if self.explained is not None else []
+        if not isinstance(explained, list) or not all(isinstance(t, str) for t in explained):
+            raise ValidationError({"explained": _("List the topics that were explained.")})
+        unknown = sorted(set(explained) - set(self.Topic.values))
+        if unknown:
+            raise ValidationError(
+                {"explained": _("These are not topics of consent: %s.") % "; ".join(unknown)}
+            )
+        missing = [str(label) for value, label in self.Topic.choices if value not in explained]
         if missing:
             raise ValidationError({"explained": _("Consent must cover: %s.") % "; ".join(missing)})
         if self.consented_on and self.consented_on > timezone.localdate():

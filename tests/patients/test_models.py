@@ -148,6 +148,27 @@ def test_consent_must_cover_every_topic_and_names_the_missing_ones(avery, physio
     assert message.endswith("What the patient will feel.")
 
 
+@pytest.mark.parametrize(
+    "explained,message",
+    [
+        (5, "List the topics that were explained."),
+        (-1, "List the topics that were explained."),
+        (" ".join(Consent.Topic.values), "List the topics that were explained."),
+        (dict.fromkeys(Consent.Topic.values, True), "List the topics that were explained."),
+        ([*Consent.Topic.values, 5], "List the topics that were explained."),
+        ([*Consent.Topic.values, "anything"], "These are not topics of consent: anything."),
+    ],
+)
+def test_consent_names_what_was_explained_as_a_list_of_its_topics(
+    avery, physiotherapist, explained, message
+):
+    # The field is JSON: the shell, or a form, could give it anything.
+    consent = Consent(patient=avery, obtained_by=physiotherapist, explained=explained)
+    with pytest.raises(ValidationError) as caught:
+        consent.full_clean()
+    assert caught.value.message_dict["explained"] == [message]
+
+
 def test_a_complete_consent_from_the_patient_validates(avery, physiotherapist):
     consent = Consent(
         patient=avery, obtained_by=physiotherapist, explained=list(Consent.Topic.values)
