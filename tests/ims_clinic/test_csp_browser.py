@@ -56,12 +56,6 @@ def records():
     return course, session
 
 
-def signed_in(page, live_server, username: str) -> None:
-    """Sign in and wait until the next page has come."""
-    sign_in(page, live_server, username)
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-
-
 def visit(page, url: str) -> None:
     response = page.goto(url)
     assert response.ok, f"{url} answered {response.status}"
@@ -83,7 +77,7 @@ def test_public_pages_and_sign_in_raise_no_violation(live_server, watched):
 def test_staff_pages_raise_no_violation(live_server, watched, records):
     course, session = records
     monday = session.date - timedelta(days=session.date.weekday())
-    signed_in(watched, live_server, "root")
+    sign_in(watched, live_server, "root")
     for path in [
         reverse("staff-home"),
         reverse("patients:patient-list") + f"?q={course.patient.legal_last_name}",
@@ -105,7 +99,7 @@ def test_staff_pages_raise_no_violation(live_server, watched, records):
 
 def test_the_pain_chart_raises_no_violation(live_server, watched, records):
     course, session = records
-    signed_in(watched, live_server, course.practitioner.username)
+    sign_in(watched, live_server, course.practitioner.username)
     visit(watched, f"{live_server.url}{reverse('treatments:session-chart', args=[session.pk])}")
     watched.get_by_label("Consent confirmed this session").check()
     watched.get_by_label("Patient position").select_option(label="Lying face down")
@@ -132,7 +126,7 @@ def test_the_pain_chart_raises_no_violation(live_server, watched, records):
 def test_the_admin_raises_no_violation(live_server, watched, records):
     course, _session = records
     patient = course.patient
-    signed_in(watched, live_server, "root")
+    sign_in(watched, live_server, "root")
     admin = f"{live_server.url}/admin"
     for path in [
         "/",

@@ -53,12 +53,6 @@ def clinic(migrated_data):
     return make_physiotherapist(username="priya", first_name="Priya", last_name="Physio")
 
 
-def signed_in(page, live_server, username: str) -> None:
-    """Sign in and wait until the next page has come."""
-    sign_in(page, live_server, username)
-    expect(page).not_to_have_url(re.compile("/accounts/login/"))
-
-
 def test_the_front_desk_books_a_weekly_series_from_the_calendar(live_server, desktop, clinic):
     page, axe, violations = desktop, Axe(), {}
 
@@ -74,7 +68,7 @@ def test_the_front_desk_books_a_weekly_series_from_the_calendar(live_server, des
     week_4 = monday + timedelta(weeks=3)
     make_session(make_course(practitioner=clinic), week_4, time(10, 0))
 
-    signed_in(page, live_server, "fran")
+    sign_in(page, live_server, "fran")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Calendar of Priya Physio")
     check_accessibility()
@@ -129,7 +123,7 @@ def test_the_calendar_shows_one_day_at_a_time_on_a_phone(live_server, phone, cli
     )
     make_session(make_course(patient, clinic), wednesday, time(9, 0))
 
-    signed_in(page, live_server, "fran")
+    sign_in(page, live_server, "fran")
     page.goto(f"{live_server.url}/treatments/calendar/?week={monday}")
     days = page.get_by_role("navigation", name="Days of the week")
     expect(days).to_be_visible()
