@@ -23,8 +23,11 @@ run: install
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
+# One pytest worker per core (pytest-xdist), each with its own test database. A later -n in
+# PYTEST_ARGS wins: `make test PYTEST_ARGS="-n 0 -x"` runs in one process and stops at a failure.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

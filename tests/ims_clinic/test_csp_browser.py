@@ -56,12 +56,6 @@ def records():
     return course, visit
 
 
-def signed_in(page, live_server, username: str) -> None:
-    """Sign in and wait until the next page has come."""
-    sign_in(page, live_server, username)
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-
-
 def open_page(page, url: str) -> None:
     response = page.goto(url)
     assert response.ok, f"{url} answered {response.status}"
@@ -83,7 +77,7 @@ def test_public_pages_and_sign_in_raise_no_violation(live_server, watched):
 def test_staff_pages_raise_no_violation(live_server, watched, records):
     course, visit = records
     monday = visit.date - timedelta(days=visit.date.weekday())
-    signed_in(watched, live_server, "root")
+    sign_in(watched, live_server, "root")
     for path in [
         reverse("staff-home"),
         reverse("patients:patient-list") + f"?q={course.patient.legal_last_name}",
@@ -106,7 +100,7 @@ def test_staff_pages_raise_no_violation(live_server, watched, records):
 
 def test_the_pain_chart_raises_no_violation(live_server, watched, records):
     course, visit = records
-    signed_in(watched, live_server, course.physiotherapist.username)
+    sign_in(watched, live_server, course.physiotherapist.username)
     open_page(watched, f"{live_server.url}{reverse('treatments:visit-chart', args=[visit.pk])}")
     watched.get_by_label("Consent confirmed this visit").check()
     watched.get_by_label("Patient position").select_option(label="Lying face down")
@@ -133,7 +127,7 @@ def test_the_pain_chart_raises_no_violation(live_server, watched, records):
 def test_the_admin_raises_no_violation(live_server, watched, records):
     course, _visit = records
     patient = course.patient
-    signed_in(watched, live_server, "root")
+    sign_in(watched, live_server, "root")
     admin = f"{live_server.url}/admin"
     for path in [
         "/",

@@ -11,7 +11,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from tests.browser import sign_in
+from tests.browser import sign_in, sign_out
 from tests.factories import make_physiotherapist
 
 pytestmark = [
@@ -64,8 +64,7 @@ def test_a_physiotherapist_sets_up_an_app_and_then_signs_in_with_its_codes(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your day")
     expect(page.get_by_text("Two-step sign-in is on.")).to_be_visible()
 
-    page.get_by_role("button", name="Show the menu").click()
-    page.get_by_role("button", name="Sign out priya").click()
+    sign_out(page)
     sign_in(page, live_server, "priya")
     expect(page.get_by_role("heading", level=1)).to_have_text("Enter your sign-in code")
     check("verify")

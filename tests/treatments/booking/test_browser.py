@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser import sign_in
+from tests.browser import sign_in, sign_out
 from tests.factories import (
     INITIAL_ASSESSMENT,
     make_course,
@@ -59,17 +59,6 @@ def clinic(migrated_data):
     return make_physiotherapist(username="priya", first_name="Priya", last_name="Physio")
 
 
-def signed_in(page, live_server, username: str) -> None:
-    """Sign in and wait until the next page has come."""
-    sign_in(page, live_server, username)
-    expect(page).not_to_have_url(re.compile("/accounts/login/"))
-
-
-def sign_out(page) -> None:
-    page.get_by_role("button", name=re.compile("^Sign out")).click()
-    expect(page.get_by_role("link", name="Staff sign in")).to_be_visible()
-
-
 class Accessibility:
     """axe-core on each page visited; the violations by page, to assert on at the end."""
 
@@ -97,7 +86,7 @@ def test_the_front_desk_books_a_weekly_series_and_finds_it_after_signing_in_agai
     week_4 = monday + timedelta(weeks=3)
     make_visit(make_course(physiotherapist=clinic), week_4, time(10, 0))
 
-    signed_in(page, live_server, "fran")
+    sign_in(page, live_server, "fran")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Calendar of Priya Physio")
     page.get_by_role("link", name="Next week").click()
@@ -125,7 +114,7 @@ def test_the_front_desk_books_a_weekly_series_and_finds_it_after_signing_in_agai
 
     # Signing out and in again loses nothing: the series is listed where bookings are made.
     sign_out(page)
-    signed_in(page, live_server, "fran")
+    sign_in(page, live_server, "fran")
     page.goto(f"{live_server.url}{reverse('treatments:book')}")
     open_series = page.get_by_role("status").filter(has_text="not finished with")
     open_series.get_by_role("link", name=re.compile("^Marguerite Okafor, booked")).click()
@@ -138,7 +127,7 @@ def test_the_front_desk_books_a_weekly_series_and_finds_it_after_signing_in_agai
     expect(page.get_by_role("button", name=re.compile("^Accept"))).to_have_count(0)
 
     sign_out(page)
-    signed_in(page, live_server, "fran")
+    sign_in(page, live_server, "fran")
     page.goto(series)
     expect(page.get_by_text("6 of 6 weeks booked with Priya Physio")).to_be_visible()
 
@@ -167,7 +156,7 @@ def test_the_calendar_shows_one_day_at_a_time_on_a_phone(live_server, phone, cli
     make_visit(None, wednesday, time(9, 0), kind=INITIAL_ASSESSMENT, patient=patient,
                physiotherapist=clinic)  # fmt: skip
 
-    signed_in(page, live_server, "fran")
+    sign_in(page, live_server, "fran")
     page.goto(f"{live_server.url}/treatments/calendar/?week={monday}")
     days = page.get_by_role("navigation", name="Days of the week")
     expect(days).to_be_visible()
@@ -237,7 +226,7 @@ def test_every_booking_page_passes_axe(live_server, request, every_page, screen)
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
         accessibility.check(name)
 
-    signed_in(page, live_server, "fran")
+    sign_in(page, live_server, "fran")
     calendar = reverse("treatments:calendar")
     visit(calendar, "calendar this week", "Calendar of Priya Physio")
     visit(f"{calendar}?week={wednesday}&day={wednesday}", "calendar, a busy day", "Calendar of")
