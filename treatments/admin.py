@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from patients.admin import ClinicalAdmin, NoDeleteAdmin
-from patients.roles import CLINIC_ADMIN, has_role
+from patients.roles import CLINIC_ADMIN, display_name, has_role
 from treatments.booking import rules, services
 from treatments.forms import add_service_errors
 from treatments.models import (
@@ -108,6 +108,8 @@ class VisitAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "physiotherapist" in self.fields:
+            self.fields["physiotherapist"].label_from_instance = display_name
         if "change" in self.fields:
             changes = [c for c in self.instance.allowed_changes if c != Visit.Change.MOVE]
             labels = dict(Visit.Change.choices)

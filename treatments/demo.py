@@ -38,6 +38,9 @@ DEMO_STAFF = [
     ("morgan", "demo-physio-2026", "Casey", "Morgan", PHYSIOTHERAPIST),
     ("desk", "demo-desk-2026", "Robin", "Front", FRONT_DESK),
 ]
+# One demo physiotherapist's needling authorization runs out soon, so the dashboard and the
+# clinic admin's admin page have one to show.
+AUTHORIZATION_DAYS = {"morgan": 20}
 FIRST_NAMES = ["Ava", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Isla", "Jonas",
                "Kiran", "Lena", "Mateo", "Nora", "Omar", "Paula", "Quinn", "Rosa", "Sami", "Tara"]
 LAST_NAMES = ["Anderson", "Bui", "Chen", "Dubois", "Evans", "Fraser", "Gill", "Haddad", "Ito",
@@ -100,7 +103,8 @@ def create_staff(people: list[tuple] = DEMO_STAFF) -> dict[str, object]:
             PhysiotherapistProfile.objects.get_or_create(
                 user=user,
                 defaults={"registration_number": f"PT-{user.pk:05}", "needling_authorized": True,
-                          "authorization_expires": timezone.localdate() + timedelta(days=365)},
+                          "authorization_expires": timezone.localdate() + timedelta(
+                              days=AUTHORIZATION_DAYS.get(username, 365))},
             )  # fmt: skip
         staff[username] = user
     return staff
