@@ -2,14 +2,12 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from patients.models import Consent
-from tests.factories import make_consent
+from tests.factories import TODAY, make_consent
 from tests.patients.helpers import HOSTILE, HUGE, consent_data, unlabelled_fields
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def url(patient) -> str:

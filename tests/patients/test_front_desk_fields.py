@@ -38,10 +38,10 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from patients.models import Consent, Patient, Precaution, Screening
 from tests.factories import (
+    TODAY,
     make_consent,
     make_course,
     make_front_desk,
@@ -59,7 +59,6 @@ from treatments.models import (
 )
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def sentinel(model, field: str) -> str:

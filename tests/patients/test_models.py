@@ -2,13 +2,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from patients.models import Consent, Patient, Precaution
-from tests.factories import make_consent, make_patient, make_screening
+from tests.factories import TODAY, make_consent, make_patient, make_screening
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 @pytest.fixture

@@ -2,14 +2,19 @@ from datetime import time, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from patients.models import Consent, Precaution
-from tests.factories import chart_visit, make_consent, make_course, make_screening, make_visit
+from tests.factories import (
+    TODAY,
+    chart_visit,
+    make_consent,
+    make_course,
+    make_screening,
+    make_visit,
+)
 
 pytestmark = pytest.mark.django_db
 BRUISE = [{"kind": "bruising", "severity": "mild", "note": "Bruise the size of a coin"}]
-TODAY = timezone.localdate()
 
 # What only a physiotherapist may read, as the records below write it.
 CLINICAL = [

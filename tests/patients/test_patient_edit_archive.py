@@ -3,15 +3,13 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from patients.models import Patient
-from tests.factories import make_course, make_visit
+from tests.factories import TODAY, make_course, make_visit
 from tests.patients.helpers import HOSTILE, HUGE, patient_data, unlabelled_fields
 from treatments.models import Visit
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def edit_url(patient) -> str:

@@ -3,13 +3,12 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError
 from django.urls import reverse
-from django.utils import timezone
 
 from patients.models import Precaution, Screening
+from tests.factories import TODAY
 from tests.patients.helpers import HOSTILE, HUGE, unlabelled_fields
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def url(patient) -> str:
