@@ -970,3 +970,217 @@ class BookingSeries(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("treatments:series-results", args=[self.pk])
+
+
+# Outcome measures: scored questionnaires over a course (treatments/outcomes/).
+
+
+class ClinicSettings(models.Model):
+    """The clinic's choices that are not about hours. One row, made when first read."""
+
+    reassess_every = models.PositiveSmallIntegerField(
+        _("re-assess every"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+        help_text=_("Questionnaires are due again after this many IMS treatments."),
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("clinic settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="clinic_settings_one_row",
+                                   violation_error_message=_("The clinic has one set of settings.")),
+            models.CheckConstraint(
+                condition=Q(reassess_every__gte=1, reassess_every__lte=26),
+                name="clinic_settings_reassess_1_to_26",
+                violation_error_message=_("Re-assess every 1 to 26 IMS treatments."),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return str(_("Clinic settings"))
+
+    @classmethod
+    def load(cls) -> "ClinicSettings":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class Instrument(models.Model):
+    """A scored questionnaire, loaded from its file in treatments/outcomes/instruments/.
+
+    `definition` is that file (FHIR Questionnaire-shaped); `licensed_text` is the item text a
+    clinic uploads for an instrument whose text the project may not ship.
+    """
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=120)
+    definition = models.JSONField(_("definition"), editable=False)
+    licensed_text = models.JSONField(_("licensed text"), null=True, blank=True, editable=False)
+    is_active = models.BooleanField(
+        _("offered"), default=True, help_text=_("Offered when choosing a course's measures.")
+    )
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def short_title(self) -> str:
+        return self.definition.get("short_title") or self.code.upper()
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.definition.get("text_included") or self.licensed_text)
+
+
+class CourseMeasureQuerySet(models.QuerySet):
+    def delete(self):
+        raise TypeError("A course's measures are never deleted: their answers are records.")
+
+
+class CourseMeasure(models.Model):
+    """An instrument chosen to follow a course's function (or pain), with its answers."""
+
+    course = models.ForeignKey(TreatmentCourse, on_delete=models.PROTECT, related_name="measures")
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="+", verbose_name=_("questionnaire")
+    )
+    chosen_at = models.DateTimeField(_("chosen"), auto_now_add=True)
+
+    objects = CourseMeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "instrument"], name="course_measure_once",
+                violation_error_message=_("This questionnaire is already one of the course's "
+                                          "measures."),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.instrument} for {self.course}"
+
+
+class MeasureResponse(models.Model):
+    """One answered questionnaire, scored when saved (treatments/outcomes/services.py)."""
+
+    class Occasion(models.TextChoices):
+        BASELINE = "baseline", _("Baseline")
+        REASSESSMENT = "reassessment", _("Re-assessment")
+        DISCHARGE = "discharge", _("Discharge")
+
+    class Source(models.TextChoices):
+        TYPED = "typed", _("Typed in by the physiotherapist")
+        KIOSK = "kiosk", _("Answered at the clinic")
+        LINK = "link", _("Answered through an emailed link")
+
+    measure = models.ForeignKey(CourseMeasure, on_delete=models.PROTECT, related_name="responses")
+    occasion = models.CharField(_("occasion"), max_length=15, choices=Occasion.choices)
+    answered_on = models.DateField(_("answered on"))
+    answers = models.JSONField(_("answers"), default=dict)
+    activities = models.JSONField(_("activities named"), default=dict, blank=True)
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    # The IMS treatments attended in the course by the day of answering: "by session 3".
+    treatments_before = models.PositiveSmallIntegerField(_("IMS treatments before"), default=0)
+    is_important_change = models.BooleanField(_("important change from baseline"), default=False)
+    source = models.CharField(_("answered"), max_length=10, choices=Source.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("entered by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ClinicalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["answered_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure"], condition=Q(occasion="baseline"), name="response_one_baseline",
+                violation_error_message=_("This questionnaire already has a baseline."),
+            ),
+            models.UniqueConstraint(
+                fields=["measure"], condition=Q(occasion="discharge"),
+                name="response_one_discharge",
+                violation_error_message=_("This questionnaire already has a discharge answer."),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.measure.instrument.short_title} {self.get_occasion_display()} {self.score}"
+
+
+class AnswerLink(models.Model):
+    """A private, single-use way for the patient to answer one questionnaire: an emailed link
+    (7 days) or the clinic's tablet (the kiosk, for an hour). Only the token's hash is kept."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Emailed link")
+        KIOSK = "kiosk", _("Clinic tablet")
+
+    measure = models.ForeignKey(CourseMeasure, on_delete=models.PROTECT, related_name="links")
+    occasion = models.CharField(
+        _("occasion"), max_length=15, choices=MeasureResponse.Occasion.choices
+    )
+    channel = models.CharField(_("sent by"), max_length=10, choices=Channel.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sent_to = models.EmailField(_("sent to"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("sent by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    response = models.OneToOneField(
+        MeasureResponse, on_delete=models.PROTECT, null=True, blank=True, related_name="link"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True, response__isnull=True)
+                | Q(used_at__isnull=False, response__isnull=False),
+                name="answer_link_used_with_its_answer",
+                violation_error_message=_("A used link has its answer; an unused one none."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} for {self.measure}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()
+
+
+class DischargeSummary(models.Model):
+    """The physiotherapist's closing note on a course; the rest is read from the records."""
+
+    course = models.OneToOneField(
+        TreatmentCourse, on_delete=models.PROTECT, related_name="discharge_summary"
+    )
+    note = models.TextField(
+        _("physiotherapist's note"),
+        help_text=_("How the course went, what the patient does at home, and any follow-up."),
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("written by"),
+    )  # fmt: skip
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ClinicalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = _("discharge summaries")
+
+    def __str__(self) -> str:
+        return f"Discharge summary of {self.course}"

@@ -1,0 +1,140 @@
+"""Where each of a course's questionnaires stands: its scores, the change from baseline, and
+what is due next (baseline, re-assessment every few IMS treatments, discharge)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from treatments.models import CourseMeasure, MeasureResponse, TreatmentCourse
+from treatments.outcomes import scoring
+
+Occasion = MeasureResponse.Occasion
+# A course that ended this recently still asks for its discharge questionnaires.
+DISCHARGE_DUE_FOR = timedelta(days=30)
+
+
+def with_measures(courses):
+    """Courses with their measures, instruments and answers, in two more queries however many."""
+    return courses.prefetch_related(
+        Prefetch(
+            "measures",
+            queryset=CourseMeasure.objects.select_related("instrument").prefetch_related(
+                Prefetch(
+                    "responses", queryset=MeasureResponse.objects.order_by("answered_on", "pk")
+                )
+            ),
+        )
+    )
+
+
+@dataclass
+class Score:
+    """One answer's score as the course page shows it."""
+
+    response: MeasureResponse
+    change: Decimal | None
+    band: str | None
+
+
+@dataclass
+class MeasureProgress:
+    measure: CourseMeasure
+
+    @property
+    def definition(self) -> dict:
+        return self.measure.instrument.definition
+
+    @property
+    def responses(self) -> list[MeasureResponse]:
+        return list(self.measure.responses.all())
+
+    @property
+    def baseline(self) -> MeasureResponse | None:
+        return next((r for r in self.responses if r.occasion == Occasion.BASELINE), None)
+
+    @property
+    def latest(self) -> MeasureResponse | None:
+        return self.responses[-1] if self.responses else None
+
+    @property
+    def scores(self) -> list[Score]:
+        baseline = self.baseline
+        return [
+            Score(
+                response,
+                scoring.change(self.definition, baseline.score, response.score)
+                if baseline and response is not baseline
+                else None,
+                scoring.band(self.definition, response.score),
+            )
+            for response in self.responses
+        ]
+
+    @property
+    def change(self) -> Decimal | None:
+        """The latest score's change from baseline; positive is better."""
+        baseline, latest = self.baseline, self.latest
+        if baseline is None or latest is baseline:
+            return None
+        return scoring.change(self.definition, baseline.score, latest.score)
+
+    @property
+    def first_important(self) -> MeasureResponse | None:
+        """The first answer that passed the smallest important change from baseline."""
+        return next((r for r in self.responses if r.is_important_change), None)
+
+    @property
+    def has_important_change(self) -> bool:
+        latest = self.latest
+        return latest is not None and latest.is_important_change
+
+    @property
+    def mcid(self):
+        return self.definition["mcid"]["points"]
+
+
+def measure_progress(course: TreatmentCourse) -> list[MeasureProgress]:
+    """The course's measures (prefetched with with_measures) and where each stands."""
+    return [MeasureProgress(measure) for measure in course.measures.all()]
+
+
+def questionnaires_due(
+    course: TreatmentCourse, measures: list[MeasureProgress], treatments: int,
+    reassess_every: int, today: date,
+) -> list[tuple[CourseMeasure, str]]:  # fmt: skip
+    """The questionnaires to give next, with their occasion.
+
+    Baseline while a measure has no answer; a re-assessment once another `reassess_every` IMS
+    treatments have been given since the last answer; discharge when the course has ended.
+    """
+    due = []
+    for progress in measures:
+        latest = progress.latest
+        if course.is_active:
+            if latest is None:
+                due.append((progress.measure, Occasion.BASELINE))
+            elif (
+                treatments >= reassess_every
+                and treatments // reassess_every > latest.treatments_before // reassess_every
+            ):
+                due.append((progress.measure, Occasion.REASSESSMENT))
+        elif (
+            course.status == TreatmentCourse.Status.COMPLETED
+            and progress.baseline is not None
+            and not any(r.occasion == Occasion.DISCHARGE for r in progress.responses)
+            and course.ended_on >= today - DISCHARGE_DUE_FOR
+        ):
+            due.append((progress.measure, Occasion.DISCHARGE))
+    return due
+
+
+def due_summary(due: list[tuple[CourseMeasure, str]]) -> str:
+    """E.g. "ODI re-assessment, PSFS re-assessment"."""
+    return ", ".join(
+        _("%(measure)s %(occasion)s")
+        % {"measure": m.instrument.short_title, "occasion": Occasion(o).label.lower()}
+        for m, o in due
+    )

@@ -1,0 +1,185 @@
+"""The only functions that write a course's measures, answers and answer links.
+
+A questionnaire is answered at the start of a course (baseline), again every few IMS
+treatments (re-assessment, ClinicSettings.reassess_every) and when the course ends (discharge).
+Each answer is scored when saved, by the one scoring engine (scoring.py), and compared with the
+baseline against the instrument's smallest important change (MCID).
+"""
+
+import hashlib
+import secrets
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from treatments.models import (
+    AnswerLink,
+    CourseMeasure,
+    Instrument,
+    MeasureResponse,
+    TreatmentCourse,
+    Visit,
+)
+from treatments.outcomes import scoring
+
+Occasion = MeasureResponse.Occasion
+# Every course follows the patient's own activities; the region adds its disability index.
+FOR_EVERY_COURSE = "psfs"
+LINK_LIFETIME = {AnswerLink.Channel.EMAIL: timedelta(days=7),
+                 AnswerLink.Channel.KIOSK: timedelta(hours=1)}  # fmt: skip
+SOURCE_OF = {AnswerLink.Channel.EMAIL: MeasureResponse.Source.LINK,
+             AnswerLink.Channel.KIOSK: MeasureResponse.Source.KIOSK}  # fmt: skip
+
+
+def suggested_instruments(region: str) -> list[Instrument]:
+    """The measures that suit a course's region: low back ODI and PSFS, neck NDI and PSFS,
+    otherwise PSFS (each instrument's file names the regions it suits)."""
+    words = region.lower()
+    return [
+        instrument
+        for instrument in Instrument.objects.filter(is_active=True)
+        if instrument.code == FOR_EVERY_COURSE
+        or any(keyword in words for keyword in instrument.definition.get("regions", []))
+    ]
+
+
+def set_measures(course: TreatmentCourse, instruments) -> list[CourseMeasure]:
+    """Make the course's measures these instruments. A measure already answered stays: its
+    answers are part of the record."""
+    with transaction.atomic():
+        TreatmentCourse.objects.select_for_update().get(pk=course.pk)
+        chosen = {instrument.pk for instrument in instruments}
+        for measure in course.measures.exclude(instrument__in=chosen):
+            if measure.responses.exists():
+                raise ValidationError(
+                    _("%(measure)s has answers on file, so it stays one of the course's measures.")
+                    % {"measure": measure.instrument}
+                )
+            measure.delete()
+        have = set(course.measures.values_list("instrument", flat=True))
+        for instrument in instruments:
+            if instrument.pk not in have:
+                CourseMeasure.objects.create(course=course, instrument=instrument)
+        return list(course.measures.select_related("instrument"))
+
+
+def treatments_by(course: TreatmentCourse, day: date) -> int:
+    """IMS treatments attended in the course up to and including `day`."""
+    return course.visits.filter(
+        status=Visit.Status.ATTENDED, is_needling=True, date__lte=day
+    ).count()
+
+
+def check_occasion(measure: CourseMeasure, occasion: str) -> None:
+    """A baseline first, once; re-assessments and a discharge answer after it."""
+    occasions = set(measure.responses.values_list("occasion", flat=True))
+    if occasion == Occasion.BASELINE and Occasion.BASELINE in occasions:
+        raise ValidationError(_("This questionnaire already has a baseline."))
+    if occasion != Occasion.BASELINE and Occasion.BASELINE not in occasions:
+        raise ValidationError(_("Record the baseline of this questionnaire first."))
+    if occasion == Occasion.DISCHARGE and Occasion.DISCHARGE in occasions:
+        raise ValidationError(_("This questionnaire already has a discharge answer."))
+    if occasion not in Occasion.values:
+        raise ValidationError(_("Choose baseline, re-assessment or discharge."))
+
+
+def record_response(
+    measure: CourseMeasure, *, occasion: str, answers: dict, activities: dict | None = None,
+    answered_on: date | None = None, source: str, entered_by=None,
+) -> MeasureResponse:  # fmt: skip
+    """Score and save one answered questionnaire, or raise ValidationError saving nothing."""
+    today = timezone.localdate()
+    answered_on = answered_on or today
+    course = measure.course
+    if answered_on > today:
+        raise ValidationError({"answered_on": _("The answers cannot be dated in the future.")})
+    if answered_on < course.started_on:
+        raise ValidationError({"answered_on": _("The answers cannot be dated before the course "
+                                                "started.")})  # fmt: skip
+    definition = measure.instrument.definition
+    activities = clean_activities(definition, answers, activities or {})
+    score = scoring.score(definition, answers)
+    if score is None:
+        raise ValidationError(_("Answer enough of the questions for a score."))
+    with transaction.atomic():
+        CourseMeasure.objects.select_for_update().get(pk=measure.pk)
+        check_occasion(measure, occasion)
+        baseline = measure.responses.filter(occasion=Occasion.BASELINE).first()
+        response = MeasureResponse(
+            measure=measure, occasion=occasion, answered_on=answered_on,
+            answers={key: value for key, value in answers.items() if value is not None},
+            activities=activities, score=score, source=source, entered_by=entered_by,
+            treatments_before=treatments_by(course, answered_on),
+            is_important_change=baseline is not None
+            and scoring.is_important_change(definition, baseline.score, score),
+        )  # fmt: skip
+        response.save()
+    return response
+
+
+def clean_activities(definition: dict, answers: dict, activities: dict) -> dict:
+    """PSFS: each scored activity is one the patient named."""
+    if definition.get("code") != "psfs":
+        return {}
+    named = {key: str(name).strip()[:120] for key, name in activities.items() if str(name).strip()}
+    for key, value in answers.items():
+        if value is not None and key not in named:
+            raise ValidationError(_("Name the activity for each score."))
+    return {key: name for key, name in named.items() if answers.get(key) is not None}
+
+
+# Answer links -------------------------------------------------------------------------------
+
+
+class LinkRefused(Exception):
+    """The link cannot be used: the message says why, in words for the patient."""
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def make_link(measure: CourseMeasure, occasion: str, channel: str, user, sent_to: str = ""):
+    """A new private link for one questionnaire; returns it and its token (never stored)."""
+    check_occasion(measure, occasion)
+    if not measure.instrument.has_text:
+        raise ValidationError(_("Load this questionnaire's licensed text in the admin before "
+                                "patients answer it."))  # fmt: skip
+    if channel == AnswerLink.Channel.EMAIL and not sent_to:
+        raise ValidationError(_("The patient has no email address on file."))
+    token = secrets.token_urlsafe(32)
+    link = AnswerLink.objects.create(
+        measure=measure, occasion=occasion, channel=channel, token_hash=token_hash(token),
+        sent_to=sent_to, created_by=user, expires_at=timezone.now() + LINK_LIFETIME[channel],
+    )  # fmt: skip
+    return link, token
+
+
+def open_link(token: str, *, lock: bool = False) -> AnswerLink:
+    links = AnswerLink.objects.select_related("measure__instrument", "measure__course")
+    if lock:
+        links = links.select_for_update(of=("self",))
+    link = links.filter(token_hash=token_hash(token or "")).first()
+    if link is None:
+        raise LinkRefused(_("This link is not one of ours. Ask the clinic for a new one."))
+    if link.used_at is not None:
+        raise LinkRefused(_("This questionnaire has already been answered. Thank you."))
+    if link.expires_at <= timezone.now():
+        raise LinkRefused(_("This link has expired. Ask the clinic for a new one."))
+    return link
+
+
+def answer_by_link(token: str, answers: dict, activities: dict | None = None) -> MeasureResponse:
+    """Save the patient's answers through their link, once."""
+    with transaction.atomic():
+        link = open_link(token, lock=True)
+        response = record_response(
+            link.measure, occasion=link.occasion, answers=answers, activities=activities,
+            source=SOURCE_OF[link.channel],
+        )  # fmt: skip
+        link.used_at, link.response = timezone.now(), response
+        link.save(update_fields=["used_at", "response"])
+    return response
