@@ -265,3 +265,7 @@ class ReminderSentAdmin(ClinicalAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# The outcome measures' admin lives beside them.
+import treatments.outcomes.admin  # noqa: E402, F401

@@ -988,8 +988,10 @@ class ClinicSettings(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = _("clinic settings")
         constraints = [
-            models.CheckConstraint(condition=Q(pk=1), name="clinic_settings_one_row",
-                                   violation_error_message=_("The clinic has one set of settings.")),
+            models.CheckConstraint(
+                condition=Q(pk=1), name="clinic_settings_one_row",
+                violation_error_message=_("The clinic has one set of settings."),
+            ),
             models.CheckConstraint(
                 condition=Q(reassess_every__gte=1, reassess_every__lte=26),
                 name="clinic_settings_reassess_1_to_26",

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from treatments.models import TreatmentCourse, Visit
+from treatments.models import ClinicSettings, TreatmentCourse, Visit
+from treatments.outcomes.measures import MeasureProgress, due_summary, questionnaires_due
 
 IMPORTANT_DROP_POINTS = 2
 IMPORTANT_DROP_SHARE = 0.3
@@ -34,6 +36,8 @@ class CourseProgress:
     next_booking: Visit | None
     today: date
     flags: list[Flag] = field(default_factory=list)
+    measures: list[MeasureProgress] = field(default_factory=list)
+    due: list = field(default_factory=list)  # (measure, occasion): questionnaires to give
 
     @property
     def visit_count(self) -> int:
@@ -68,6 +72,21 @@ class CourseProgress:
         return drop >= IMPORTANT_DROP_POINTS or (
             baseline > 0 and drop / baseline >= IMPORTANT_DROP_SHARE
         )
+
+    @property
+    def improved_measures(self) -> list[MeasureProgress]:
+        """The questionnaires whose latest score passed their important change from baseline."""
+        return [m for m in self.measures if m.has_important_change]
+
+    @property
+    def improved(self) -> bool:
+        """An important change in pain or in function."""
+        return self.has_important_change or bool(self.improved_measures)
+
+    @property
+    def review_flags(self) -> list[Flag]:
+        """The flags that ask for something: every flag but good news."""
+        return [flag for flag in self.flags if flag.level != "success"]
 
     @property
     def change_summary(self) -> str:
@@ -106,8 +125,12 @@ def _points(n: int) -> str:
     return f"{n} point{'s' if n != 1 else ''}"
 
 
-def course_progress(course: TreatmentCourse, visits: list[Visit], today: date | None = None):
-    """Progress of one course from its visits (already loaded, charts included)."""
+def course_progress(
+    course: TreatmentCourse, visits: list[Visit], today: date | None = None,
+    measures: list[MeasureProgress] | None = None, reassess_every: int | None = None,
+) -> CourseProgress:  # fmt: skip
+    """Progress of one course from its visits (already loaded, charts included) and, if given,
+    its questionnaires (treatments/outcomes/measures.py)."""
     today = today or timezone.localdate()
     attended = sorted(
         (s for s in visits if s.status == Visit.Status.ATTENDED and s.is_needling),
@@ -118,47 +141,48 @@ def course_progress(course: TreatmentCourse, visits: list[Visit], today: date | 
         key=lambda s: s.starts_at,
     )
     progress = CourseProgress(course, attended, upcoming[0] if upcoming else None, today)
+    if measures is not None:
+        every = reassess_every or ClinicSettings.load().reassess_every
+        progress.measures = measures
+        progress.due = questionnaires_due(course, measures, len(attended), every, today)
     progress.flags = course_flags(progress)
     return progress
 
 
 def course_flags(progress: CourseProgress) -> list[Flag]:
+    flags = []
+    if progress.due:
+        message = _("Questionnaires due: %(due)s.") % {"due": due_summary(progress.due)}
+        flags.append(Flag("questionnaires_due", message, "info"))
     if not progress.course.is_active:
-        return []
-    flags, count, improved = [], progress.visit_count, progress.has_important_change
+        return flags
+    count, improved = progress.visit_count, progress.improved
+    if progress.improved_measures:
+        names = ", ".join(m.measure.instrument.short_title for m in progress.improved_measures)
+        message = _("Important change in function: %(measures)s.") % {"measures": names}
+        flags.append(Flag("important_change", message, "success"))
     if count > 12:
-        flags.append(
-            Flag("past_12", f"{count} IMS treatments, past the usual 12: re-assess.", "danger")
-        )
+        message = _("%(count)d IMS treatments, past the usual 12: re-assess.") % {"count": count}
+        flags.append(Flag("past_12", message, "danger"))
     elif count >= 6 and not improved:
-        flags.append(
-            Flag(
-                "no_change_6", "No important change after 6 treatments: review the plan.", "danger"
-            )
-        )
+        message = _("No important change in pain or function after 6 treatments: review the plan.")
+        flags.append(Flag("no_change_6", message, "danger"))
     elif count >= 3 and not improved:
-        message = "No important change after 3 treatments"
         if progress.course.expected_length == TreatmentCourse.Length.SHORT:
-            message += ": consider the extended course (6-12)."
+            message = _("No important change in pain or function after 3 treatments: consider "
+                        "the extended course (6-12).")  # fmt: skip
         else:
-            message += ": keep watching; review at 6."
+            message = _("No important change in pain or function after 3 treatments: keep "
+                        "watching; review at 6.")  # fmt: skip
         flags.append(Flag("no_change_3", message))
     days = progress.days_since_last
     if days is not None and progress.next_booking is None and days >= DUE_AFTER_DAYS:
         if days > OVERDUE_AFTER_DAYS:
-            flags.append(
-                Flag(
-                    "overdue",
-                    f"Overdue: last IMS treatment {days} days ago, none booked.",
-                    "danger",
-                )
-            )
+            message = _("Overdue: last IMS treatment %(days)d days ago, none booked.")
+            flags.append(Flag("overdue", message % {"days": days}, "danger"))
         else:
-            flags.append(
-                Flag(
-                    "due", f"Next IMS treatment due: last one {days} days ago, none booked.", "info"
-                )
-            )
+            message = _("Next IMS treatment due: last one %(days)d days ago, none booked.")
+            flags.append(Flag("due", message % {"days": days}, "info"))
     return flags
 
 

@@ -10,11 +10,12 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from patients.models import Consent, Patient, Screening
-from treatments.models import Chart, TreatmentCourse, Visit
+from treatments.models import Chart, DischargeSummary, TreatmentCourse, Visit
+from treatments.outcomes.measures import with_measures
 
 # Internal or derived columns that say nothing the rest of the record does not.
 LEFT_OUT = {"id", "phone_digits", "starts_at", "ends_at", "updated_at", "patient", "course",
-            "visit", "screening", "chart"}  # fmt: skip
+            "visit", "screening", "chart", "measure", "definition"}  # fmt: skip
 
 
 @dataclass
@@ -76,6 +77,24 @@ def _chart_part(chart, versions) -> Part:
     )  # fmt: skip
 
 
+def _measure_part(measure) -> Part:
+    """A questionnaire chosen for the course, with each scored answer."""
+    title = measure.instrument.title
+    fields = [("instrument", "questionnaire", title), ("code", "code", measure.instrument.code)]
+    answers = [
+        _part(response, f"{response.get_occasion_display()} of {response.answered_on:%d %b %Y}")
+        for response in measure.responses.all()
+    ]
+    return Part(title, fields, {"answers": answers})
+
+
+def _discharge_parts(course) -> list[Part]:
+    try:
+        return [_part(course.discharge_summary, "Discharge summary")]
+    except DischargeSummary.DoesNotExist:
+        return []
+
+
 def patient_record(patient_pk: int) -> Part:
     """The whole record in a fixed number of queries, however long it is."""
     visits = Visit.objects.select_related(
@@ -85,8 +104,12 @@ def patient_record(patient_pk: int) -> Part:
         Prefetch("screenings", Screening.objects.select_related("signed_by")
                  .prefetch_related("precautions")),
         Prefetch("consents", Consent.objects.select_related("obtained_by")),
-        Prefetch("courses", TreatmentCourse.objects.select_related("physiotherapist")
-                 .prefetch_related(Prefetch("visits", visits))),
+        Prefetch("courses", with_measures(
+            TreatmentCourse.objects.select_related(
+                "physiotherapist", "discharge_summary__written_by"
+            )
+            .prefetch_related(Prefetch("visits", visits))
+        )),
         # An assessment or a follow-up may come before any course.
         Prefetch("visits", visits.filter(course__isnull=True), to_attr="outside_courses"),
     ).get(pk=patient_pk)  # fmt: skip
@@ -107,7 +130,9 @@ def patient_record(patient_pk: int) -> Part:
 
     courses = [
         _part(course, f"Course: {course.region}",
-              visits=[visit_part(visit) for visit in course.visits.all()])
+              visits=[visit_part(visit) for visit in course.visits.all()],
+              questionnaires=[_measure_part(measure) for measure in course.measures.all()],
+              discharge_summary=_discharge_parts(course))
         for course in patient.courses.all()
     ]  # fmt: skip
     outside = [visit_part(visit) for visit in patient.outside_courses]

@@ -33,7 +33,14 @@ from treatments.forms import (
     adverse_event_formset,
     needled_site_formset,
 )
-from treatments.models import Chart, PhysiotherapistProfile, TreatmentCourse, Visit
+from treatments.models import (
+    Chart,
+    ClinicSettings,
+    PhysiotherapistProfile,
+    TreatmentCourse,
+    Visit,
+)
+from treatments.outcomes.measures import measure_progress, with_measures
 from treatments.progress import course_progress, pain_chart
 from treatments.worklist import waitlist_candidates
 
@@ -53,13 +60,17 @@ def dashboard(request):
         .select_related("patient", "visit_type")
     )
     # Every active course with all its visits and charts, in two queries however many.
-    courses = (
+    courses = with_measures(
         TreatmentCourse.objects.active()
         .for_physiotherapist(request.user)
         .select_related("patient")
         .prefetch_related(Prefetch("visits", queryset=Visit.objects.select_related("chart")))
     )
-    progresses = [course_progress(course, course.visits.all(), today) for course in courses]
+    every = ClinicSettings.load().reassess_every
+    progresses = [
+        course_progress(course, course.visits.all(), today, measure_progress(course), every)
+        for course in courses
+    ]
     to_chart = (
         Visit.objects.attended_not_charted()
         .for_physiotherapist(request.user)
@@ -81,7 +92,7 @@ def dashboard(request):
         "todays_visits": todays_visits,
         "to_sign": to_sign,
         "active_count": len(progresses),
-        "flagged": [progress for progress in progresses if progress.flags],
+        "flagged": [progress for progress in progresses if progress.review_flags],
         "to_chart": to_chart,
     }
     return render(request, "treatments/dashboard.html", ctx)
@@ -108,12 +119,12 @@ def course_create(request, patient_pk: int):
 @clinical_staff
 def course_detail(request, pk: int):
     course = get_object_or_404(
-        TreatmentCourse.objects.select_related("patient", "physiotherapist"), pk=pk
+        with_measures(TreatmentCourse.objects.select_related("patient", "physiotherapist")), pk=pk
     )
     visits = list(
         course.visits.select_related("chart", "physiotherapist").with_needled_site_count()
     )
-    progress = course_progress(course, visits)
+    progress = course_progress(course, visits, measures=measure_progress(course))
     ctx = {
         "course": course,
         "progress": progress,

@@ -246,7 +246,7 @@ def test_it_shows_the_flags_that_need_a_review(client, physiotherapist):
     course = attended_course(physiotherapist, scores=[(7, 6), (7, 6), (6, 6)])
     client.force_login(physiotherapist)
     html = page_text(client.get(course_url(course)))
-    assert "No important change after 3 treatments: consider the extended course (6-12)." in html
+    assert "No important change in pain or function after 3 treatments: consider the extended course (6-12)." in html
     assert "Next IMS treatment due: last one 7 days ago, none booked." in html
 
 

@@ -82,7 +82,7 @@ def test_it_lists_the_physiotherapists_courses_that_have_flags(client, physiothe
     client.force_login(physiotherapist)
     html = page_text(client.get(URL))
     assert stalled.get_absolute_url() in html
-    assert "No important change after 3 treatments: consider the extended course (6-12)." in html
+    assert "No important change in pain or function after 3 treatments: consider the extended course (6-12)." in html
     assert "Next IMS treatment due: last one 7 days ago, none booked." in html
     assert "Now at IMS treatment 3 of an expected 2-3." in html
     assert "1 of your 2 active courses." in html

@@ -8,168 +8,514 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('treatments', '0012_every_visit_has_a_type'),
+        ("treatments", "0012_every_visit_has_a_type"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Instrument',
+            name="Instrument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=20, unique=True, verbose_name='code')),
-                ('title', models.CharField(max_length=120, verbose_name='title')),
-                ('definition', models.JSONField(editable=False, verbose_name='definition')),
-                ('licensed_text', models.JSONField(blank=True, editable=False, null=True, verbose_name='licensed text')),
-                ('is_active', models.BooleanField(default=True, help_text="Offered when choosing a course's measures.", verbose_name='offered')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=20, unique=True, verbose_name="code")),
+                ("title", models.CharField(max_length=120, verbose_name="title")),
+                ("definition", models.JSONField(editable=False, verbose_name="definition")),
+                (
+                    "licensed_text",
+                    models.JSONField(
+                        blank=True, editable=False, null=True, verbose_name="licensed text"
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Offered when choosing a course's measures.",
+                        verbose_name="offered",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='ClinicSettings',
+            name="ClinicSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reassess_every', models.PositiveSmallIntegerField(default=4, help_text='Questionnaires are due again after this many IMS treatments.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(26)], verbose_name='re-assess every')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reassess_every",
+                    models.PositiveSmallIntegerField(
+                        default=4,
+                        help_text="Questionnaires are due again after this many IMS treatments.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(26),
+                        ],
+                        verbose_name="re-assess every",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'clinic settings',
-                'verbose_name_plural': 'clinic settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='clinic_settings_one_row', violation_error_message='The clinic has one set of settings.'), models.CheckConstraint(condition=models.Q(('reassess_every__gte', 1), ('reassess_every__lte', 26)), name='clinic_settings_reassess_1_to_26', violation_error_message='Re-assess every 1 to 26 IMS treatments.')],
+                "verbose_name": "clinic settings",
+                "verbose_name_plural": "clinic settings",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("pk", 1)),
+                        name="clinic_settings_one_row",
+                        violation_error_message="The clinic has one set of settings.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("reassess_every__gte", 1), ("reassess_every__lte", 26)),
+                        name="clinic_settings_reassess_1_to_26",
+                        violation_error_message="Re-assess every 1 to 26 IMS treatments.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CourseMeasure',
+            name="CourseMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('chosen_at', models.DateTimeField(auto_now_add=True, verbose_name='chosen')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='measures', to='treatments.treatmentcourse')),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='treatments.instrument', verbose_name='questionnaire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("chosen_at", models.DateTimeField(auto_now_add=True, verbose_name="chosen")),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="measures",
+                        to="treatments.treatmentcourse",
+                    ),
+                ),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="treatments.instrument",
+                        verbose_name="questionnaire",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='DischargeSummary',
+            name="DischargeSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.TextField(help_text='How the course went, what the patient does at home, and any follow-up.', verbose_name="physiotherapist's note")),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('course', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='discharge_summary', to='treatments.treatmentcourse')),
-                ('written_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        help_text="How the course went, what the patient does at home, and any follow-up.",
+                        verbose_name="physiotherapist's note",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "course",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="discharge_summary",
+                        to="treatments.treatmentcourse",
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="written by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'discharge summaries',
+                "verbose_name_plural": "discharge summaries",
             },
         ),
         migrations.CreateModel(
-            name='HistoricalDischargeSummary',
+            name="HistoricalDischargeSummary",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('note', models.TextField(help_text='How the course went, what the patient does at home, and any follow-up.', verbose_name="physiotherapist's note")),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('course', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='treatments.treatmentcourse')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('written_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        help_text="How the course went, what the patient does at home, and any follow-up.",
+                        verbose_name="physiotherapist's note",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="updated"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="treatments.treatmentcourse",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="written by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical discharge summary',
-                'verbose_name_plural': 'historical discharge summaries',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical discharge summary",
+                "verbose_name_plural": "historical discharge summaries",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMeasureResponse',
+            name="HistoricalMeasureResponse",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('occasion', models.CharField(choices=[('baseline', 'Baseline'), ('reassessment', 'Re-assessment'), ('discharge', 'Discharge')], max_length=15, verbose_name='occasion')),
-                ('answered_on', models.DateField(verbose_name='answered on')),
-                ('answers', models.JSONField(default=dict, verbose_name='answers')),
-                ('activities', models.JSONField(blank=True, default=dict, verbose_name='activities named')),
-                ('score', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='score')),
-                ('treatments_before', models.PositiveSmallIntegerField(default=0, verbose_name='IMS treatments before')),
-                ('is_important_change', models.BooleanField(default=False, verbose_name='important change from baseline')),
-                ('source', models.CharField(choices=[('typed', 'Typed in by the physiotherapist'), ('kiosk', 'Answered at the clinic'), ('link', 'Answered through an emailed link')], max_length=10, verbose_name='answered')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='recorded')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('entered_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('measure', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='treatments.coursemeasure')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "occasion",
+                    models.CharField(
+                        choices=[
+                            ("baseline", "Baseline"),
+                            ("reassessment", "Re-assessment"),
+                            ("discharge", "Discharge"),
+                        ],
+                        max_length=15,
+                        verbose_name="occasion",
+                    ),
+                ),
+                ("answered_on", models.DateField(verbose_name="answered on")),
+                ("answers", models.JSONField(default=dict, verbose_name="answers")),
+                (
+                    "activities",
+                    models.JSONField(blank=True, default=dict, verbose_name="activities named"),
+                ),
+                (
+                    "score",
+                    models.DecimalField(decimal_places=2, max_digits=6, verbose_name="score"),
+                ),
+                (
+                    "treatments_before",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="IMS treatments before"
+                    ),
+                ),
+                (
+                    "is_important_change",
+                    models.BooleanField(
+                        default=False, verbose_name="important change from baseline"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("typed", "Typed in by the physiotherapist"),
+                            ("kiosk", "Answered at the clinic"),
+                            ("link", "Answered through an emailed link"),
+                        ],
+                        max_length=10,
+                        verbose_name="answered",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="recorded"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="treatments.coursemeasure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical measure response',
-                'verbose_name_plural': 'historical measure responses',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical measure response",
+                "verbose_name_plural": "historical measure responses",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='MeasureResponse',
+            name="MeasureResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occasion', models.CharField(choices=[('baseline', 'Baseline'), ('reassessment', 'Re-assessment'), ('discharge', 'Discharge')], max_length=15, verbose_name='occasion')),
-                ('answered_on', models.DateField(verbose_name='answered on')),
-                ('answers', models.JSONField(default=dict, verbose_name='answers')),
-                ('activities', models.JSONField(blank=True, default=dict, verbose_name='activities named')),
-                ('score', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='score')),
-                ('treatments_before', models.PositiveSmallIntegerField(default=0, verbose_name='IMS treatments before')),
-                ('is_important_change', models.BooleanField(default=False, verbose_name='important change from baseline')),
-                ('source', models.CharField(choices=[('typed', 'Typed in by the physiotherapist'), ('kiosk', 'Answered at the clinic'), ('link', 'Answered through an emailed link')], max_length=10, verbose_name='answered')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='treatments.coursemeasure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "occasion",
+                    models.CharField(
+                        choices=[
+                            ("baseline", "Baseline"),
+                            ("reassessment", "Re-assessment"),
+                            ("discharge", "Discharge"),
+                        ],
+                        max_length=15,
+                        verbose_name="occasion",
+                    ),
+                ),
+                ("answered_on", models.DateField(verbose_name="answered on")),
+                ("answers", models.JSONField(default=dict, verbose_name="answers")),
+                (
+                    "activities",
+                    models.JSONField(blank=True, default=dict, verbose_name="activities named"),
+                ),
+                (
+                    "score",
+                    models.DecimalField(decimal_places=2, max_digits=6, verbose_name="score"),
+                ),
+                (
+                    "treatments_before",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="IMS treatments before"
+                    ),
+                ),
+                (
+                    "is_important_change",
+                    models.BooleanField(
+                        default=False, verbose_name="important change from baseline"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("typed", "Typed in by the physiotherapist"),
+                            ("kiosk", "Answered at the clinic"),
+                            ("link", "Answered through an emailed link"),
+                        ],
+                        max_length=10,
+                        verbose_name="answered",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded")),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="treatments.coursemeasure",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['answered_on', 'pk'],
+                "ordering": ["answered_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AnswerLink',
+            name="AnswerLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occasion', models.CharField(choices=[('baseline', 'Baseline'), ('reassessment', 'Re-assessment'), ('discharge', 'Discharge')], max_length=15, verbose_name='occasion')),
-                ('channel', models.CharField(choices=[('email', 'Emailed link'), ('kiosk', 'Clinic tablet')], max_length=10, verbose_name='sent by')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('sent_to', models.EmailField(blank=True, max_length=254, verbose_name='sent to')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='sent')),
-                ('expires_at', models.DateTimeField(verbose_name='expires')),
-                ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='answered')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='sent by')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='links', to='treatments.coursemeasure')),
-                ('response', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='link', to='treatments.measureresponse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "occasion",
+                    models.CharField(
+                        choices=[
+                            ("baseline", "Baseline"),
+                            ("reassessment", "Re-assessment"),
+                            ("discharge", "Discharge"),
+                        ],
+                        max_length=15,
+                        verbose_name="occasion",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("email", "Emailed link"), ("kiosk", "Clinic tablet")],
+                        max_length=10,
+                        verbose_name="sent by",
+                    ),
+                ),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("sent_to", models.EmailField(blank=True, max_length=254, verbose_name="sent to")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="sent")),
+                ("expires_at", models.DateTimeField(verbose_name="expires")),
+                ("used_at", models.DateTimeField(blank=True, null=True, verbose_name="answered")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="sent by",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="links",
+                        to="treatments.coursemeasure",
+                    ),
+                ),
+                (
+                    "response",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="link",
+                        to="treatments.measureresponse",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='coursemeasure',
-            constraint=models.UniqueConstraint(fields=('course', 'instrument'), name='course_measure_once', violation_error_message="This questionnaire is already one of the course's measures."),
+            model_name="coursemeasure",
+            constraint=models.UniqueConstraint(
+                fields=("course", "instrument"),
+                name="course_measure_once",
+                violation_error_message="This questionnaire is already one of the course's measures.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measureresponse',
-            constraint=models.UniqueConstraint(condition=models.Q(('occasion', 'baseline')), fields=('measure',), name='response_one_baseline', violation_error_message='This questionnaire already has a baseline.'),
+            model_name="measureresponse",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("occasion", "baseline")),
+                fields=("measure",),
+                name="response_one_baseline",
+                violation_error_message="This questionnaire already has a baseline.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measureresponse',
-            constraint=models.UniqueConstraint(condition=models.Q(('occasion', 'discharge')), fields=('measure',), name='response_one_discharge', violation_error_message='This questionnaire already has a discharge answer.'),
+            model_name="measureresponse",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("occasion", "discharge")),
+                fields=("measure",),
+                name="response_one_discharge",
+                violation_error_message="This questionnaire already has a discharge answer.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answerlink',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('response__isnull', True), ('used_at__isnull', True)), models.Q(('response__isnull', False), ('used_at__isnull', False)), _connector='OR'), name='answer_link_used_with_its_answer', violation_error_message='A used link has its answer; an unused one none.'),
+            model_name="answerlink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("response__isnull", True), ("used_at__isnull", True)),
+                    models.Q(("response__isnull", False), ("used_at__isnull", False)),
+                    _connector="OR",
+                ),
+                name="answer_link_used_with_its_answer",
+                violation_error_message="A used link has its answer; an unused one none.",
+            ),
         ),
     ]

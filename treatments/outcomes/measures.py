@@ -22,9 +22,7 @@ def with_measures(courses):
         Prefetch(
             "measures",
             queryset=CourseMeasure.objects.select_related("instrument").prefetch_related(
-                Prefetch(
-                    "responses", queryset=MeasureResponse.objects.order_by("answered_on", "pk")
-                )
+                Prefetch("responses", queryset=MeasureResponse.objects.select_related("entered_by"))
             ),
         )
     )

@@ -1,0 +1,61 @@
+"""A course's questionnaires: choosing them, and the discharge summary."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from ims_clinic import audit
+from patients.roles import clinical_staff
+from treatments.forms import add_service_errors
+from treatments.models import DischargeSummary, TreatmentCourse
+from treatments.outcomes import services
+from treatments.outcomes.course_forms import DischargeForm, MeasuresForm
+from treatments.outcomes.measures import with_measures
+from treatments.outcomes.summary import course_summary
+from treatments.progress import course_progress
+
+
+def _course(pk: int) -> TreatmentCourse:
+    courses = TreatmentCourse.objects.select_related("patient", "physiotherapist")
+    return get_object_or_404(with_measures(courses), pk=pk)
+
+
+@clinical_staff
+def course_measures(request, pk: int):
+    course = _course(pk)
+    chosen = [measure.instrument for measure in course.measures.all()]
+    initial = chosen or services.suggested_instruments(course.region)
+    form = MeasuresForm(request.POST or None, initial={"instruments": initial})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_measures(course, form.cleaned_data["instruments"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The course's questionnaires are saved."))
+            return redirect(course)
+    answered = {m.instrument_id for m in course.measures.all() if m.responses.all()}
+    audit.viewed(request, course, "questionnaires")
+    ctx = {"course": course, "form": form, "answered": answered, "suggested": not chosen}
+    return render(request, "treatments/outcomes/course_measures.html", ctx)
+
+
+@clinical_staff
+def discharge_summary(request, pk: int):
+    course = _course(pk)
+    written = DischargeSummary.objects.filter(course=course).first()
+    form = DischargeForm(
+        request.POST or None,
+        instance=written or DischargeSummary(course=course, written_by=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        summary = form.save(commit=False)
+        summary.written_by = request.user
+        summary.save()
+        messages.success(request, _("The discharge summary is saved."))
+        return redirect("treatments:discharge-summary", pk=course.pk)
+    progress = course_progress(course, list(course.visits.select_related("chart")))
+    audit.viewed(request, course, "discharge summary")
+    ctx = {"course": course, "summary": course_summary(course, progress), "form": form}
+    return render(request, "treatments/outcomes/discharge_summary.html", ctx)
