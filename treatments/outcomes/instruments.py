@@ -122,6 +122,8 @@ def _check_items(d: dict[str, Any], fail: Any) -> None:
         has_text = item["text"] or item.get("minLabel") or item.get("maxLabel")
         if has_text and not d["text_included"]:
             fail(f"{where} has text but 'text_included' is false")
+        if not isinstance(item.get("names_activity", False), bool):
+            fail(f"{where}: 'names_activity' must be true or false")
         if "answerOption" in item:
             values = [o.get("value") for o in item["answerOption"]]
             if not values or len(set(values)) != len(values):
