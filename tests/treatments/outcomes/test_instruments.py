@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.treatments.outcomes.helpers import licensed_text
 from treatments.outcomes import instruments
 from treatments.outcomes.instruments import (
     InstrumentFileError,
@@ -21,20 +22,6 @@ SHIPPED = instruments.FOLDER
 def shipped(code):
     """A fresh copy of a shipped file's content, to break."""
     return json.loads((SHIPPED / f"{code}.json").read_text())
-
-
-def licensed_text(code):
-    """What a clinic would upload for an instrument: a text for every item and option."""
-    items = []
-    for item in definition(code)["items"]:
-        entry = {"linkId": item["linkId"], "text": f"Licensed question {item['linkId']}"}
-        if "answerOption" in item:
-            entry["answerOption"] = [
-                {"value": o["value"], "display": f"Statement {o['value']}"}
-                for o in item["answerOption"]
-            ]
-        items.append(entry)
-    return {"items": items}
 
 
 def test_it_loads_every_instrument_file():
