@@ -135,3 +135,10 @@ def test_it_rejects_licensed_text_with_an_empty_or_overlong_statement():
 def test_it_rejects_a_licensed_text_file_of_the_wrong_shape(data):
     with pytest.raises(ValidationError, match='list of "items"'):
         check_licensed_text(definition("odi"), data)
+
+
+def test_it_rejects_licensed_text_whose_items_are_not_named_by_text():
+    data = licensed_text("odi")
+    data["items"][0]["linkId"] = ["1"]
+    with pytest.raises(ValidationError, match="exactly those of the ODI"):
+        check_licensed_text(definition("odi"), data)
