@@ -79,6 +79,7 @@ def migrated_data(transactional_db):
         ("treatments.migrations.0004_default_hours", "open_clinic"),
         ("ims_clinic.migrations.0002_clinic_admins_reset_two_step_devices", "allow_reset"),
         ("treatments.migrations.0011_visit_types", "add_default_types"),
+        ("treatments.migrations.0014_load_instruments", "load_instruments"),
     ]:
         getattr(importlib.import_module(migration), function)(state_apps, None)
 

@@ -1004,7 +1004,8 @@ class ClinicSettings(models.Model):
 
     @classmethod
     def load(cls) -> "ClinicSettings":
-        return cls.objects.get_or_create(pk=1)[0]
+        """The settings on file, or the defaults: reading them never writes."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class Instrument(models.Model):

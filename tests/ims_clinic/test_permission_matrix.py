@@ -31,7 +31,14 @@ from tests.factories import (
 from tests.patients.helpers import consent_data, patient_data
 from tests.treatments.helpers import chart_data, correction_data
 from treatments.booking.services import cancel_visit
-from treatments.models import Chart, NeedledSite, TreatmentCourse, Visit, WaitlistEntry
+from treatments.models import (
+    Chart,
+    Instrument,
+    NeedledSite,
+    TreatmentCourse,
+    Visit,
+    WaitlistEntry,
+)
 
 pytestmark = pytest.mark.django_db
 NEXT_MONDAY = "2026-03-16"
@@ -77,6 +84,8 @@ EXPECTED = {
     "treatments:course-create": CLINICAL,
     "treatments:course-detail": CLINICAL,
     "treatments:course-edit": CLINICAL,
+    "treatments:course-measures": CLINICAL,
+    "treatments:discharge-summary": CLINICAL,
     "treatments:visit-detail": BOOKING,
     "treatments:visit-move": BOOKING,
     "treatments:visit-cancel": BOOKING,
@@ -136,6 +145,8 @@ EXPECTED_POST = {
     "treatments:course-create": CLINICAL_DONE,
     "treatments:course-detail": CLINICAL,
     "treatments:course-edit": CLINICAL_DONE,
+    "treatments:course-measures": CLINICAL_DONE,
+    "treatments:discharge-summary": CLINICAL_DONE,
     "treatments:visit-detail": BOOKING,
     "treatments:visit-move": BOOKING_DONE,
     "treatments:visit-cancel": BOOKING_DONE,
@@ -172,6 +183,7 @@ CHANGES_RECORDS = {
     "treatments:visit-chart", "treatments:chart-sign", "treatments:book",
     "treatments:waitlist-add",
     "treatments:waitlist-resolve", "treatments:calendar-feed-renew",
+    "treatments:course-measures", "treatments:discharge-summary",
 }  # fmt: skip
 
 
@@ -222,7 +234,8 @@ def records(clock):
         "treatments:course-detail": course.pk, "treatments:course-edit": course.pk,
         "patients:patient-restore": archived.pk, "treatments:visit-restore": cancelled.pk,
         "treatments:visit-chart": attended.pk, "treatments:chart-sign": drafted.pk,
-        "treatments:visit-undo": attended.pk,
+        "treatments:visit-undo": attended.pk, "treatments:course-measures": course.pk,
+        "treatments:discharge-summary": course.pk,
     }  # fmt: skip
     booking = {"physiotherapist": physiotherapist.pk, "date": NEXT_MONDAY, "start_time": "10:00",
                "visit_type": visit_type().pk}  # fmt: skip
@@ -246,6 +259,8 @@ def records(clock):
         "treatments:book": {**booking, "patient": f"{course.patient_id}-{course.pk}", "weeks": "1"},
         "treatments:series-accept": {"week": "1"},
         "treatments:waitlist-add": {"patient": newcomer.pk, "note": "Mornings only"},
+        "treatments:course-measures": {"instruments": [Instrument.objects.get(code="psfs").pk]},
+        "treatments:discharge-summary": {"note": "Back to gardening; exercises twice a week."},
     }  # fmt: skip
     people = {
         "anonymous": None,

@@ -20,6 +20,7 @@ from tests.factories import (
     ready_for_needling,
 )
 from tests.treatments.helpers import correction_data
+from tests.treatments.outcomes.helpers import answered
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
@@ -129,9 +130,11 @@ def test_the_export_takes_the_same_queries_however_long_the_record(
             patient=course.patient, physiotherapist=physiotherapist,
         )  # fmt: skip
         chart_visit(assessment, physiotherapist)
+    answered(course, "odi", *["baseline"] + ["reassessment"] * visits)
     client.force_login(physiotherapist)
     # session, user (with roles and two-step device); patient (x2: the 404 check, then the record);
     # screenings, precautions, consents, courses, visits with charts, sites, adverse events; the
-    # visits outside courses, their sites and adverse events; versions; the audit entry
-    with django_assert_num_queries(16):
+    # visits outside courses, their sites and adverse events; the courses' questionnaires and
+    # their answers; versions; the audit entry
+    with django_assert_num_queries(18):
         client.get(urls(course.patient.pk)[1])

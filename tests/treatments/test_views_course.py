@@ -17,6 +17,7 @@ from tests.factories import (
     ready_for_needling,
 )
 from tests.treatments.helpers import page_text
+from tests.treatments.outcomes.helpers import answered
 from treatments.models import TreatmentCourse, Visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -246,7 +247,10 @@ def test_it_shows_the_flags_that_need_a_review(client, physiotherapist):
     course = attended_course(physiotherapist, scores=[(7, 6), (7, 6), (6, 6)])
     client.force_login(physiotherapist)
     html = page_text(client.get(course_url(course)))
-    assert "No important change in pain or function after 3 treatments: consider the extended course (6-12)." in html
+    assert (
+        "No important change in pain or function after 3 treatments: consider the extended "
+        "course (6-12)." in html
+    )
     assert "Next IMS treatment due: last one 7 days ago, none booked." in html
 
 
@@ -265,10 +269,11 @@ def test_the_course_page_takes_the_same_queries_however_many_visits(
 ):
     course = attended_course(physiotherapist, scores=[(7, 5)] * size)
     make_visit(course, TODAY + timedelta(days=3))
+    answered(course, "odi", *["baseline"] + ["reassessment"] * size)
     client.force_login(physiotherapist)
     # session, user (with roles and two-step device); course; its visits with charts and site
-    # counts; the audit entry
-    with django_assert_num_queries(5):
+    # counts; its questionnaires and their answers; the clinic's settings; the audit entry
+    with django_assert_num_queries(8):
         assert client.get(course_url(course)).status_code == 200
 
 

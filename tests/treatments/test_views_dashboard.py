@@ -14,6 +14,7 @@ from tests.factories import (
     ready_for_needling,
 )
 from tests.treatments.helpers import page_text
+from tests.treatments.outcomes.helpers import answered
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 URL = reverse("treatments:dashboard")
@@ -82,7 +83,10 @@ def test_it_lists_the_physiotherapists_courses_that_have_flags(client, physiothe
     client.force_login(physiotherapist)
     html = page_text(client.get(URL))
     assert stalled.get_absolute_url() in html
-    assert "No important change in pain or function after 3 treatments: consider the extended course (6-12)." in html
+    assert (
+        "No important change in pain or function after 3 treatments: consider the extended "
+        "course (6-12)." in html
+    )
     assert "Next IMS treatment due: last one 7 days ago, none booked." in html
     assert "Now at IMS treatment 3 of an expected 2-3." in html
     assert "1 of your 2 active courses." in html
@@ -127,10 +131,12 @@ def test_it_takes_the_same_queries_however_many_courses(
         course = make_course(physiotherapist=physiotherapist)
         make_visit(course, TODAY, at=time(8 + n, 30))
         make_visit(course, TODAY - timedelta(days=7), time(14 + n, 0), status="attended")
+        answered(course, "odi", "baseline", "reassessment")
     client.force_login(physiotherapist)
     # session, user (with roles and two-step device); their needling authorization; today's
-    # visits; courses; their visits; visits to chart; drafts to sign
-    with django_assert_num_queries(8):
+    # visits; courses; their visits; their questionnaires and answers; the clinic's settings;
+    # visits to chart; drafts to sign
+    with django_assert_num_queries(11):
         response = client.get(URL)
     assert len(response.context["flagged"]) == size
 

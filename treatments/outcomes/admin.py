@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from treatments.admin import ClinicAdminOnly
@@ -24,7 +25,7 @@ class ClinicSettingsAdmin(ClinicAdminOnly, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_or_change_permission(request):
             return super().changelist_view(request, extra_context)
-        settings = ClinicSettings.load()
+        settings, _created = ClinicSettings.objects.get_or_create(pk=1)
         return redirect(reverse("admin:treatments_clinicsettings_change", args=[settings.pk]))
 
     def has_add_permission(self, request) -> bool:
@@ -90,7 +91,9 @@ class InstrumentAdmin(ClinicAdminOnly, admin.ModelAdmin):
 
     @admin.display(description=_("licence"))
     def licence(self, instrument) -> str:
-        return instrument.definition.get("licence", "")
+        licence = instrument.definition.get("licence") or {}
+        return format_html("{} <a href=\"{}\">{}</a>", licence.get("text", ""),
+                           licence.get("url", ""), licence.get("url", ""))  # fmt: skip
 
     def has_add_permission(self, request) -> bool:
         return False

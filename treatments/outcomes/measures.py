@@ -91,7 +91,7 @@ class MeasureProgress:
 
     @property
     def mcid(self):
-        return self.definition["mcid"]["points"]
+        return self.definition["score"]["mcid"]["points"]
 
 
 def measure_progress(course: TreatmentCourse) -> list[MeasureProgress]:
