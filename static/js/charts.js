@@ -107,11 +107,15 @@
       animation: reducedMotion.matches ? false : { duration: 400 },
       interaction: { mode: "index", intersect: false },
       scales: {
-        x: { title: axisTitle(data.xLabel), grid: { color: GRID } },
+        // Each label in the middle of its own slot, the first one clear of the y axis.
+        x: { offset: true, title: axisTitle(data.xLabel), grid: { color: GRID } },
         y,
       },
       plugins: {
-        legend: { position: "top", labels: { usePointStyle: data.type === "line" } },
+        legend: {
+          position: "top",
+          labels: { usePointStyle: data.type === "line", boxWidth: 12, boxHeight: 10 },
+        },
         tooltip: {
           callbacks: {
             label: (item) => `${item.dataset.label}: ${numbers.format(item.parsed.y)}`,

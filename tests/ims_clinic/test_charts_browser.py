@@ -68,6 +68,7 @@ def test_the_course_page_draws_the_pain_chart_with_its_table_and_nothing_refused
     live_server, request, course, shots, name, width
 ):
     page = request.getfixturevalue(name)
+    page.emulate_media(reduced_motion="reduce")  # no animation: the chart is whole at once
     problems = []
     page.add_init_script(REPORT_VIOLATIONS)
     sign_in(page, live_server, "priya")
@@ -97,16 +98,24 @@ def test_the_course_page_draws_the_pain_chart_with_its_table_and_nothing_refused
     assert problems == []
 
 
-def test_the_chart_prints_with_its_table(live_server, desktop, course, shots):
+def test_the_chart_prints_at_the_pages_width_with_its_table_below(
+    live_server, desktop, course, shots
+):
     page = desktop
+    page.emulate_media(reduced_motion="reduce")
     sign_in(page, live_server, "priya")
     page.goto(f"{live_server.url}{course.get_absolute_url()}")
     expect(page.locator("canvas")).to_be_visible()
-    page.emulate_media(media="print")
+    # An A4 page less its margins is about 680 CSS pixels wide.
+    page.set_viewport_size({"width": 680, "height": 960})
+    page.emulate_media(media="print", reduced_motion="reduce")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     canvas = page.locator("canvas")
     expect(canvas).to_be_visible()
+    box = canvas.bounding_box()
+    assert 600 < box["width"] <= 680
     assert canvas.evaluate(PAINTED)["painted"] > 1000
-    expect(page.get_by_role("cell", name="not charted").first).to_be_visible()
-    page.pdf(path=shots / "course-chart.pdf") if os.environ.get("SCREENSHOT_DIR") else None
+    table = page.locator(".chart-table")
+    expect(table.get_by_role("cell", name="not charted").first).to_be_visible()
+    assert table.bounding_box()["y"] > box["y"] + box["height"]
     page.screenshot(path=shots / "course-chart-print.png", full_page=True)
