@@ -108,7 +108,11 @@
       interaction: { mode: "index", intersect: false },
       scales: {
         // Each label in the middle of its own slot, the first one clear of the y axis.
-        x: { offset: true, title: axisTitle(data.xLabel), grid: { color: GRID } },
+        x: {
+          offset: true,
+          title: axisTitle(data.xLabel),
+          grid: { color: GRID, display: data.type === "line" },
+        },
         y,
       },
       plugins: {
