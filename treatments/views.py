@@ -129,6 +129,7 @@ def course_detail(request, pk: int):
         "course": course,
         "progress": progress,
         "pain_chart": pain_chart(progress),
+        "has_charts": progress.charted or any(m.responses for m in progress.measures),
         "booked": [s for s in visits if s.status == Visit.Status.BOOKED],
         "missed": [s for s in visits if not s.counts_for_weekly_rule],
     }

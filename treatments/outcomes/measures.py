@@ -6,8 +6,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from ims_clinic.charts import LineChart, ReferenceLine, Series
 from treatments.models import CourseMeasure, MeasureResponse, TreatmentCourse
 from treatments.outcomes import scoring
 
@@ -92,6 +94,50 @@ class MeasureProgress:
     @property
     def mcid(self):
         return self.definition["score"]["mcid"]["points"]
+
+    @property
+    def important_change_at(self) -> float | None:
+        """The score that is an important change from the baseline (the MCID line)."""
+        score, baseline = self.definition["score"], self.baseline
+        if score.get("is_change"):  # a rating of change: its MCID is a level of its own
+            return self.mcid
+        if baseline is None:
+            return None
+        step = self.mcid if score["higher_is_better"] else -self.mcid
+        return min(max(float(baseline.score) + step, score["min"]), score["max"])
+
+    @property
+    def chart_id(self) -> str:
+        return f"measure-{self.measure.pk}-chart"
+
+    @property
+    def chart(self) -> LineChart | None:
+        """The scores over the course, with the baseline and the important-change line."""
+        if not self.responses:
+            return None
+        instrument, score = self.measure.instrument, self.definition["score"]
+        points = [
+            (f"{n}. {r.get_occasion_display()}, {date_format(r.answered_on, 'j M')}",
+             float(r.score))
+            for n, r in enumerate(self.responses, start=1)
+        ]  # fmt: skip
+        lines = []
+        if self.baseline is not None and not score.get("is_change"):
+            lines.append(ReferenceLine(_("Baseline"), float(self.baseline.score)))
+        if self.important_change_at is not None:
+            lines.append(ReferenceLine(_("Important change"), self.important_change_at))
+        better = _("higher is better") if score["higher_is_better"] else _("lower is better")
+        return LineChart(
+            title=_("%(title)s over the course") % {"title": instrument.short_title},
+            description=_("Line chart of the %(title)s score at each questionnaire, from "
+                          "%(min)s to %(max)s (%(better)s), with the baseline and the score "
+                          "that is an important change. The table beside it holds the "
+                          "numbers.") % {"title": instrument.short_title, "min": score["min"],
+                                         "max": score["max"], "better": better},
+            x_label=_("Questionnaire"), y_label=_("Score"), y_min=score["min"],
+            y_max=score["max"], series=[Series(instrument.short_title, points)],
+            reference_lines=lines,
+        )  # fmt: skip
 
 
 def measure_progress(course: TreatmentCourse) -> list[MeasureProgress]:
