@@ -28,6 +28,7 @@ from treatments.models import (
     VisitType,
     WorkingHours,
 )
+from treatments.outcomes.demo import add_questionnaires, load_demo_texts
 
 # fmt: off
 # username, password, first name, last name, role
@@ -115,6 +116,7 @@ def create_clinic(patients: int = 40, seed: int = 2026) -> int:
     """Add `patients` demo patients with their records; returns how many were added."""
     rng = random.Random(seed)  # noqa: S311 (repeatable demo data, not security)
     staff = create_staff()
+    load_demo_texts()
     physiotherapists = [staff["lee"], staff["singh"], staff["morgan"]]
     today = timezone.localdate()
     for n in range(patients):
@@ -138,12 +140,13 @@ def create_clinic(patients: int = 40, seed: int = 2026) -> int:
         story = STORIES[n % len(STORIES)]
         # Half-hour slots from 08:00: no two patients of one physiotherapist ever overlap.
         start_time = time(8 + slot // 2, 30 * (slot % 2))
+        add_past_course(patient, physiotherapist, n, start_time, today, rng)
         add_course(patient, physiotherapist, story, n, start_time, today, rng)
     return patients
 
 
 def add_course(patient, physiotherapist, story: Story, n: int, at: time, today: date, rng) -> None:
-    region, segment, muscle = REGIONS[n % len(REGIONS)]
+    region = REGIONS[n % len(REGIONS)][0]
     last = weekday_on_or_before(today - timedelta(days=story.days_since_last))
     dates = [last - timedelta(weeks=k) for k in reversed(range(len(story.pains)))]
     started = dates[0] if dates else today
@@ -182,30 +185,72 @@ def add_course(patient, physiotherapist, story: Story, n: int, at: time, today: 
         )  # fmt: skip
         if uncharted:
             continue
-        chart = Chart(
-            consent_confirmed=True, patient_position=Chart.Position.PRONE,
-            pain_before=pain, pain_after=max(0, pain - rng.randint(1, 3)),
-            retest_note="Range of motion better on re-test.",
-            note=f"Visit {i + 1}: needled {muscle.lower()} and paraspinals at {segment}.",
-        )  # fmt: skip
-        sites = [
-            NeedledSite(muscle=muscle, side="right", site_type="pain_site", spinal_segment=segment,
-                        response=rng.choice(["grasp", "twitch"]), insertions=rng.randint(2, 5)),
-            NeedledSite(muscle="Multifidus" if segment[0] == "L" else "Paraspinals", side="both",
-                        site_type="paraspinal", spinal_segment=segment, response="grasp",
-                        insertions=rng.randint(2, 4)),
-        ]  # fmt: skip
         # Every fourth patient's latest chart is left as a draft, to be signed on the dashboard
         # (every physiotherapist has some: they take turns by three).
         draft = i == len(dates) - 1 and n % 4 == 0
-        record_chart(visit=visit, chart=chart, sites=sites, adverse_events=[],
-                     charted_by=physiotherapist, sign=not draft)  # fmt: skip
+        chart_treatment(visit, i + 1, pain, n, physiotherapist, rng, sign=not draft)
     if story.booked_next:
         next_day = (dates[-1] + timedelta(weeks=1)) if dates else today + timedelta(days=2)
         next_day = weekday_on_or_after(max(next_day, today + timedelta(days=1)))
         booked = book_visit(**booking, visit_type=ims, day=next_day, start_time=at)
         if n % 11 == 0:  # a few cancellations, which stay on the record
             cancel_visit(booked, reason="Patient unwell; will call to rebook.")
+    # The newest courses wait for their baseline; every other one for its latest re-assessment.
+    add_questionnaires(course, story.pains, rng, last_reassessment=n % 2 == 0)
+
+
+def chart_treatment(visit, number: int, pain: int, n: int, physiotherapist, rng, sign=True):
+    _region, segment, muscle = REGIONS[n % len(REGIONS)]
+    chart = Chart(
+        consent_confirmed=True, patient_position=Chart.Position.PRONE,
+        pain_before=pain, pain_after=max(0, pain - rng.randint(1, 3)),
+        retest_note="Range of motion better on re-test.",
+        note=f"Visit {number}: needled {muscle.lower()} and paraspinals at {segment}.",
+    )  # fmt: skip
+    sites = [
+        NeedledSite(muscle=muscle, side="right", site_type="pain_site", spinal_segment=segment,
+                    response=rng.choice(["grasp", "twitch"]), insertions=rng.randint(2, 5)),
+        NeedledSite(muscle="Multifidus" if segment[0] == "L" else "Paraspinals", side="both",
+                    site_type="paraspinal", spinal_segment=segment, response="grasp",
+                    insertions=rng.randint(2, 4)),
+    ]  # fmt: skip
+    record_chart(visit=visit, chart=chart, sites=sites, adverse_events=[],
+                 charted_by=physiotherapist, sign=sign)  # fmt: skip
+
+
+# Finished courses, months ago, for the clinic's results: pain at each treatment. Some reach an
+# important change by the 3rd treatment, some by the 6th, some later and some never.
+PAST_STORIES = [
+    ("short", [7, 4, 2]), ("short", [6, 4, 3]), ("short", [8, 6, 6]),
+    ("extended", [7, 6, 6, 4, 3, 2]), ("extended", [8, 7, 7, 6, 4, 3, 3, 2]),
+    ("extended", [6, 6, 6, 6, 5, 6]), ("extended", [7, 7, 6, 6, 6, 5, 5, 4, 3, 3]),
+]  # fmt: skip
+
+
+def add_past_course(patient, physiotherapist, n: int, at: time, today: date, rng) -> None:
+    """A course completed 5 to 9 months ago, with its questionnaires down to discharge."""
+    length, pains = PAST_STORIES[n % len(PAST_STORIES)]
+    last = weekday_on_or_before(today - timedelta(weeks=22 + n % 16))
+    dates = [last - timedelta(weeks=k) for k in reversed(range(len(pains)))]
+    course = TreatmentCourse.objects.create(
+        patient=patient, physiotherapist=physiotherapist, region=REGIONS[n % len(REGIONS)][0],
+        started_on=dates[0], expected_length=length, goals="Back to work without pain.",
+        baseline_pain=pains[0] + 1,
+    )  # fmt: skip
+    Screening.objects.create(patient=patient, screened_on=dates[0], signed_by=physiotherapist)
+    Consent.objects.create(
+        patient=patient, consented_on=dates[0], obtained_by=physiotherapist,
+        explained=list(Consent.Topic.values),
+    )  # fmt: skip
+    ims = VisitType.objects.filter(is_needling=True).order_by("position").first()
+    for number, (day, pain) in enumerate(zip(dates, pains, strict=True), start=1):
+        visit = record_past_visit(patient=patient, course=course, physiotherapist=physiotherapist,
+                                  visit_type=ims, day=day, start_time=at,
+                                  status=Visit.Status.BOOKED)  # fmt: skip
+        chart_treatment(visit, number, pain, n, physiotherapist, rng)
+    course.status, course.ended_on = TreatmentCourse.Status.COMPLETED, last
+    course.save(update_fields=["status", "ended_on"])
+    add_questionnaires(course, pains, rng)
 
 
 EXPECTED = {"short": "2-3", "extended": "6-12"}

@@ -4,7 +4,8 @@ from django.core.management import CommandError, call_command
 
 from patients.models import Patient
 from patients.roles import CLINIC_ADMIN, FRONT_DESK, PHYSIOTHERAPIST, has_role
-from treatments.models import TreatmentCourse, Visit
+from treatments.models import Instrument, MeasureResponse, TreatmentCourse, Visit
+from treatments.outcomes.measures import measure_progress, with_measures
 from treatments.progress import course_progress
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,24 @@ def test_it_loads_courses_of_both_lengths_with_flags_firing(settings):
         flags |= {flag.code for flag in course_progress(course, list(course.visits.all())).flags}
     assert {"no_change_3", "no_change_6", "past_12", "overdue", "due"} <= flags
     assert Visit.objects.attended_not_charted().exists()
+
+
+def test_its_courses_have_questionnaires_from_baseline_to_discharge(settings):
+    settings.DEBUG = True
+    call_command("load_demo", patients=18)
+    flags = set()
+    for course in with_measures(TreatmentCourse.objects.prefetch_related("visits__chart")):
+        progress = course_progress(course, list(course.visits.all()), None,
+                                   measure_progress(course))  # fmt: skip
+        flags |= {flag.code for flag in progress.flags}
+    assert {"questionnaires_due", "important_change"} <= flags
+    occasions = set(MeasureResponse.objects.values_list("occasion", flat=True))
+    assert occasions == {"baseline", "reassessment", "discharge"}
+    completed = TreatmentCourse.objects.filter(status="completed")
+    assert completed.count() == 18
+    assert MeasureResponse.objects.filter(measure__course__in=completed, is_important_change=True)
+    # The demo's patients can answer every questionnaire, in stand-in text where it is licensed.
+    assert all(instrument.has_text for instrument in Instrument.objects.all())
 
 
 def test_it_can_run_twice_without_making_duplicates(settings, django_user_model):
