@@ -75,7 +75,7 @@ class StaffSessionLimits:
 # the public pages for patients (the `content` app and the answer page), which anyone may read.
 # A patient's questionnaire link is opened by its token alone, whoever is signed in.
 TWO_STEP_OPEN_VIEWS = {"login", "logout", "two-factor-verify", "two-factor-setup",
-                       "treatments:answer"}  # fmt: skip
+                       "treatments:answer", "treatments:answer-thanks"}  # fmt: skip
 TWO_STEP_OPEN_NAMESPACES = {"content"}
 
 

@@ -12,5 +12,6 @@ urlpatterns += [
          name="measure-kiosk"),
     path("courses/<int:pk>/measures/<int:measure_pk>/email/", views.email_link,
          name="measure-email"),
+    path("answer/thanks/", views.answer_thanks, name="answer-thanks"),
     path("answer/<str:token>/", views.answer, name="answer"),
 ]  # fmt: skip

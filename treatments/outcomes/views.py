@@ -210,14 +210,23 @@ def answer(request, token: str):
                 request, audit.Action.CREATED, response, username=_who(link),
                 detail=f"answered {measure.instrument.short_title} ({link.get_occasion_display()})",
             )  # fmt: skip
-            ctx = {"is_kiosk": link.channel == Channel.KIOSK}
-            return _private(render(request, "treatments/outcomes/answer_thanks.html", ctx))
+            thanks = reverse("treatments:answer-thanks")
+            on = "?on=tablet" if link.channel == Channel.KIOSK else ""
+            return _private(redirect(thanks + on))
     audit.record(
         request, audit.Action.VIEWED, link, username=_who(link),
         detail=f"questionnaire: {measure.instrument.short_title}",
     )  # fmt: skip
     ctx = {"form": form, "definition": form.definition, "instrument": measure.instrument}
     return _private(render(request, "treatments/outcomes/answer.html", ctx))
+
+
+@never_cache
+def answer_thanks(request):
+    """Where the answer page sends the patient once their answers are saved, so that reloading
+    the page sends nothing twice. It names nothing: it only thanks."""
+    ctx = {"is_kiosk": request.GET.get("on") == "tablet"}
+    return _private(render(request, "treatments/outcomes/answer_thanks.html", ctx))
 
 
 def _who(link: AnswerLink | None) -> str:

@@ -1,25 +1,23 @@
-"""What the answering tests share: the shipped instruments as rows, and a course measuring
-with them."""
-
-import pytest
+"""What the answering tests share: a course measuring with a shipped instrument, and a PSFS
+filled in as a patient would."""
 
 from tests.factories import make_course
 from treatments.models import CourseMeasure, Instrument
-from treatments.outcomes.instruments import definitions
+from treatments.outcomes.answer_forms import questions_of
 
 
-@pytest.fixture
-def instruments(db) -> dict[str, Instrument]:
-    """Every shipped instrument, by code, as the data migration leaves them."""
-    return {
-        definition["code"]: Instrument.objects.update_or_create(
-            code=definition["code"],
-            defaults={"title": definition["title"], "definition": definition},
-        )[0]
-        for definition in definitions().values()
-    }
-
-
-def measure_for(instruments, code: str, course=None, **course_fields) -> CourseMeasure:
+def measure_for(instrument: Instrument, course=None, **course_fields) -> CourseMeasure:
     course = course or make_course(**course_fields)
-    return CourseMeasure.objects.create(course=course, instrument=instruments[code])
+    return CourseMeasure.objects.create(course=course, instrument=instrument)
+
+
+PSFS_ACTIVITIES = [("Gardening", "3"), ("Lifting my grandchild", "4"), ("Running", "2")]
+
+
+def psfs_answers(instrument: Instrument, **changes) -> dict:
+    """Three activities named and scored, as the answer form sends them."""
+    data = {}
+    items = questions_of(instrument.definition)
+    for item, (name, score) in zip(items, PSFS_ACTIVITIES, strict=False):
+        data[f"{item['linkId']}-name"], data[item["linkId"]] = name, score
+    return {**data, **changes}
