@@ -88,8 +88,8 @@ def answer_typed(request, pk: int, measure_pk: int):
     return render(request, "treatments/outcomes/answer_typed.html", ctx)
 
 
-@require_POST
 @booking_staff
+@require_POST
 def open_kiosk(request, pk: int, measure_pk: int):
     """Open the questionnaire on this browser for the patient, and sign the staff member out:
     the tablet is handed over, and the patient must reach nothing else from it."""
@@ -128,8 +128,8 @@ def email_text(measure: CourseMeasure, url: str) -> tuple[str, str]:
     return " ".join(subject.split()), body.strip() + "\n"
 
 
-@require_POST
 @booking_staff
+@require_POST
 def email_link(request, pk: int, measure_pk: int):
     measure = _measure(pk, measure_pk)
     patient = measure.course.patient
