@@ -172,8 +172,10 @@ def email_link(request, pk: int, measure_pk: int):
 
 
 def _private(response):
-    """Nothing of the answer page is kept by a browser or a proxy, or sent on as a referrer."""
-    response["Referrer-Policy"] = "no-referrer"
+    """No search engine lists the answer page, and its address (the token) is never sent to
+    another site as a referrer. Not "no-referrer": the browser would then send the form with
+    `Origin: null`, which Django's CSRF check refuses. (never_cache: nothing is kept.)"""
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

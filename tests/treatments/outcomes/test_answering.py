@@ -330,7 +330,9 @@ def test_the_answer_page_shows_only_the_questionnaire(client, physiotherapist, p
     assert "/treatments/" not in html.replace(answer_url(token), "")  # no way into the app
 
 
-def test_every_answer_page_is_sent_no_store_and_no_referrer(client, physiotherapist, psfs):
+def test_every_answer_page_is_sent_no_store_and_its_address_stays_on_the_site(
+    client, physiotherapist, psfs
+):
     token = emailed_link(psfs, physiotherapist)
     responses = [
         client.get(answer_url(token)),
@@ -343,7 +345,8 @@ def test_every_answer_page_is_sent_no_store_and_no_referrer(client, physiotherap
     assert [r.status_code for r in responses] == [200, 200, 404, 302, 410, 200]
     for response in responses:
         assert "no-store" in response["Cache-Control"]
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["X-Robots-Tag"] == "noindex"
 
 
 def test_the_patient_answers_through_the_link_once(client, physiotherapist, psfs):
