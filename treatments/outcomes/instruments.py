@@ -179,7 +179,11 @@ def check_licensed_text(definition: dict[str, Any], data: Any) -> dict[str, Any]
             _('The file must be a JSON object with a list of "items".'), code="invalid"
         )
     errors: list[str] = []
-    uploaded = {i.get("linkId"): i for i in data["items"] if isinstance(i, dict)}
+    uploaded = {
+        i["linkId"]: i
+        for i in data["items"]
+        if isinstance(i, dict) and isinstance(i.get("linkId"), str)
+    }
     expected = {item["linkId"]: item for item in definition["items"]}
     if len(uploaded) != len(data["items"]) or set(uploaded) != set(expected):
         errors.append(

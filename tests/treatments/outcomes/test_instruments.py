@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.treatments.outcomes.helpers import licensed_text
 from treatments.outcomes import instruments
 from treatments.outcomes.instruments import (
     InstrumentFileError,
@@ -21,20 +22,6 @@ SHIPPED = instruments.FOLDER
 def shipped(code):
     """A fresh copy of a shipped file's content, to break."""
     return json.loads((SHIPPED / f"{code}.json").read_text())
-
-
-def licensed_text(code):
-    """What a clinic would upload for an instrument: a text for every item and option."""
-    items = []
-    for item in definition(code)["items"]:
-        entry = {"linkId": item["linkId"], "text": f"Licensed question {item['linkId']}"}
-        if "answerOption" in item:
-            entry["answerOption"] = [
-                {"value": o["value"], "display": f"Statement {o['value']}"}
-                for o in item["answerOption"]
-            ]
-        items.append(entry)
-    return {"items": items}
 
 
 def test_it_loads_every_instrument_file():
@@ -147,4 +134,11 @@ def test_it_rejects_licensed_text_with_an_empty_or_overlong_statement():
 @pytest.mark.parametrize("data", [[], "text", {"items": "none"}, {}])
 def test_it_rejects_a_licensed_text_file_of_the_wrong_shape(data):
     with pytest.raises(ValidationError, match='list of "items"'):
+        check_licensed_text(definition("odi"), data)
+
+
+def test_it_rejects_licensed_text_whose_items_are_not_named_by_text():
+    data = licensed_text("odi")
+    data["items"][0]["linkId"] = ["1"]
+    with pytest.raises(ValidationError, match="exactly those of the ODI"):
         check_licensed_text(definition("odi"), data)
