@@ -13,6 +13,7 @@ from django.urls import reverse
 from ims_clinic.models import AuditEntry
 from tests.factories import TODAY, make_course
 from tests.treatments.outcomes.answering import measure_for, psfs_answers
+from tests.treatments.outcomes.helpers import licensed_text
 from treatments.models import AnswerLink, MeasureResponse
 from treatments.outcomes import services
 
@@ -444,3 +445,22 @@ def test_opening_and_answering_are_audit_entries_on_the_patients_trail(
     assert {entry.patient_id for entry in entries} == {psfs.course.patient_id}
     assert all(entry.user is None for entry in entries)
     assert "PSFS" in entries[1].detail and "Baseline" in entries[1].detail
+
+
+def test_a_questionnaire_with_the_clinics_licensed_text_is_asked_in_that_text(
+    client, front_desk, course, instruments
+):
+    odi = instruments["odi"]
+    odi.licensed_text = licensed_text("odi")
+    odi.save()
+    measure = measure_for(odi, course)
+    client.force_login(front_desk)
+    page = client.get(client.post(kiosk_url(measure))["Location"])
+    text = text_of(page)
+    assert "Licensed question 1" in text
+    assert "Statement 5" in text
+    assert 'type="radio"' in page.content.decode()
+    answers = {str(n): "1" for n in range(1, 11)}
+    response = client.post(page.request["PATH_INFO"], answers)
+    assert response.status_code == 302
+    assert measure.responses.get().score == 20
