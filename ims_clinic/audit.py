@@ -28,7 +28,7 @@ def patient_id_of(record) -> int | None:
         return record.pk
     if hasattr(record, "patient_id"):
         return record.patient_id
-    for parent in ("visit", "screening", "chart"):
+    for parent in ("visit", "screening", "chart", "measure", "course"):
         if hasattr(record, f"{parent}_id"):
             return patient_id_of(getattr(record, parent))
     return None

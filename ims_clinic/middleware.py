@@ -72,8 +72,10 @@ class StaffSessionLimits:
 
 
 # Pages an unverified user may still open: the two steps themselves, signing in and out, and
-# the public pages for patients (the `content` app), which anyone may read.
-TWO_STEP_OPEN_VIEWS = {"login", "logout", "two-factor-verify", "two-factor-setup"}
+# the public pages for patients (the `content` app and the answer page), which anyone may read.
+# A patient's questionnaire link is opened by its token alone, whoever is signed in.
+TWO_STEP_OPEN_VIEWS = {"login", "logout", "two-factor-verify", "two-factor-setup",
+                       "treatments:answer", "treatments:answer-thanks"}  # fmt: skip
 TWO_STEP_OPEN_NAMESPACES = {"content"}
 
 

@@ -66,7 +66,17 @@ from treatments.forms import (
     adverse_event_formset,
     needled_site_formset,
 )
-from treatments.models import TreatmentCourse, Visit, WaitlistEntry
+from treatments.models import (
+    AnswerLink,
+    CourseMeasure,
+    Instrument,
+    TreatmentCourse,
+    Visit,
+    WaitlistEntry,
+)
+from treatments.outcomes.answer_forms import AnswerForm
+from treatments.outcomes.instruments import definitions
+from treatments.outcomes.services import make_link
 from treatments.worklist_forms import PatientLookupForm, WaitlistEntryForm
 
 pytestmark = pytest.mark.django_db
@@ -295,6 +305,18 @@ def waitlist_data(records: dict) -> st.SearchStrategy[dict]:
     return form_data({**PatientLookupForm().fields, **WaitlistEntryForm().fields})
 
 
+def answer_data(code: str, typed: bool = False) -> Callable[[dict], st.SearchStrategy[dict]]:
+    """A questionnaire's answers; now and then another measure's id slipped in."""
+
+    def data(records: dict) -> st.SearchStrategy[dict]:
+        form = AnswerForm(instrument=Instrument.objects.get(code=code), typed=typed)
+        other = st.sampled_from([str(records["other_measure"]), "0"])
+        extra = {"measure": forms.CharField(), "measure_pk": forms.CharField()}
+        return form_data({**form.fields, **extra}, measure=other, measure_pk=other)
+
+    return data
+
+
 def url(name: str, key: str | None = None, arg: str = "pk") -> Callable[[dict], str]:
     return lambda records: reverse(name, kwargs={arg: records[key]} if key else {})
 
@@ -354,6 +376,12 @@ CASES = {
         DESK, "get", url("treatments:waitlist-add"), fields_of(PatientLookupForm)
     ),
     "waitlist-add": Case(DESK, "post", url("treatments:waitlist-add"), waitlist_data),
+    "answer-typed": Case(PHYSIO, "post", lambda records: records["typed_url"],
+                         answer_data("psfs", typed=True)),
+    "answer-psfs-by-link": Case(VISITOR, "post", lambda records: records["answer_urls"]["psfs"],
+                                answer_data("psfs")),
+    "answer-groc-by-link": Case(VISITOR, "post", lambda records: records["answer_urls"]["groc"],
+                                answer_data("groc")),
     "audit-trail": Case(ADMIN, "get", url("audit-trail"), fields_of(AuditFilterForm),
                         {"page": junk}),
     "audit-trail-csv": Case(ADMIN, "get", url("audit-trail-csv"), fields_of(AuditFilterForm)),
@@ -396,6 +424,23 @@ def records():
         series = book_a_series_with_a_clash(
             clients["front_desk"], make_course(make_patient(), physiotherapist)
         )
+        # Questionnaires: a PSFS and a GROC to answer through links, another course's PSFS.
+        measures = {}
+        for code in ["psfs", "groc"]:
+            instrument = Instrument.objects.update_or_create(
+                code=code, defaults={"title": code, "definition": definitions()[code]}
+            )[0]
+            measures[code] = CourseMeasure.objects.create(course=course, instrument=instrument)
+        answer_urls = {
+            code: reverse("treatments:answer", args=[make_link(
+                measure, "baseline", AnswerLink.Channel.EMAIL, physiotherapist, sent_to="a@b.ca"
+            )[1]])
+            for code, measure in measures.items()
+        }  # fmt: skip
+        other_measure = CourseMeasure.objects.create(
+            course=other_course, instrument=measures["psfs"].instrument
+        )
+        typed_url = reverse("treatments:measure-answer", args=[course.pk, measures["psfs"].pk])
     return {
         "clients": clients,
         "usernames": [physiotherapist.username, front_desk.username, "nobody"],
@@ -405,6 +450,7 @@ def records():
         "assessment": assessment.pk, "other_course": other_course.pk,
         "site_ids": [site.pk for site in charted.chart.sites.all()],
         "other_site_ids": [site.pk for site in other_chart.sites.all()],
+        "answer_urls": answer_urls, "typed_url": typed_url, "other_measure": other_measure.pk,
     }  # fmt: skip
 
 

@@ -32,13 +32,17 @@ from tests.patients.helpers import consent_data, patient_data
 from tests.treatments.helpers import chart_data, correction_data
 from treatments.booking.services import cancel_visit
 from treatments.models import (
+    AnswerLink,
     Chart,
+    CourseMeasure,
     Instrument,
     NeedledSite,
     TreatmentCourse,
     Visit,
     WaitlistEntry,
 )
+from treatments.outcomes.instruments import definitions
+from treatments.outcomes.services import make_link
 
 pytestmark = pytest.mark.django_db
 NEXT_MONDAY = "2026-03-16"
@@ -111,6 +115,12 @@ EXPECTED = {
     "treatments:physiotherapist-feed": dict.fromkeys(ROLES, 200),
     "treatments:calendar-feed": CLINICAL,
     "treatments:calendar-feed-renew": CLINICAL_POST_ONLY,
+    # Answering questionnaires: the patient's page is opened by its token alone.
+    "treatments:measure-answer": CLINICAL,
+    "treatments:measure-kiosk": BOOKING_POST_ONLY,
+    "treatments:measure-email": BOOKING_POST_ONLY,
+    "treatments:answer": PUBLIC,
+    "treatments:answer-thanks": PUBLIC,
 }
 
 # What each role gets on POST, sending what the page's form would send (POST_DATA below).
@@ -171,6 +181,11 @@ EXPECTED_POST = {
     "treatments:physiotherapist-feed": dict.fromkeys(ROLES, 200),
     "treatments:calendar-feed": CLINICAL,
     "treatments:calendar-feed-renew": CLINICAL_DONE,
+    "treatments:measure-answer": CLINICAL_DONE,
+    "treatments:measure-kiosk": BOOKING_DONE,  # and signs the staff member out
+    "treatments:measure-email": BOOKING_DONE,
+    "treatments:answer": dict.fromkeys(ROLES, 302),  # to the thank-you page
+    "treatments:answer-thanks": PUBLIC,
 }
 
 # The URLs whose POST changes the clinic's records when it is let through; no other may.
@@ -184,6 +199,8 @@ CHANGES_RECORDS = {
     "treatments:waitlist-add",
     "treatments:waitlist-resolve", "treatments:calendar-feed-renew",
     "treatments:course-measures", "treatments:discharge-summary",
+    "treatments:measure-answer", "treatments:measure-kiosk", "treatments:measure-email",
+    "treatments:answer",
 }  # fmt: skip
 
 
@@ -225,6 +242,22 @@ def records(clock):
     archived.archive()
     newcomer = make_patient()
     token = physiotherapist.physiotherapist_profile.renew_calendar_token()
+    psfs = Instrument.objects.update_or_create(
+        code="psfs", defaults={"title": "PSFS", "definition": definitions()["psfs"]}
+    )[0]
+    measure = CourseMeasure.objects.create(course=course, instrument=psfs)
+    _link, answer_token = make_link(
+        measure, "baseline", AnswerLink.Channel.EMAIL, physiotherapist, sent_to="a@example.com"
+    )
+    measure_kwargs = {"pk": course.pk, "measure_pk": measure.pk}
+    urls = {
+        "treatments:measure-answer": reverse("treatments:measure-answer", kwargs=measure_kwargs),
+        "treatments:measure-kiosk": reverse("treatments:measure-kiosk", kwargs=measure_kwargs),
+        "treatments:measure-email": reverse("treatments:measure-email", kwargs=measure_kwargs),
+        "treatments:answer": reverse("treatments:answer", args=[answer_token]),
+    }
+    psfs_answers = {"1-name": "Gardening", "1": "3", "2-name": "Lifting", "2": "4",
+                    "3-name": "Running", "3": "2"}  # fmt: skip
     kwargs = {
         "patient_pk": course.patient.pk, "course_pk": course.pk,
         "slug": "aftercare", "token": token,
@@ -259,8 +292,12 @@ def records(clock):
         "treatments:book": {**booking, "patient": f"{course.patient_id}-{course.pk}", "weeks": "1"},
         "treatments:series-accept": {"week": "1"},
         "treatments:waitlist-add": {"patient": newcomer.pk, "note": "Mornings only"},
-        "treatments:course-measures": {"instruments": [Instrument.objects.get(code="psfs").pk]},
+        "treatments:course-measures": {"instruments": Instrument.objects.filter(
+            code__in=["psfs", "odi"]).values_list("pk", flat=True)},
         "treatments:discharge-summary": {"note": "Back to gardening; exercises twice a week."},
+        "treatments:measure-answer": {**psfs_answers, "occasion": "baseline",
+                                      "answered_on": TODAY.isoformat()},
+        "treatments:answer": psfs_answers,
     }  # fmt: skip
     people = {
         "anonymous": None,
@@ -270,11 +307,13 @@ def records(clock):
         "no_role": make_user(),
     }
     return {"visit": visit, "patient": course.patient, "kwargs": kwargs, "pks": pks,
-            "post_data": post_data, "people": people}  # fmt: skip
+            "post_data": post_data, "people": people, "urls": urls}  # fmt: skip
 
 
 def url_for(name: str, records) -> str:
     """The URL with a real record for whichever argument it takes."""
+    if name in records["urls"]:
+        return records["urls"][name]
     pk = records["pks"].get(name)
     if pk is None:
         pk = records["patient"].pk if name.startswith("patients:") else records["visit"].pk
@@ -349,6 +388,8 @@ MADE_UP = {"pk": 999_999, "patient_pk": 999_999, "course_pk": 999_999, "token": 
 
 def made_up_url(name: str) -> str | None:
     """The URL with a made-up id, if it takes one."""
+    if name.startswith("treatments:measure-"):  # a course's measure: made-up both
+        return reverse(name, kwargs={"pk": 999_999, "measure_pk": 999_999})
     for argument, value in MADE_UP.items():
         try:
             return reverse(name, kwargs={argument: value})

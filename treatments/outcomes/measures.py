@@ -145,6 +145,17 @@ def measure_progress(course: TreatmentCourse) -> list[MeasureProgress]:
     return [MeasureProgress(measure) for measure in course.measures.all()]
 
 
+def occasion_due(measure: CourseMeasure) -> str:
+    """The occasion a measure's next answer is for: its baseline first, its discharge once the
+    course has ended, otherwise a re-assessment."""
+    occasions = set(measure.responses.values_list("occasion", flat=True))
+    if Occasion.BASELINE not in occasions:
+        return Occasion.BASELINE
+    if not measure.course.is_active and Occasion.DISCHARGE not in occasions:
+        return Occasion.DISCHARGE
+    return Occasion.REASSESSMENT
+
+
 def questionnaires_due(
     course: TreatmentCourse, measures: list[MeasureProgress], treatments: int,
     reassess_every: int, today: date,

@@ -135,7 +135,12 @@ def clean_activities(definition: dict, answers: dict, activities: dict) -> dict:
 
 
 class LinkRefused(Exception):
-    """The link cannot be used: the message says why, in words for the patient."""
+    """The link cannot be used: the message says why, in words for the patient. `gone`: the
+    link was ours but is used or expired (HTTP 410), not unknown (404)."""
+
+    def __init__(self, message: str, *, gone: bool = False):
+        super().__init__(message)
+        self.gone = gone
 
 
 def token_hash(token: str) -> str:
@@ -162,13 +167,16 @@ def open_link(token: str, *, lock: bool = False) -> AnswerLink:
     links = AnswerLink.objects.select_related("measure__instrument", "measure__course")
     if lock:
         links = links.select_for_update(of=("self",))
-    link = links.filter(token_hash=token_hash(token or "")).first()
+    # Our tokens are 43 characters; anything far longer is not one of ours, whatever it holds.
+    link = (
+        links.filter(token_hash=token_hash(token or "")).first() if len(token or "") < 200 else None
+    )
     if link is None:
         raise LinkRefused(_("This link is not one of ours. Ask the clinic for a new one."))
     if link.used_at is not None:
-        raise LinkRefused(_("This questionnaire has already been answered. Thank you."))
+        raise LinkRefused(_("This questionnaire has already been answered. Thank you."), gone=True)
     if link.expires_at <= timezone.now():
-        raise LinkRefused(_("This link has expired. Ask the clinic for a new one."))
+        raise LinkRefused(_("This link has expired. Ask the clinic for a new one."), gone=True)
     return link
 
 
