@@ -25,6 +25,7 @@ from patients.forms import (
 from patients.models import Consent, Patient, Screening
 from patients.roles import booking_staff, clinical_staff, is_physiotherapist
 from treatments.booking.services import cancel_upcoming
+from treatments.outcomes.measures import due_for_patient
 
 PATIENTS_PER_PAGE = 25
 
@@ -86,6 +87,8 @@ def patient_detail(request, pk: int):
         ctx["screenings"] = screenings
         ctx["latest_screening"] = screenings[0] if screenings else None
         ctx["consents"] = patient.consents.select_related("obtained_by")
+    if not patient.is_archived:
+        ctx["questionnaires_due"] = due_for_patient(patient, timezone.localdate())
     audit.viewed(request, patient, "clinical record" if clinical else "contact details")
     return render(request, "patients/patient_detail.html", ctx)
 

@@ -12,6 +12,7 @@ from tests.factories import (
     make_screening,
     make_visit,
 )
+from tests.treatments.outcomes.helpers import answered
 
 pytestmark = pytest.mark.django_db
 BRUISE = [{"kind": "bruising", "severity": "mild", "note": "Bruise the size of a coin"}]
@@ -205,9 +206,11 @@ def test_a_made_up_patient_is_not_found(client, front_desk):
 
 
 def add_history(patient, physiotherapist, courses: int) -> None:
-    """Courses with two visits each, a week apart, plus a screening and consent per course."""
+    """Courses with two visits and an answered questionnaire each, a week apart, plus a
+    screening and consent per course."""
     for n in range(courses):
         course = make_course(patient, physiotherapist, region=f"Region {n}")
+        answered(course, "odi")
         for week in range(2):
             make_visit(course, TODAY - timedelta(days=7 * (2 * n + week)))
         screening = make_screening(patient, physiotherapist)
@@ -225,8 +228,9 @@ def test_a_physiotherapist_reads_the_chart_in_a_fixed_number_of_queries(
     add_history(patient, physiotherapist, courses)
     client.force_login(physiotherapist)
     # Visit, user (with roles and two-step device), patient, appointments, courses (the active
-    # ones to book on among them), screenings, precautions, consents; the audit entry.
-    with django_assert_num_queries(9):
+    # ones to book on among them), screenings, precautions, consents; the questionnaires due
+    # (courses, their questionnaires and answers, the clinic's settings); the audit entry.
+    with django_assert_num_queries(13):
         response = client.get(url(patient))
     assert len(response.context["screenings"]) == courses
 
@@ -237,9 +241,10 @@ def test_the_front_desk_reads_the_chart_in_a_fixed_number_of_queries(
 ):
     add_history(patient, physiotherapist, courses)
     client.force_login(front_desk)
-    # Visit, user (with roles and two-step device), patient, appointments, active courses, the
-    # audit entry: no clinical record is read.
-    with django_assert_num_queries(6):
+    # Visit, user (with roles and two-step device), patient, appointments, active courses; the
+    # questionnaires due (courses, their questionnaires and answers, the clinic's settings:
+    # read to say what is due, never shown); the audit entry.
+    with django_assert_num_queries(10):
         response = client.get(url(patient))
     html = response.content.decode()
     assert html.count("<tr>") == 1 + 2 * courses

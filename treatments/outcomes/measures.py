@@ -5,12 +5,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ims_clinic.charts import LineChart, ReferenceLine, Series
-from treatments.models import CourseMeasure, MeasureResponse, TreatmentCourse
+from treatments.models import (
+    ClinicSettings,
+    CourseMeasure,
+    MeasureResponse,
+    TreatmentCourse,
+    Visit,
+)
 from treatments.outcomes import scoring
 
 Occasion = MeasureResponse.Occasion
@@ -193,3 +199,25 @@ def due_summary(due: list[tuple[CourseMeasure, str]]) -> str:
         % {"measure": m.instrument.short_title, "occasion": Occasion(o).label.lower()}
         for m, o in due
     )
+
+
+def due_for_patient(patient, today: date) -> list[tuple[TreatmentCourse, CourseMeasure, str]]:
+    """Every questionnaire the patient should answer next, across their active courses and
+    those completed lately: what the front desk offers on the tablet or by email."""
+    courses = with_measures(
+        TreatmentCourse.objects.filter(patient=patient)
+        .select_related("physiotherapist")
+        .filter(Q(status=TreatmentCourse.Status.ACTIVE)
+                | Q(status=TreatmentCourse.Status.COMPLETED,
+                    ended_on__gte=today - DISCHARGE_DUE_FOR))
+        .annotate(treatments=Count("visits", filter=Q(visits__status=Visit.Status.ATTENDED,
+                                                      visits__is_needling=True)))
+    )  # fmt: skip
+    every = ClinicSettings.load().reassess_every
+    return [
+        (course, measure, Occasion(occasion))
+        for course in courses
+        for measure, occasion in questionnaires_due(
+            course, measure_progress(course), course.treatments, every, today
+        )
+    ]

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from tests.factories import TODAY, make_course, make_visit
+from tests.factories import TODAY, make_course, make_patient, make_visit
 from tests.treatments.helpers import page_text
 from tests.treatments.outcomes.helpers import answered, measure_of, odi
 from treatments.models import CourseMeasure, DischargeSummary, Instrument
@@ -208,3 +208,46 @@ def test_the_discharge_summary_takes_the_same_queries_however_many_answers(
     # visits; the clinic's settings; the summary again for the page; the audit entry
     with django_assert_num_queries(9):
         assert client.get(discharge_url(course)).status_code == 200
+
+
+# On the patient's page, for the front desk -----------------------------------------------
+
+
+def test_the_front_desk_sees_the_questionnaires_due_with_the_tablet_and_email(
+    client, front_desk, physiotherapist
+):
+    course = make_course(physiotherapist=physiotherapist)
+    course.patient.email = "avery@example.org"
+    course.patient.save()
+    odi_measure = measure_of(course, "odi")
+    measure_of(course, "psfs")
+    client.force_login(front_desk)
+    text = page_text(client.get(course.patient.get_absolute_url()))
+    assert "Oswestry Disability Index: baseline, for the course with Priya Physio" in text
+    assert reverse("treatments:measure-kiosk", args=[course.pk, odi_measure.pk]) in text
+    assert reverse("treatments:measure-email", args=[course.pk, odi_measure.pk]) in text
+
+
+def test_nothing_is_due_on_the_page_of_a_patient_without_questionnaires_or_archived(
+    client, front_desk
+):
+    course = make_course()
+    client.force_login(front_desk)
+    assert "Questionnaires to answer" not in page_text(
+        client.get(course.patient.get_absolute_url())
+    )
+    measure_of(course, "odi")
+    course.patient.archive()
+    assert "Questionnaires to answer" not in page_text(
+        client.get(course.patient.get_absolute_url())
+    )
+
+
+def test_without_an_email_address_only_the_tablet_is_offered(client, front_desk):
+    course = make_course(make_patient(email=""))
+    measure = measure_of(course, "psfs")
+    client.force_login(front_desk)
+    text = page_text(client.get(course.patient.get_absolute_url()))
+    assert reverse("treatments:measure-kiosk", args=[course.pk, measure.pk]) in text
+    assert reverse("treatments:measure-email", args=[course.pk, measure.pk]) not in text
+    assert "Add the patient's email address to send a link." in text
