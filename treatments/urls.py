@@ -13,5 +13,6 @@ urlpatterns = [
     path("visits/<int:pk>/chart/", views.visit_chart, name="visit-chart"),
     path("visits/<int:pk>/chart/sign/", views.chart_sign, name="chart-sign"),
     path("", include("treatments.booking.urls")),
+    path("", include("treatments.outcomes.urls")),
 ]
 urlpatterns += worklist_views.urlpatterns + ical_views.urlpatterns + export_views.urlpatterns

@@ -67,6 +67,7 @@ from treatments.forms import (
     needled_site_formset,
 )
 from treatments.models import TreatmentCourse, Visit, WaitlistEntry
+from treatments.outcomes.forms import ResultsForm
 from treatments.worklist_forms import PatientLookupForm, WaitlistEntryForm
 
 pytestmark = pytest.mark.django_db
@@ -357,6 +358,8 @@ CASES = {
     "audit-trail": Case(ADMIN, "get", url("audit-trail"), fields_of(AuditFilterForm),
                         {"page": junk}),
     "audit-trail-csv": Case(ADMIN, "get", url("audit-trail-csv"), fields_of(AuditFilterForm)),
+    "results": Case(ADMIN, "get", url("treatments:results"), fields_of(ResultsForm)),
+    "results-csv": Case(PHYSIO, "get", url("treatments:results-csv"), fields_of(ResultsForm)),
 }  # fmt: skip
 
 

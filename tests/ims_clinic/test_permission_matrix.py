@@ -48,6 +48,7 @@ CLINICAL_POST_ONLY = {**CLINICAL, "physiotherapist": 405}
 NOT_THEIRS = {**BOOKING, "front_desk": 404, "physiotherapist": 404}
 ADMIN_ONLY = {"anonymous": LOGIN, "front_desk": 403, "physiotherapist": 403, "clinic_admin": 200,
               "no_role": 403}  # fmt: skip
+RESULTS = {**ADMIN_ONLY, "physiotherapist": 200}
 
 EXPECTED = {
     "login": {**dict.fromkeys(ROLES, 302), "anonymous": 200},
@@ -102,6 +103,8 @@ EXPECTED = {
     "treatments:physiotherapist-feed": dict.fromkeys(ROLES, 200),
     "treatments:calendar-feed": CLINICAL,
     "treatments:calendar-feed-renew": CLINICAL_POST_ONLY,
+    "treatments:results": RESULTS,
+    "treatments:results-csv": RESULTS,
 }
 
 # What each role gets on POST, sending what the page's form would send (POST_DATA below).
@@ -160,6 +163,9 @@ EXPECTED_POST = {
     "treatments:physiotherapist-feed": dict.fromkeys(ROLES, 200),
     "treatments:calendar-feed": CLINICAL,
     "treatments:calendar-feed-renew": CLINICAL_DONE,
+    # The clinic's results only read, whatever the method.
+    "treatments:results": RESULTS,
+    "treatments:results-csv": RESULTS,
 }
 
 # The URLs whose POST changes the clinic's records when it is let through; no other may.
