@@ -9,13 +9,13 @@ from ims_clinic import audit
 from ims_clinic.spreadsheets import spreadsheet_text
 from patients.roles import CLINIC_ADMIN, PHYSIOTHERAPIST, role_required
 from treatments.outcomes.forms import ResultsForm
-from treatments.outcomes.results import FEWER_THAN, clinic_results, columns
+from treatments.outcomes.results import BY_SESSIONS, FEWER_THAN, clinic_results
 
 results_readers = role_required(CLINIC_ADMIN, PHYSIOTHERAPIST)
 
 
 def _page(request, form: ResultsForm, results=None):
-    ctx = {"form": form, "results": results, "columns": columns(), "fewer_than": FEWER_THAN}
+    ctx = {"form": form, "results": results, "by_sessions": BY_SESSIONS, "fewer_than": FEWER_THAN}
     return render(request, "treatments/outcomes/results.html", ctx)
 
 
