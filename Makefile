@@ -11,7 +11,7 @@ export DEBUG ?= 1
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm is needed for Bootstrap's files: install Node.js"; exit 1; }
+	@command -v npm >/dev/null || { echo "npm is needed for Bootstrap's and Chart.js's files: install Node.js"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet ".[dev]"

@@ -206,12 +206,14 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
 USE_I18N = True
 USE_TZ = True
 
-# Static files: Bootstrap comes from npm (node_modules) and is served by the site itself.
+# Static files: Bootstrap and Chart.js come from npm (node_modules) and are served by the site
+# itself.
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ims_clinic.charts import LineChart, ReferenceLine, Series
 from treatments.models import TreatmentCourse, Visit
 
 IMPORTANT_DROP_POINTS = 2
@@ -62,11 +64,21 @@ class CourseProgress:
 
     @property
     def has_important_change(self) -> bool:
-        drop, baseline = self.change_from_baseline, self.course.baseline_pain
-        if drop is None or drop <= 0:
-            return False
-        return drop >= IMPORTANT_DROP_POINTS or (
-            baseline > 0 and drop / baseline >= IMPORTANT_DROP_SHARE
+        drop = self.change_from_baseline
+        return drop is not None and is_important_drop(drop, self.course.baseline_pain)
+
+    @property
+    def important_change_at(self) -> int | None:
+        """The highest pain score that is an important change from the baseline (None from a
+        baseline of 0, where pain cannot drop)."""
+        baseline = self.course.baseline_pain
+        return next(
+            (
+                pain
+                for pain in range(baseline - 1, -1, -1)
+                if is_important_drop(baseline - pain, baseline)
+            ),
+            None,
         )
 
     @property
@@ -100,6 +112,15 @@ class CourseProgress:
     def days_since_last(self) -> int | None:
         last = self.last_attended
         return (self.today - last.date).days if last else None
+
+
+def is_important_drop(drop: int, baseline: int) -> bool:
+    """Whether pain down `drop` points from `baseline` is a clinically important change."""
+    if drop <= 0:
+        return False
+    return drop >= IMPORTANT_DROP_POINTS or (
+        baseline > 0 and drop / baseline >= IMPORTANT_DROP_SHARE
+    )
 
 
 def _points(n: int) -> str:
@@ -162,106 +183,37 @@ def course_flags(progress: CourseProgress) -> list[Flag]:
     return flags
 
 
-@dataclass
-class ChartPoint:
-    visit_number: int
-    pain: int
-    x: float
-    y: float
+def pain_chart(progress: CourseProgress) -> LineChart | None:
+    """Pain before and after needling at each attended visit, against the baseline and the
+    highest score that is an important change; None while no attended visit is charted.
 
-
-@dataclass
-class PainChart:
-    """Pain before and after each charted visit, laid out for an inline SVG line chart.
-
-    The page draws it on the server so that it reads without JavaScript; the table beside it
-    holds the same numbers for screen readers and printing.
-    """
-
-    visit_count: int
-    baseline: int
-    before: list[ChartPoint]
-    after: list[ChartPoint]
-    width: int = 640
-    height: int = 300
-    left: int = 48
-    right: int = 16
-    top: int = 40
-    bottom: int = 48
-
-    @property
-    def plot_width(self) -> int:
-        return self.width - self.left - self.right
-
-    @property
-    def plot_height(self) -> int:
-        return self.height - self.top - self.bottom
-
-    @property
-    def x_axis_y(self) -> int:
-        return self.height - self.bottom
-
-    @property
-    def x_end(self) -> int:
-        return self.width - self.right
-
-    @property
-    def x_middle(self) -> float:
-        return self.left + self.plot_width / 2
-
-    @property
-    def legend_x(self) -> int:
-        return self.width - self.right - 300
-
-    def x(self, visit_number: int) -> float:
-        # Each visit has a slot of equal width; its points sit in the middle of the slot.
-        slot = self.plot_width / max(self.visit_count, 1)
-        return round(self.left + (visit_number - 0.5) * slot, 1)
-
-    def y(self, pain: int) -> float:
-        return round(self.top + (10 - pain) * self.plot_height / 10, 1)
-
-    @property
-    def baseline_y(self) -> float:
-        return self.y(self.baseline)
-
-    @property
-    def y_ticks(self) -> list[tuple[int, float]]:
-        return [(pain, self.y(pain)) for pain in range(0, 11, 2)]
-
-    @property
-    def x_ticks(self) -> list[tuple[int, float]]:
-        return [(n, self.x(n)) for n in range(1, self.visit_count + 1)]
-
-    @property
-    def before_line(self) -> str:
-        return " ".join(f"{p.x:g},{p.y:g}" for p in self.before)
-
-    @property
-    def after_line(self) -> str:
-        return " ".join(f"{p.x:g},{p.y:g}" for p in self.after)
-
-    @property
-    def description(self) -> str:
-        scores = "; ".join(
-            f"visit {b.visit_number}: {b.pain} before, {a.pain} after"
-            for b, a in zip(self.before, self.after, strict=True)
-        )
-        return (
-            f"Pain from 0 (none) to 10 (worst), before and after needling. Baseline "
-            f"{self.baseline}. {scores[:1].upper()}{scores[1:]}."
-        )
-
-
-def pain_chart(progress: CourseProgress) -> PainChart | None:
-    """The pain chart of a course, or None while no attended visit is charted."""
-    chart = PainChart(progress.visit_count, progress.course.baseline_pain, [], [])
+    A visit attended but not charted yet keeps its place on the x axis, as a gap."""
+    if not progress.charted:
+        return None
+    before, after = [], []
     for number, visit in progress.numbered:
-        if not visit.is_charted:
-            continue
-        for line, pain in (
-            (chart.before, visit.chart.pain_before),
-            (chart.after, visit.chart.pain_after),
-        ):
-            line.append(ChartPoint(number, pain, chart.x(number), chart.y(pain)))
-    return chart if chart.before else None
+        charted = visit.is_charted
+        before.append((str(number), visit.chart.pain_before if charted else None))
+        after.append((str(number), visit.chart.pain_after if charted else None))
+    baseline = progress.course.baseline_pain
+    reference_lines = [ReferenceLine(_("Baseline"), baseline)]
+    if progress.important_change_at is not None:
+        reference_lines.append(ReferenceLine(_("Important change"), progress.important_change_at))
+    return LineChart(
+        title=_("Pain before and after each visit"),
+        description=_(
+            "Line chart of pain from 0 (none) to 10 (worst) before and after needling at each "
+            "visit, with the baseline of %(baseline)s. The table beside it holds the numbers."
+        )
+        % {"baseline": baseline},
+        x_label=_("Visit"),
+        y_label=_("Pain (0-10)"),
+        y_min=0,
+        y_max=10,
+        series=[
+            Series(_("Pain before needling"), before),
+            Series(_("Pain after needling"), after, dashed=True),
+        ],
+        reference_lines=reference_lines,
+        missing=_("not charted"),
+    )

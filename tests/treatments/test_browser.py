@@ -77,8 +77,12 @@ def test_a_physiotherapist_charts_two_needled_sites_and_sees_the_course_progress
 
     page.goto(f"{live_server.url}{course.get_absolute_url()}")
     expect(page.get_by_text("IMS treatment 1 of an expected 2-3")).to_be_visible()
-    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="1"))
+    visits = page.get_by_role("region", name="Table of attended visits")
+    row = visits.get_by_role("row").filter(has=page.get_by_role("rowheader", name="1"))
     expect(row).to_contain_text(re.compile(r"7.*3.*2", re.S))
     expect(page.get_by_role("img", name=re.compile("Pain", re.I))).to_be_visible()
+    numbers = page.get_by_role("region", name=re.compile("The numbers of the chart"))
+    row = numbers.get_by_role("row").filter(has=page.get_by_role("rowheader", name="1"))
+    expect(row).to_have_text(re.compile(r"1\s*7\s*3"))
     check_accessibility()
     assert violations == {}

@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from treatments.models import Chart, TreatmentCourse, Visit
-from treatments.progress import course_progress
+from treatments.progress import course_progress, pain_chart
 
 TODAY = date(2030, 6, 3)
 
@@ -103,3 +103,33 @@ def test_a_booked_next_visit_clears_the_due_flag():
 
 def test_an_ended_course_has_no_flags():
     assert codes(progress_of(course("short", 6, "completed"), [6, 6, 6], 20)) == set()
+
+
+@pytest.mark.parametrize("baseline", range(0, 11))
+def test_the_important_change_line_is_the_highest_score_that_is_an_important_change(baseline):
+    at = progress_of(course(baseline=baseline), [baseline]).important_change_at
+    if baseline == 0:
+        assert at is None
+        return
+    assert progress_of(course(baseline=baseline), [at]).has_important_change
+    assert not progress_of(course(baseline=baseline), [at + 1]).has_important_change
+
+
+def test_the_pain_chart_has_pain_before_and_after_with_the_baseline_and_important_change():
+    chart = pain_chart(progress_of(course(baseline=7), [7, 5, 4]))
+    data = chart.data()
+    assert data["labels"] == ["1", "2", "3"]
+    assert [s["values"] for s in data["series"]] == [[7, 5, 4], [5, 3, 2]]
+    assert data["referenceLines"] == [
+        {"label": "Baseline", "y": 7},
+        {"label": "Important change", "y": 5},
+    ]
+    assert (data["yMin"], data["yMax"], data["reverse"]) == (0, 10, False)
+    assert chart.table().headers == ["Visit", "Pain before needling", "Pain after needling"]
+
+
+def test_a_course_with_no_charted_visit_has_no_pain_chart():
+    progress = progress_of(course(), [7])
+    progress.attended[0].chart = None
+    assert pain_chart(progress) is None
+    assert pain_chart(progress_of(course(), [])) is None

@@ -179,7 +179,8 @@ def test_charting_two_sites_updates_the_course_page(client, physiotherapist, vis
     assert [s.muscle for s in chart.sites.all()] == ["Multifidus", "Gluteus medius"]
     course_page = page_text(client.get(visit.course.get_absolute_url()))
     assert "IMS treatment 1 of an expected 2-3" in course_page
-    assert "Visit 1: 7 before, 3 after." in course_page
+    # The pain chart's table, then the attended visits' own.
+    assert '<tr><th scope="row">1</th><td>7</td><td>3</td></tr>' in course_page
     assert "<td>7</td>\n                <td>3</td>\n                <td>2</td>" in course_page
     assert "Pain is unchanged from 7" in course_page
 
