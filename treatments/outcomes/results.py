@@ -25,6 +25,7 @@ from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from ims_clinic.charts import BarChart, BarSeries
 from patients.roles import display_name
 from treatments.models import CourseMeasure, Instrument, MeasureResponse, TreatmentCourse
 
@@ -144,23 +145,30 @@ class Breakdown:
     title: Promise
     group_label: Promise
     tallies: list[Tally]
+    chart_description: Promise
     note: Promise | str = ""
 
-    def chart_parts(self) -> dict:
-        """What a bar chart of this breakdown needs: one category per group, one series per
-        session counted and one for no important change. A count kept back is None, for the
-        chart to leave out and its table to show as `missing`."""
-        series = [(str(_("By session %(n)d")) % {"n": n}, [t.by_session[n] for t in self.tallies])
-                  for n in BY_SESSIONS]  # fmt: skip
-        series.append((_("No important change"), [t.not_at_all for t in self.tallies]))
-        return {
-            "categories": [tally.label for tally in self.tallies],
-            "series": [
-                (label, [None if 0 < count < FEWER_THAN else count for count in counts])
-                for label, counts in series
+    def chart(self) -> BarChart:
+        """A bar chart of this breakdown: for each group, the courses with an important change
+        by each session counted, and with none. A count kept back is left out of the chart, and
+        its table shows it as "fewer than 5"."""
+        counted = [
+            *((str(_("By session %(n)d")) % {"n": n}, [t.by_session[n] for t in self.tallies])
+              for n in BY_SESSIONS),
+            (str(_("No important change")), [t.not_at_all for t in self.tallies]),
+        ]  # fmt: skip
+        return BarChart(
+            title=str(self.title),
+            description=str(self.chart_description),
+            x_label=str(self.group_label),
+            y_label=str(_("Courses")),
+            categories=[tally.label for tally in self.tallies],
+            series=[
+                BarSeries(label, [None if 0 < count < FEWER_THAN else count for count in counts])
+                for label, counts in counted
             ],
-            "missing": FEWER_THAN_SHOWN,
-        }
+            missing=FEWER_THAN_SHOWN,
+        )
 
 
 @dataclass
@@ -293,11 +301,17 @@ def clinic_results(*, date_from: date, date_to: date) -> Results:
         date_to=date_to,
         overall=overall,
         breakdowns=[
-            Breakdown("region", _("By region"), _("Region"), regions),
+            Breakdown("region", _("By region"), _("Region"), regions, _(
+                "For each region, the courses that reached an important change by session 3, "
+                "6 and 12, and those that reached none.")),
             Breakdown("physiotherapist", _("By physiotherapist"), _("Physiotherapist"),
-                      by_physiotherapist(courses)),
-            Breakdown("measure", _("By measure"), _("Measure"), by_measure(courses),
-                      note=_("Counted once for each questionnaire of each course: a course "
-                             "with two questionnaires counts under both.")),
+                      by_physiotherapist(courses), _(
+                "For each physiotherapist, the courses that reached an important change by "
+                "session 3, 6 and 12, and those that reached none.")),
+            Breakdown("measure", _("By measure"), _("Measure"), by_measure(courses), _(
+                "For each questionnaire, the courses whose answers to it reached an important "
+                "change by session 3, 6 and 12, and those that reached none."),
+                note=_("Counted once for each questionnaire of each course: a course "
+                       "with two questionnaires counts under both.")),
         ],
     )  # fmt: skip

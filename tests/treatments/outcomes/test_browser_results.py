@@ -17,6 +17,9 @@ from tests.treatments.outcomes.results_data import (
     make_instrument,
 )
 
+# Chart.js has drawn on the canvas.
+DRAWN = "(canvas) => Boolean(window.Chart && Chart.getChart(canvas))"
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
@@ -57,7 +60,17 @@ def test_a_clinic_admin_opens_the_results_from_the_header(
         expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
     everyone = page.get_by_role("row", name="All courses")
     expect(everyone.get_by_role("cell").first).to_have_text("13")
-    expect(page.get_by_role("row", name="Omar Other")).to_contain_text("fewer than 5")
+    by_physiotherapist = page.get_by_role("region", name="Table: By physiotherapist")
+    expect(by_physiotherapist.get_by_role("row", name="Omar Other")).to_contain_text("fewer than 5")
+    # Each breakdown's chart is drawn, its numbers in a table beside it.
+    for description in ["For each region", "For each physiotherapist", "For each questionnaire"]:
+        canvas = page.get_by_role("img", name=description)
+        canvas.scroll_into_view_if_needed()
+        expect(canvas).to_be_visible()
+        assert canvas.evaluate(DRAWN)
+    page.get_by_role("img", name="For each questionnaire").screenshot(
+        path=tmp_path / f"results-{screen}-chart.png"
+    )
     page.screenshot(path=tmp_path / f"results-{screen}.png", full_page=True)
     by_region = page.get_by_role("region", name="Table: By region")
     by_region.evaluate("(box) => { box.scrollLeft = 200; }")  # the group stays in view

@@ -143,13 +143,13 @@ def test_small_counts_are_shown_as_fewer_than_five_in_cells_and_left_out_of_the_
     results = clinic_results(**A_YEAR)
 
     assert results.overall.cells() == [8, "fewer than 5", 8, 8, 0, 0, 0, "5"]
-    parts = results.breakdowns[0].chart_parts()
-    assert parts["categories"] == ["Low back"]
-    assert parts["series"] == [
+    chart = results.breakdowns[0].chart()
+    assert chart.data()["labels"] == ["Low back"]
+    assert [(s["label"], s["values"]) for s in chart.data()["series"]] == [
         ("By session 3", [None]), ("By session 6", [8]), ("By session 12", [8]),
         ("No important change", [0]),
     ]  # fmt: skip
-    assert parts["missing"] == "fewer than 5"
+    assert chart.table().rows == [["Low back", "fewer than 5", "8", "8", "0"]]
 
 
 def a_clinic(physiotherapists: list, times: int) -> None:
