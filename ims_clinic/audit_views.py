@@ -11,13 +11,12 @@ from django.utils import timezone
 
 from ims_clinic import audit
 from ims_clinic.forms import AuditFilterForm
+from ims_clinic.spreadsheets import spreadsheet_text
 from patients.roles import CLINIC_ADMIN, role_required
 
 ENTRIES_PER_PAGE = 50
 CSV_COLUMNS = ["when (UTC)", "staff user", "action", "record type", "record id", "patient id",
                "patient", "IP address", "address", "detail"]  # fmt: skip
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 clinic_admin = role_required(CLINIC_ADMIN)
 
@@ -39,18 +38,12 @@ class _Echo:
         return value
 
 
-def _cell(value) -> str:
-    """A value as a spreadsheet shows it: text that a spreadsheet would run as a formula (a
-    failed sign-in's username is typed by anyone) is kept as text by a leading apostrophe."""
-    text = str(value)
-    return f"'{text}" if text[:1] in FORMULA_STARTS else text
-
-
 def _csv_rows(entries):
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
     for entry in entries.iterator(chunk_size=2000):
-        yield writer.writerow(_cell(value) for value in [
+        # A failed sign-in's username is typed by anyone: it may look like a formula.
+        yield writer.writerow(spreadsheet_text(value) for value in [
             entry.at.astimezone(UTC).isoformat(), entry.username,
             entry.get_action_display(), entry.record_type, entry.record_id,
             entry.patient_id or "", entry.patient.full_name if entry.patient else "",

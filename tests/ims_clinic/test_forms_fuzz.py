@@ -75,6 +75,7 @@ from treatments.models import (
     WaitlistEntry,
 )
 from treatments.outcomes.answer_forms import AnswerForm
+from treatments.outcomes.forms import ResultsForm
 from treatments.outcomes.instruments import definitions
 from treatments.outcomes.services import make_link
 from treatments.worklist_forms import PatientLookupForm, WaitlistEntryForm
@@ -385,6 +386,8 @@ CASES = {
     "audit-trail": Case(ADMIN, "get", url("audit-trail"), fields_of(AuditFilterForm),
                         {"page": junk}),
     "audit-trail-csv": Case(ADMIN, "get", url("audit-trail-csv"), fields_of(AuditFilterForm)),
+    "results": Case(ADMIN, "get", url("treatments:results"), fields_of(ResultsForm)),
+    "results-csv": Case(PHYSIO, "get", url("treatments:results-csv"), fields_of(ResultsForm)),
 }  # fmt: skip
 
 

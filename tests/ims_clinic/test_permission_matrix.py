@@ -59,6 +59,7 @@ CLINICAL_POST_ONLY = {**CLINICAL, "physiotherapist": 405}
 NOT_THEIRS = {**BOOKING, "front_desk": 404, "physiotherapist": 404}
 ADMIN_ONLY = {"anonymous": LOGIN, "front_desk": 403, "physiotherapist": 403, "clinic_admin": 200,
               "no_role": 403}  # fmt: skip
+RESULTS = {**ADMIN_ONLY, "physiotherapist": 200}
 
 EXPECTED = {
     "login": {**dict.fromkeys(ROLES, 302), "anonymous": 200},
@@ -121,6 +122,8 @@ EXPECTED = {
     "treatments:measure-email": BOOKING_POST_ONLY,
     "treatments:answer": PUBLIC,
     "treatments:answer-thanks": PUBLIC,
+    "treatments:results": RESULTS,
+    "treatments:results-csv": RESULTS,
 }
 
 # What each role gets on POST, sending what the page's form would send (POST_DATA below).
@@ -186,6 +189,9 @@ EXPECTED_POST = {
     "treatments:measure-email": BOOKING_DONE,
     "treatments:answer": dict.fromkeys(ROLES, 302),  # to the thank-you page
     "treatments:answer-thanks": PUBLIC,
+    # The clinic's results only read, whatever the method.
+    "treatments:results": RESULTS,
+    "treatments:results-csv": RESULTS,
 }
 
 # The URLs whose POST changes the clinic's records when it is let through; no other may.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from treatments.outcomes import answer_views, course_views
+from treatments.outcomes import answer_views, course_views, results_views
 
 # A course's questionnaires and its discharge summary.
 urlpatterns = [
@@ -19,3 +19,9 @@ urlpatterns += [
     path("answer/thanks/", answer_views.answer_thanks, name="answer-thanks"),
     path("answer/<str:token>/", answer_views.answer, name="answer"),
 ]  # fmt: skip
+
+# The clinic's results.
+urlpatterns += [
+    path("results/", results_views.results, name="results"),
+    path("results/export.csv", results_views.results_csv, name="results-csv"),
+]
