@@ -264,3 +264,9 @@ def test_the_page_and_the_csv_take_the_same_queries_with_three_times_the_courses
         add_courses()
     with django_assert_num_queries(expected):
         assert client.get(url).status_code == 200
+
+
+def test_the_clinic_admins_start_page_in_the_admin_links_to_the_results(client, clinic_admin):
+    client.force_login(clinic_admin)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert f'href="{reverse("treatments:results")}"' in html
