@@ -66,6 +66,7 @@ def answer_typed(request, pk: int, measure_pk: int):
         instrument=measure.instrument,
         typed=True,
         occasion=occasion_due(measure),
+        initial=services.named_activities_initial(measure),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -199,7 +200,8 @@ def answer(request, token: str):
         return _private(_refused(request, refused))
     measure = link.measure
     posted = request.POST if request.method == "POST" else None
-    form = AnswerForm(posted, instrument=measure.instrument)
+    form = AnswerForm(posted, instrument=measure.instrument,
+                      initial=services.named_activities_initial(measure))  # fmt: skip
     if posted is not None and form.is_valid():
         try:
             response = services.answer_by_link(token, form.answers(), form.activities())

@@ -131,6 +131,14 @@ def clean_activities(definition: dict, answers: dict, activities: dict) -> dict:
     return {key: name for key, name in named.items() if answers.get(key) is not None}
 
 
+def named_activities_initial(measure: CourseMeasure) -> dict:
+    """The answer form's starting values: the PSFS activities named at baseline, each to be
+    rated again at every later answer."""
+    baseline = measure.responses.filter(occasion=Occasion.BASELINE).first()
+    activities = baseline.activities if baseline else {}
+    return {f"{key}-name": name for key, name in activities.items()}
+
+
 # Answer links -------------------------------------------------------------------------------
 
 

@@ -251,3 +251,22 @@ def test_without_an_email_address_only_the_tablet_is_offered(client, front_desk)
     assert reverse("treatments:measure-kiosk", args=[course.pk, measure.pk]) in text
     assert reverse("treatments:measure-email", args=[course.pk, measure.pk]) not in text
     assert "Add the patient's email address to send a link." in text
+
+
+def test_a_psfs_reassessment_asks_again_about_the_activities_named_at_baseline(
+    client, physiotherapist
+):
+    course = make_course(physiotherapist=physiotherapist)
+    measure = measure_of(course, "psfs")
+    services.record_response(measure, occasion="baseline", answers={"1": 2, "2": 3, "3": 4},
+                             activities={"1": "Tying shoes", "2": "Driving", "3": "Sitting"},
+                             source="typed")  # fmt: skip
+    _link, token = services.make_link(measure, "reassessment", "email", physiotherapist,
+                                      sent_to="avery@example.org")  # fmt: skip
+    client.force_login(physiotherapist)
+    typed = client.get(reverse("treatments:measure-answer", args=[course.pk, measure.pk]))
+    client.logout()
+    emailed = client.get(reverse("treatments:answer", args=[token]))
+    for response in (typed, emailed):
+        assert response.context["form"]["1-name"].value() == "Tying shoes"
+        assert 'value="Driving"' in response.content.decode()
