@@ -1,0 +1,81 @@
+"""The clinic admin's side: how often to re-assess, and a questionnaire's licensed text."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.treatments.outcomes.helpers import licensed_text
+from treatments.models import ClinicSettings, Instrument
+
+pytestmark = pytest.mark.django_db
+SETTINGS_URL = reverse("admin:treatments_clinicsettings_change", args=[1])
+
+
+def test_the_settings_list_opens_the_clinics_one_row(client, clinic_admin):
+    client.force_login(clinic_admin)
+    response = client.get(reverse("admin:treatments_clinicsettings_changelist"))
+    assert response["Location"] == SETTINGS_URL
+
+
+def test_a_clinic_admin_sets_how_often_to_reassess(client, clinic_admin):
+    client.force_login(clinic_admin)
+    response = client.post(SETTINGS_URL, {"reassess_every": "6"})
+    assert response.status_code == 302
+    assert ClinicSettings.load().reassess_every == 6
+
+
+@pytest.mark.parametrize("value", ["0", "27", "-4", "abc", "", "9" * 400, "\x00"])
+def test_a_bad_reassessment_interval_is_refused_with_a_message(client, clinic_admin, value):
+    client.force_login(clinic_admin)
+    response = client.post(SETTINGS_URL, {"reassess_every": value})
+    assert response.status_code in (200, 400)
+    assert ClinicSettings.load().reassess_every == 4
+
+
+def test_the_front_desk_and_physiotherapists_do_not_change_the_settings(
+    client, front_desk, physiotherapist
+):
+    for person in (front_desk, physiotherapist):
+        client.force_login(person)
+        client.post(SETTINGS_URL, {"reassess_every": "2"})
+    assert ClinicSettings.load().reassess_every == 4
+
+
+def upload(client, code, content: bytes):
+    instrument = Instrument.objects.get(code=code)
+    url = reverse("admin:treatments_instrument_change", args=[instrument.pk])
+    data = {"is_active": "on", "text_file": SimpleUploadedFile("text.json", content)}
+    return client.post(url, data), Instrument.objects.get(code=code)
+
+
+def test_a_clinic_admin_loads_a_questionnaires_licensed_text(client, clinic_admin):
+    client.force_login(clinic_admin)
+    response, odi = upload(client, "odi", json.dumps(licensed_text("odi")).encode())
+    assert response.status_code == 302
+    assert odi.has_text
+    assert odi.licensed_text["items"][0]["text"] == "Licensed question 1"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not json", b"\xff\xfe\x00", json.dumps(licensed_text("lefs")).encode(),
+     json.dumps({"items": []}).encode(), b"[" * 100_000, b"{}" + b" " * 600_000],
+    ids=["not json", "not utf-8", "another questionnaire's", "no items", "deep", "huge"],
+)  # fmt: skip
+def test_a_bad_licensed_text_file_is_refused_with_a_message(client, clinic_admin, content):
+    client.force_login(clinic_admin)
+    response, odi = upload(client, "odi", content)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["text_file"]
+    assert odi.licensed_text is None
+
+
+def test_questionnaires_are_never_added_or_deleted_in_the_admin(client, clinic_admin):
+    client.force_login(clinic_admin)
+    odi = Instrument.objects.get(code="odi")
+    assert client.get(reverse("admin:treatments_instrument_add")).status_code == 403
+    assert client.post(reverse("admin:treatments_instrument_delete", args=[odi.pk]),
+                       {"post": "yes"}).status_code == 403  # fmt: skip
+    assert Instrument.objects.filter(pk=odi.pk).exists()
