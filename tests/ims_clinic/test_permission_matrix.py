@@ -42,7 +42,7 @@ from treatments.models import (
     WaitlistEntry,
 )
 from treatments.outcomes.instruments import definitions
-from treatments.outcomes.services import make_link
+from treatments.outcomes.services import make_link, record_response
 
 pytestmark = pytest.mark.django_db
 NEXT_MONDAY = "2026-03-16"
@@ -90,6 +90,7 @@ EXPECTED = {
     "treatments:course-detail": CLINICAL,
     "treatments:course-edit": CLINICAL,
     "treatments:course-measures": CLINICAL,
+    "treatments:response-correct": CLINICAL,
     "treatments:discharge-summary": CLINICAL,
     "treatments:visit-detail": BOOKING,
     "treatments:visit-move": BOOKING,
@@ -159,6 +160,7 @@ EXPECTED_POST = {
     "treatments:course-detail": CLINICAL,
     "treatments:course-edit": CLINICAL_DONE,
     "treatments:course-measures": CLINICAL_DONE,
+    "treatments:response-correct": CLINICAL_DONE,
     "treatments:discharge-summary": CLINICAL_DONE,
     "treatments:visit-detail": BOOKING,
     "treatments:visit-move": BOOKING_DONE,
@@ -204,7 +206,7 @@ CHANGES_RECORDS = {
     "treatments:visit-chart", "treatments:chart-sign", "treatments:book",
     "treatments:waitlist-add",
     "treatments:waitlist-resolve", "treatments:calendar-feed-renew",
-    "treatments:course-measures", "treatments:discharge-summary",
+    "treatments:course-measures", "treatments:discharge-summary", "treatments:response-correct",
     "treatments:measure-answer", "treatments:measure-kiosk", "treatments:measure-email",
     "treatments:answer",
 }  # fmt: skip
@@ -255,6 +257,9 @@ def records(clock):
     _link, answer_token = make_link(
         measure, "baseline", AnswerLink.Channel.EMAIL, physiotherapist, sent_to="a@example.com"
     )
+    ndi = CourseMeasure.objects.create(course=course, instrument=Instrument.objects.get(code="ndi"))
+    ndi_answers = dict.fromkeys(map(str, range(1, 11)), 2)
+    typed_in = record_response(ndi, occasion="baseline", answers=ndi_answers, source="typed")
     measure_kwargs = {"pk": course.pk, "measure_pk": measure.pk}
     urls = {
         "treatments:measure-answer": reverse("treatments:measure-answer", kwargs=measure_kwargs),
@@ -274,6 +279,7 @@ def records(clock):
         "patients:patient-restore": archived.pk, "treatments:visit-restore": cancelled.pk,
         "treatments:visit-chart": attended.pk, "treatments:chart-sign": drafted.pk,
         "treatments:visit-undo": attended.pk, "treatments:course-measures": course.pk,
+        "treatments:response-correct": typed_in.pk,
         "treatments:discharge-summary": course.pk,
     }  # fmt: skip
     booking = {"physiotherapist": physiotherapist.pk, "date": NEXT_MONDAY, "start_time": "10:00",
@@ -299,7 +305,10 @@ def records(clock):
         "treatments:series-accept": {"week": "1"},
         "treatments:waitlist-add": {"patient": newcomer.pk, "note": "Mornings only"},
         "treatments:course-measures": {"instruments": Instrument.objects.filter(
-            code__in=["psfs", "odi"]).values_list("pk", flat=True)},
+            code__in=["psfs", "odi", "ndi"]).values_list("pk", flat=True)},
+        "treatments:response-correct": {**dict.fromkeys(map(str, range(1, 11)), "3"),
+                                        "answered_on": TODAY.isoformat(),
+                                        "reason": "Typed from the wrong form"},
         "treatments:discharge-summary": {"note": "Back to gardening; exercises twice a week."},
         "treatments:measure-answer": {**psfs_answers, "occasion": "baseline",
                                       "answered_on": TODAY.isoformat()},

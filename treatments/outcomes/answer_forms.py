@@ -186,3 +186,21 @@ class AnswerForm(forms.Form):
             item["linkId"] for item in questions_of(self.definition) if item.get("names_activity")
         ]
         return {link_id: self.cleaned_data.get(f"{link_id}-name") or "" for link_id in named}
+
+
+class CorrectionForm(AnswerForm):
+    """Answers typed in again to correct them: the occasion stays, and a reason is asked."""
+
+    def __init__(self, *args, response: MeasureResponse, **kwargs):
+        initial = {str(key): value for key, value in response.answers.items()}
+        initial |= {f"{key}-name": name for key, name in response.activities.items()}
+        initial["answered_on"] = response.answered_on
+        super().__init__(*args, instrument=response.measure.instrument, typed=True,
+                         initial=initial, **kwargs)  # fmt: skip
+        del self.fields["occasion"]
+        self.fields["reason"] = forms.CharField(
+            label=_("Why are the answers corrected?"), max_length=500,
+            widget=forms.TextInput(attrs={"class": "form-control", "maxlength": 500}),
+            error_messages={"required": _("Say why the answers are corrected."),
+                            "max_length": _("Keep the reason under 500 characters.")},
+        )  # fmt: skip

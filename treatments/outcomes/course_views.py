@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from ims_clinic import audit
 from patients.roles import clinical_staff
 from treatments.forms import add_service_errors
-from treatments.models import DischargeSummary, TreatmentCourse
+from treatments.models import DischargeSummary, MeasureResponse, TreatmentCourse
 from treatments.outcomes import services
+from treatments.outcomes.answer_forms import CorrectionForm
 from treatments.outcomes.course_forms import DischargeForm, MeasuresForm
 from treatments.outcomes.measures import with_measures
 from treatments.outcomes.summary import course_summary
@@ -39,6 +40,33 @@ def course_measures(request, pk: int):
     audit.viewed(request, course, "questionnaires")
     ctx = {"course": course, "form": form, "answered": answered, "suggested": not chosen}
     return render(request, "treatments/outcomes/course_measures.html", ctx)
+
+
+@clinical_staff
+def correct_response(request, pk: int):
+    """Correct a questionnaire's answers, with the reason; the earlier version stays."""
+    responses = MeasureResponse.objects.select_related(
+        "measure__instrument", "measure__course__patient"
+    )
+    response = get_object_or_404(responses, pk=pk)
+    measure, course = response.measure, response.measure.course
+    form = CorrectionForm(request.POST or None, response=response)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_response(
+                response, answers=form.answers(), activities=form.activities(),
+                answered_on=form.cleaned_data["answered_on"], reason=form.cleaned_data["reason"],
+                corrected_by=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The corrected answers are saved; the earlier ones are "
+                                        "kept in the history."))  # fmt: skip
+            return redirect(course)
+    audit.viewed(request, course, f"correction form: {measure.instrument.short_title}")
+    ctx = {"measure": measure, "course": course, "form": form, "response": response}
+    return render(request, "treatments/outcomes/answer_typed.html", ctx)
 
 
 @clinical_staff

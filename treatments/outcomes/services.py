@@ -91,14 +91,9 @@ def record_response(
     answered_on: date | None = None, source: str, entered_by=None,
 ) -> MeasureResponse:  # fmt: skip
     """Score and save one answered questionnaire, or raise ValidationError saving nothing."""
-    today = timezone.localdate()
-    answered_on = answered_on or today
+    answered_on = answered_on or timezone.localdate()
     course = measure.course
-    if answered_on > today:
-        raise ValidationError({"answered_on": _("The answers cannot be dated in the future.")})
-    if answered_on < course.started_on:
-        raise ValidationError({"answered_on": _("The answers cannot be dated before the course "
-                                                "started.")})  # fmt: skip
+    check_day(course, answered_on)
     definition = measure.instrument.definition
     activities = clean_activities(definition, answers, activities or {})
     score = scoring.score(definition, answers)
@@ -117,6 +112,56 @@ def record_response(
             and scoring.is_important_change(definition, baseline.score, score),
         )  # fmt: skip
         response.save()
+    return response
+
+
+def check_day(course: TreatmentCourse, answered_on: date) -> None:
+    if answered_on > timezone.localdate():
+        raise ValidationError({"answered_on": _("The answers cannot be dated in the future.")})
+    if answered_on < course.started_on:
+        raise ValidationError({"answered_on": _("The answers cannot be dated before the course "
+                                                "started.")})  # fmt: skip
+
+
+CORRECTION_REASON_LENGTH = 500
+
+
+def correct_response(
+    response: MeasureResponse, *, answers: dict, activities: dict | None = None,
+    answered_on: date, reason: str, corrected_by,
+) -> MeasureResponse:  # fmt: skip
+    """Correct answers entered wrongly, with the reason; the version before stays in history.
+    A corrected baseline changes every later answer's change from baseline, so each is
+    compared again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the answers are corrected.")})
+    if len(reason) > CORRECTION_REASON_LENGTH:
+        raise ValidationError({"reason": _("Keep the reason under 500 characters.")})
+    measure = response.measure
+    check_day(measure.course, answered_on)
+    definition = measure.instrument.definition
+    activities = clean_activities(definition, answers, activities or {})
+    score = scoring.score(definition, answers)
+    if score is None:
+        raise ValidationError(_("Answer enough of the questions for a score."))
+    with transaction.atomic():
+        CourseMeasure.objects.select_for_update().get(pk=measure.pk)
+        response.refresh_from_db()
+        response.answers = {key: value for key, value in answers.items() if value is not None}
+        response.activities, response.score, response.answered_on = activities, score, answered_on
+        response.treatments_before = treatments_by(measure.course, answered_on)
+        response._change_reason = f"Corrected: {reason}"
+        response._history_user = corrected_by
+        response.save()
+        baseline = measure.responses.filter(occasion=Occasion.BASELINE).first()
+        for other in measure.responses.exclude(occasion=Occasion.BASELINE):
+            important = scoring.is_important_change(definition, baseline.score, other.score)
+            if other.is_important_change != important:
+                other.is_important_change = important
+                other._change_reason = "Compared again with the corrected baseline"
+                other._history_user = corrected_by
+                other.save(update_fields=["is_important_change"])
     return response
 
 

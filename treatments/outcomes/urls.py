@@ -6,6 +6,7 @@ from treatments.outcomes import answer_views, course_views, results_views
 urlpatterns = [
     path("courses/<int:pk>/questionnaires/", course_views.course_measures, name="course-measures"),
     path("courses/<int:pk>/discharge/", course_views.discharge_summary, name="discharge-summary"),
+    path("answers/<int:pk>/correct/", course_views.correct_response, name="response-correct"),
 ]
 
 # Answering a questionnaire (typed in, on the clinic's tablet, through an emailed link).

@@ -270,3 +270,69 @@ def test_a_psfs_reassessment_asks_again_about_the_activities_named_at_baseline(
     for response in (typed, emailed):
         assert response.context["form"]["1-name"].value() == "Tying shoes"
         assert 'value="Driving"' in response.content.decode()
+
+
+# Correcting answers ------------------------------------------------------------------------
+
+
+def correct_url(response):
+    return reverse("treatments:response-correct", args=[response.pk])
+
+
+def test_a_correction_rescores_the_answers_and_keeps_the_earlier_version(client, physiotherapist):
+    course = make_course(physiotherapist=physiotherapist)
+    measure = measure_of(course, "odi")
+    baseline = services.record_response(measure, occasion="baseline", answers=odi(50),
+                                        source="typed")  # fmt: skip
+    later = services.record_response(measure, occasion="reassessment", answers=odi(36),
+                                     source="typed")  # fmt: skip
+    assert later.is_important_change
+    client.force_login(physiotherapist)
+    form = client.get(correct_url(baseline))
+    assert form.context["form"]["1"].value() == 5
+    data = {**odi(40), "answered_on": TODAY.isoformat(), "reason": "Typed the wrong sheet"}
+    assert client.post(correct_url(baseline), data)["Location"] == course.get_absolute_url()
+    baseline.refresh_from_db()
+    later.refresh_from_db()
+    assert baseline.score == 40
+    assert not later.is_important_change  # 4 points from the corrected baseline
+    versions = baseline.history.order_by("history_id")
+    assert [v.score for v in versions] == [50, 40]
+    assert versions.last().history_change_reason == "Corrected: Typed the wrong sheet"
+    assert versions.last().history_user == physiotherapist
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"reason": ""}, "reason"), ({"reason": "x" * 501}, "reason"), ({"1": "9"}, "1"),
+     ({"answered_on": "2999-01-01"}, "answered_on"), ({"answered_on": "soon"}, "answered_on")],
+    ids=["no reason", "huge reason", "out of range", "future", "not a date"],
+)  # fmt: skip
+def test_a_bad_correction_is_refused_with_a_message(client, physiotherapist, changes, field):
+    course = make_course(physiotherapist=physiotherapist)
+    response = answered(course, "odi").responses.get()
+    client.force_login(physiotherapist)
+    data = {**odi(20), "answered_on": TODAY.isoformat(), "reason": "Wrong sheet", **changes}
+    page = client.post(correct_url(response), data)
+    assert page.status_code == 200
+    assert page.context["form"].errors[field]
+    response.refresh_from_db()
+    assert response.score == 40
+    assert response.history.count() == 1
+
+
+def test_only_physiotherapists_correct_answers(client, front_desk, clinic_admin):
+    response = answered(make_course(), "odi").responses.get()
+    for person in (front_desk, clinic_admin):
+        client.force_login(person)
+        assert client.get(correct_url(response)).status_code == 403
+    client.logout()
+    assert client.get(correct_url(response)).status_code == 302
+
+
+def test_the_course_page_links_each_answer_to_its_correction(client, physiotherapist):
+    course = make_course(physiotherapist=physiotherapist)
+    response = answered(course, "odi").responses.get()
+    client.force_login(physiotherapist)
+    assert correct_url(response) in client.get(course.get_absolute_url()).content.decode()
+    assert client.get("/treatments/answers/999999/correct/").status_code == 404
