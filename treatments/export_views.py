@@ -12,7 +12,7 @@ from django.utils import timezone
 from ims_clinic import audit
 from patients.models import Patient
 from patients.roles import clinical_staff
-from treatments.record_export import patient_record
+from treatments.record_export import fhir_answers, patient_record
 
 
 @clinical_staff
@@ -32,6 +32,8 @@ def record_json(request, patient_pk: int):
         "exported_at": exported_at.isoformat(),
         "exported_by": request.user.get_username(),
         "patient": patient_record(patient.pk).as_json(),
+        # The questionnaires again in FHIR's shape, for another clinic's system to read.
+        "fhir": fhir_answers(patient.pk),
     }
     audit.exported(request, patient, "Whole record, JSON")
     response = HttpResponse(

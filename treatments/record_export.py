@@ -10,7 +10,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from patients.models import Consent, Patient, Screening
-from treatments.models import Chart, DischargeSummary, TreatmentCourse, Visit
+from treatments.models import Chart, DischargeSummary, MeasureResponse, TreatmentCourse, Visit
+from treatments.outcomes import fhir
 from treatments.outcomes.measures import with_measures
 
 # Internal or derived columns that say nothing the rest of the record does not.
@@ -144,3 +145,20 @@ def patient_record(patient_pk: int) -> Part:
     consents = [_part(c, f"Consent of {c.consented_on:%d %b %Y}") for c in patient.consents.all()]
     return _part(patient, patient.full_name, screenings=screenings, consents=consents,
                  courses=courses, visits_outside_courses=outside)  # fmt: skip
+
+
+def fhir_answers(patient_pk: int) -> dict:
+    """Every questionnaire the patient answered, as FHIR R5 Questionnaire and
+    QuestionnaireResponse resources (treatments/outcomes/fhir.py), in one query."""
+    responses = MeasureResponse.objects.filter(
+        measure__course__patient_id=patient_pk
+    ).select_related("measure__instrument")
+    questionnaires, answered = {}, []
+    for response in responses:
+        definition = response.measure.instrument.definition
+        questionnaires.setdefault(definition["code"], fhir.questionnaire(definition))
+        answered.append(fhir.questionnaire_response(
+            definition, response.answers, activities=response.activities,
+            authored=response.answered_on, subject_reference=f"Patient/{patient_pk}",
+        ))  # fmt: skip
+    return {"questionnaires": list(questionnaires.values()), "questionnaire_responses": answered}

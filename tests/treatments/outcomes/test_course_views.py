@@ -336,3 +336,21 @@ def test_the_course_page_links_each_answer_to_its_correction(client, physiothera
     client.force_login(physiotherapist)
     assert correct_url(response) in client.get(course.get_absolute_url()).content.decode()
     assert client.get("/treatments/answers/999999/correct/").status_code == 404
+
+
+def test_the_json_export_holds_the_answers_as_valid_fhir_resources(client, physiotherapist):
+    from fhir.resources.questionnaire import Questionnaire
+    from fhir.resources.questionnaireresponse import QuestionnaireResponse
+
+    course = make_course(physiotherapist=physiotherapist)
+    answered(course, "odi", "baseline", "reassessment")
+    client.force_login(physiotherapist)
+    record = client.get(reverse("treatments:record-json", args=[course.patient.pk]))
+    exported = json.loads(record.content)["fhir"]
+    assert [Questionnaire.model_validate(q).title for q in exported["questionnaires"]] == [
+        "Oswestry Disability Index"
+    ]
+    responses = [
+        QuestionnaireResponse.model_validate(r) for r in exported["questionnaire_responses"]
+    ]
+    assert [r.subject.reference for r in responses] == [f"Patient/{course.patient.pk}"] * 2
