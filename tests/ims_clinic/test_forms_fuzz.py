@@ -70,14 +70,16 @@ from treatments.models import (
     AnswerLink,
     CourseMeasure,
     Instrument,
+    MeasureResponse,
     TreatmentCourse,
     Visit,
     WaitlistEntry,
 )
-from treatments.outcomes.answer_forms import AnswerForm
+from treatments.outcomes.answer_forms import AnswerForm, CorrectionForm
+from treatments.outcomes.course_forms import DischargeForm, MeasuresForm
 from treatments.outcomes.forms import ResultsForm
 from treatments.outcomes.instruments import definitions
-from treatments.outcomes.services import make_link
+from treatments.outcomes.services import make_link, record_response
 from treatments.worklist_forms import PatientLookupForm, WaitlistEntryForm
 
 pytestmark = pytest.mark.django_db
@@ -318,6 +320,11 @@ def answer_data(code: str, typed: bool = False) -> Callable[[dict], st.SearchStr
     return data
 
 
+def correction_data(records: dict) -> st.SearchStrategy[dict]:
+    response = MeasureResponse.objects.get(pk=records["typed_response"])
+    return form_data(CorrectionForm(response=response).fields)
+
+
 def url(name: str, key: str | None = None, arg: str = "pk") -> Callable[[dict], str]:
     return lambda records: reverse(name, kwargs={arg: records[key]} if key else {})
 
@@ -383,6 +390,12 @@ CASES = {
                                 answer_data("psfs")),
     "answer-groc-by-link": Case(VISITOR, "post", lambda records: records["answer_urls"]["groc"],
                                 answer_data("groc")),
+    "course-measures": Case(PHYSIO, "post", url("treatments:course-measures", "course"),
+                            fields_of(MeasuresForm)),
+    "discharge-summary": Case(PHYSIO, "post", url("treatments:discharge-summary", "course"),
+                              fields_of(DischargeForm)),
+    "answer-correction": Case(PHYSIO, "post", url("treatments:response-correct",
+                                                  "typed_response"), correction_data),
     "audit-trail": Case(ADMIN, "get", url("audit-trail"), fields_of(AuditFilterForm),
                         {"page": junk}),
     "audit-trail-csv": Case(ADMIN, "get", url("audit-trail-csv"), fields_of(AuditFilterForm)),
@@ -444,6 +457,13 @@ def records():
             course=other_course, instrument=measures["psfs"].instrument
         )
         typed_url = reverse("treatments:measure-answer", args=[course.pk, measures["psfs"].pk])
+        ndi = CourseMeasure.objects.create(
+            course=course, instrument=Instrument.objects.get(code="ndi")
+        )
+        typed_response = record_response(
+            ndi, occasion="baseline", answers=dict.fromkeys(map(str, range(1, 11)), 2),
+            source="typed",
+        )  # fmt: skip
     return {
         "clients": clients,
         "usernames": [physiotherapist.username, front_desk.username, "nobody"],
@@ -454,6 +474,7 @@ def records():
         "site_ids": [site.pk for site in charted.chart.sites.all()],
         "other_site_ids": [site.pk for site in other_chart.sites.all()],
         "answer_urls": answer_urls, "typed_url": typed_url, "other_measure": other_measure.pk,
+        "typed_response": typed_response.pk,
     }  # fmt: skip
 
 

@@ -58,6 +58,11 @@ def set_measures(course: TreatmentCourse, instruments) -> list[CourseMeasure]:
                     _("%(measure)s has answers on file, so it stays one of the course's measures.")
                     % {"measure": measure.instrument}
                 )
+            if measure.links.exists():
+                raise ValidationError(
+                    _("%(measure)s was sent to the patient to answer, so it stays one of the "
+                      "course's measures.") % {"measure": measure.instrument}
+                )  # fmt: skip
             measure.delete()
         have = set(course.measures.values_list("instrument", flat=True))
         for instrument in instruments:

@@ -186,3 +186,11 @@ def test_a_link_answered_after_another_answer_saved_the_same_occasion_saves_noth
     with pytest.raises(ValidationError, match="already has a baseline"):
         services.answer_by_link(token, *psfs(5, 5, 5))
     assert AnswerLink.objects.get().used_at is None
+
+
+def test_a_measure_sent_to_the_patient_stays_on_the_course():
+    course = make_course()
+    link_for(course, "psfs")
+    with pytest.raises(ValidationError, match="was sent to the patient"):
+        services.set_measures(course, [Instrument.objects.get(code="odi")])
+    assert [m.instrument.code for m in course.measures.all()] == ["psfs"]
