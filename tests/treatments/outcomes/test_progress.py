@@ -49,7 +49,7 @@ def test_a_reassessment_is_due_every_fourth_treatment_and_once():
     typed(measure, Occasion.BASELINE, odi(40), on=course.started_on)
     treatments(course, 3)
     assert due(progress_of(course)) == []
-    make_visit(course, TODAY - timedelta(days=1), status="attended")
+    make_visit(course, TODAY, status="attended")
     assert due(progress_of(course)) == [("odi", Occasion.REASSESSMENT)]
     typed(measure, Occasion.REASSESSMENT, odi(36))
     assert due(progress_of(course)) == []
