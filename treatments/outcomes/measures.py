@@ -109,7 +109,8 @@ class MeasureProgress:
             return self.mcid
         if baseline is None:
             return None
-        step = self.mcid if score["higher_is_better"] else -self.mcid
+        step = float(scoring.important_improvement(self.definition, baseline.score))
+        step = step if score["higher_is_better"] else -step
         return min(max(float(baseline.score) + step, score["min"]), score["max"])
 
     @property

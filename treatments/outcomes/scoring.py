@@ -95,9 +95,26 @@ def change(definition: dict[str, Any], baseline: Decimal | None, value: Decimal)
     return difference if rule["higher_is_better"] else -difference
 
 
+def important_improvement(definition: dict[str, Any], baseline: Decimal | None) -> Decimal:
+    """The smallest improvement from this baseline that matters to patients: the MCID's
+    points, or its share of the room there was to improve where the source gives one (ODI
+    and NPRS: 10 or 2 points, or 30%), whichever is smaller."""
+    rule = definition["score"]
+    mcid = rule["mcid"]
+    points = Decimal(str(mcid["points"]))
+    if mcid.get("share") is None or rule.get("is_change") or baseline is None:
+        return points
+    room = (
+        Decimal(baseline) - rule["min"]
+        if not rule["higher_is_better"]
+        else rule["max"] - Decimal(baseline)
+    )
+    return min(points, room * Decimal(str(mcid["share"]))) if room > 0 else points
+
+
 def is_important_change(
     definition: dict[str, Any], baseline: Decimal | None, value: Decimal
 ) -> bool:
     """Whether the improvement from baseline reaches the instrument's MCID."""
-    mcid = Decimal(str(definition["score"]["mcid"]["points"]))
-    return change(definition, baseline, value) >= mcid
+    improvement = change(definition, baseline, value)
+    return improvement > 0 and improvement >= important_improvement(definition, baseline)

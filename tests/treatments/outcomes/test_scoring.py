@@ -172,3 +172,15 @@ def test_the_score_is_always_within_the_instruments_range(case):
     value = score(d, drawn)
     assert d["score"]["min"] <= value <= d["score"]["max"]
     assert band(d, value) is not None or not d["score"]["bands"]
+
+
+@pytest.mark.parametrize(
+    ("code", "baseline", "score", "important"),
+    [("odi", 20, 14, True), ("odi", 20, 16, False), ("odi", 60, 50, True), ("odi", 60, 52, False),
+     ("nprs", 3, 2, True), ("nprs", 8, 7, False), ("nprs", 8, 6, True), ("psfs", 1, 2, False)],
+)  # fmt: skip
+def test_odi_and_pain_count_30_percent_of_the_baseline_as_an_important_change_too(
+    code, baseline, score, important
+):
+    """Ostelo (Spine 2008): ODI 10 points or 30%; Farrar (Pain 2001): NPRS 2 points or 30%."""
+    assert is_important_change(definition(code), Decimal(baseline), Decimal(score)) is important
