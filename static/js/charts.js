@@ -40,21 +40,24 @@
       ctx.setLineDash([3, 4]);
       ctx.font = `13px ${Chart.defaults.font.family}`;
       ctx.textAlign = "right";
-      for (const line of lines) {
-        const y = scales.y.getPixelForValue(line.y);
-        if (y < chartArea.top - 0.5 || y > chartArea.bottom + 0.5) {
-          continue;
-        }
+      const inside = lines
+        .map((line) => ({ ...line, pixel: scales.y.getPixelForValue(line.y) }))
+        .filter((line) => line.pixel >= chartArea.top - 0.5 && line.pixel <= chartArea.bottom + 0.5)
+        .sort((a, b) => a.pixel - b.pixel);
+      inside.forEach((line, index) => {
+        const y = line.pixel;
         ctx.beginPath();
         ctx.moveTo(chartArea.left, y);
         ctx.lineTo(chartArea.right, y);
         ctx.stroke();
-        // Above the line, or below it when it runs along the top of the plot.
-        const above = y - chartArea.top > 18;
+        // Above the line, or below it when it runs along the top of the plot or when the
+        // label of the line just above would sit on this one's.
+        const crowded = index > 0 && y - inside[index - 1].pixel < 18;
+        const above = !crowded && y - chartArea.top > 18;
         ctx.textBaseline = above ? "bottom" : "top";
         ctx.fillText(`${line.label} (${numbers.format(line.y)})`, chartArea.right - 4,
           above ? y - 3 : y + 3);
-      }
+      });
       ctx.restore();
     },
   };

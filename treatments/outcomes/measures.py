@@ -102,6 +102,12 @@ class MeasureProgress:
         return self.definition["score"]["mcid"]["points"]
 
     @property
+    def important_share(self) -> int | None:
+        """The share of the baseline that is an important change too, as a percentage."""
+        share = self.definition["score"]["mcid"].get("share")
+        return round(share * 100) if share else None
+
+    @property
     def important_change_at(self) -> float | None:
         """The score that is an important change from the baseline (the MCID line)."""
         score, baseline = self.definition["score"], self.baseline
