@@ -3,6 +3,12 @@
 Patients only read these pages, so each is rendered once and then served from the "pages"
 cache until an education page changes (see Page.save) or the cache's timeout passes.
 
+An edit retires every copy at once without emptying the cache, which may be a Redis shared with
+other servers and with sessions: each copy is kept with the cache's current generation, a
+random word kept in the cache itself, and an edit writes a new one. A server reads the
+generation and the page together, in one look-up, and serves the copy only if their
+generations match; so an edit made through one server shows at once on all of them.
+
 The cache outlives a restart, so each page is kept under its address and a fingerprint of all
 it is made of besides the database: the settings the pages show or use (PAGE_SETTINGS: the
 clinic's name and phone number, the language, the time zone...) and the release (the code,
@@ -17,6 +23,7 @@ release with the same settings share their pages in one cache (Redis, for instan
 import hashlib
 import os
 import pickle
+import secrets
 import time
 import zlib
 from collections.abc import Callable, Iterable
@@ -29,10 +36,12 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.signals import setting_changed
+from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpResponse
 
 PAGE_CACHE = "pages"
+GENERATION_KEY = "public-pages-generation"
 
 # Every setting a public page shows or is made with. A template or context processor that
 # starts to use another setting adds it here, or a change to it would wait for the timeout.
@@ -50,7 +59,27 @@ PAGE_SETTINGS = (
 
 
 def forget_cached_pages() -> None:
-    caches[PAGE_CACHE].clear()
+    """Retire every cached public page, on every server that shares the cache."""
+    _new_generation()
+    if transaction.get_connection().in_atomic_block:
+        # A server may render a page from the old text until the edit is committed, and keep
+        # it under the new generation; retire that copy too once the edit is visible to all.
+        transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
+    caches[PAGE_CACHE].set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def current_generation(found: dict) -> str | None:
+    """The generation in a get_many() result, or a new one if the cache had none (a fresh or
+    restarted cache, or one that evicted it): any copy it still holds is then retired."""
+    if GENERATION_KEY in found:
+        return found[GENERATION_KEY]
+    generation = secrets.token_hex(8)
+    if caches[PAGE_CACHE].add(GENERATION_KEY, generation, timeout=None):
+        return generation
+    return caches[PAGE_CACHE].get(GENERATION_KEY)  # another server made one first
 
 
 def files_fingerprint(root: Path, folders: Iterable[Path]) -> str:
@@ -102,8 +131,8 @@ def public_page(view: Callable) -> Callable:
     Django's cache_page keyed each copy by address, language, time zone and cookie, in two cache
     entries: looking them up cost more than the rest of the request (the benchmark's health
     check), so these pages, which vary by nothing else, have their own simpler key, still read
-    in one look-up. Browsers are told to ask again each time (no-cache), so a page edited in the
-    admin is what the next visitor sees.
+    in one look-up (with the generation, above). Browsers are told to ask again each time
+    (no-cache), so a page edited in the admin is what the next visitor sees.
     """
 
     @wraps(view)
@@ -114,14 +143,21 @@ def public_page(view: Callable) -> Callable:
             address = request.get_full_path().encode()
             address_key = hashlib.sha256(address).hexdigest()  # any length, any bytes
             key = f"public-page:{page_fingerprint()}:{address_key}"
-            kept = caches[PAGE_CACHE].get(key)
-            if kept is not None:
+            pages = caches[PAGE_CACHE]
+            found = pages.get_many([GENERATION_KEY, key])
+            generation = current_generation(found)
+            kept = found.get(key)
+            if kept is not None and kept.get("generation") == generation:
                 response = HttpResponse(kept["content"], content_type=kept["content_type"])
             else:
                 response = view(request, *args, **kwargs)
                 if response.status_code == 200 and not response.cookies:
-                    copy = {"content": response.content, "content_type": response["Content-Type"]}
-                    caches[PAGE_CACHE].set(key, copy)
+                    copy = {
+                        "content": response.content,
+                        "content_type": response["Content-Type"],
+                        "generation": generation,
+                    }
+                    pages.set(key, copy)
         response["Cache-Control"] = "no-cache"
         return response
 
