@@ -1,5 +1,6 @@
 """Several app servers, one PostgreSQL and one Redis (CACHE_URL): whichever server a request
-reaches, it sees the same pages, the same sessions and the same sign-in throttle.
+reaches, it sees the same pages, the same sessions and the same sign-in throttle; and the
+reminders command, run from every server's cron, sends each email once.
 
 Two gunicorn servers run against this test's database and a Redis on 127.0.0.1:6379, under a
 key prefix of this module's own, so parallel test runs do not meet.
@@ -7,18 +8,23 @@ key prefix of this module's own, so parallel test runs do not meet.
 
 import http.cookiejar
 import re
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections import Counter
 from contextlib import ExitStack
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.utils import timezone
 
 from content.models import Page
-from tests.factories import make_clinic_admin
-from tests.processes import gunicorn, site_environment
+from tests.factories import make_clinic_admin, make_course, make_visit
+from tests.processes import end, gunicorn, site_environment, start
+from treatments.models import ReminderSent
 
 pytestmark = [
     pytest.mark.postgresql,
@@ -143,3 +149,45 @@ def test_wrong_passwords_through_either_server_pause_signing_in_through_both(ser
         )
         assert status == 429
         assert "Sign-in paused" in page
+
+
+def test_the_reminders_command_run_by_two_servers_at_once_sends_each_email_once(tmp_path):
+    """Each server's cron starts send_reminders in the same minute: two processes at once."""
+    now = timezone.localtime()
+    visits = []
+    for hours in range(25, 45, 2):
+        starts = now + timedelta(hours=hours)
+        visits.append(
+            make_visit(make_course(), starts.date(), starts.time().replace(microsecond=0))
+        )
+    for hours in (2, 5):
+        attended = now - timedelta(hours=hours)
+        visits.append(
+            make_visit(
+                make_course(),
+                attended.date(),
+                attended.time().replace(microsecond=0),
+                status="attended",
+            )
+        )
+    outbox = tmp_path / "outbox"
+    env = site_environment(
+        EMAIL_BACKEND="tests.slow_file_mail.EmailBackend", TEST_EMAIL_DIR=str(outbox)
+    )
+    logs = [tmp_path / f"server-{n}.log" for n in (1, 2)]
+    runs = [start([sys.executable, "manage.py", "send_reminders"], env, log) for log in logs]
+    try:
+        for run in runs:
+            run.wait(timeout=120)
+    finally:
+        for run in runs:
+            end(run)
+    said = [log.read_text() for log in logs]
+    assert [run.returncode for run in runs] == [0, 0], said
+    counts = [re.search(r"Sent (\d+) reminders? and (\d+) aftercare emails?\.", s) for s in said]
+    assert all(counts), said
+    assert sum(int(match[1]) for match in counts) == 10
+    assert sum(int(match[2]) for match in counts) == 2
+    sent_to = re.findall(r"^To: (.+)$", "".join(f.read_text() for f in outbox.iterdir()), re.M)
+    assert Counter(sent_to) == Counter({visit.patient.email: 1 for visit in visits})
+    assert ReminderSent.objects.count() == 12
