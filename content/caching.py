@@ -21,6 +21,7 @@ release with the same settings share their pages in one cache (Redis, for instan
 """
 
 import hashlib
+import logging
 import os
 import pickle
 import secrets
@@ -39,6 +40,8 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
 
 PAGE_CACHE = "pages"
 GENERATION_KEY = "public-pages-generation"
@@ -64,7 +67,7 @@ def forget_cached_pages() -> None:
     if transaction.get_connection().in_atomic_block:
         # A server may render a page from the old text until the edit is committed, and keep
         # it under the new generation; retire that copy too once the edit is visible to all.
-        transaction.on_commit(_new_generation)
+        transaction.on_commit(_new_generation, robust=True)
 
 
 def _new_generation() -> None:
@@ -140,28 +143,41 @@ def public_page(view: Callable) -> Callable:
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             response = view(request, *args, **kwargs)
         else:
-            address = request.get_full_path().encode()
-            address_key = hashlib.sha256(address).hexdigest()  # any length, any bytes
-            key = f"public-page:{page_fingerprint()}:{address_key}"
-            pages = caches[PAGE_CACHE]
-            found = pages.get_many([GENERATION_KEY, key])
-            generation = current_generation(found)
-            kept = found.get(key)
-            if kept is not None and kept.get("generation") == generation:
-                response = HttpResponse(kept["content"], content_type=kept["content_type"])
-            else:
-                response = view(request, *args, **kwargs)
-                if response.status_code == 200 and not response.cookies:
-                    copy = {
-                        "content": response.content,
-                        "content_type": response["Content-Type"],
-                        "generation": generation,
-                    }
-                    pages.set(key, copy)
+            response = _from_cache(request, lambda: view(request, *args, **kwargs))
         response["Cache-Control"] = "no-cache"
         return response
 
     return serve
+
+
+def _from_cache(request, render: Callable[[], HttpResponse]) -> HttpResponse:
+    address = request.get_full_path().encode()
+    address_key = hashlib.sha256(address).hexdigest()  # any length, any bytes
+    key = f"public-page:{page_fingerprint()}:{address_key}"
+    pages = caches[PAGE_CACHE]
+    try:
+        found = pages.get_many([GENERATION_KEY, key])
+        generation = current_generation(found)
+    except Exception:
+        # A shared cache (Redis) that does not answer, restarting say: patients still get their
+        # page, made afresh.
+        logger.exception("The page cache did not answer; serving %s uncached", request.path)
+        return render()
+    kept = found.get(key)
+    if kept is not None and kept.get("generation") == generation:
+        return HttpResponse(kept["content"], content_type=kept["content_type"])
+    response = render()
+    if response.status_code == 200 and not response.cookies:
+        copy = {
+            "content": response.content,
+            "content_type": response["Content-Type"],
+            "generation": generation,
+        }
+        try:
+            pages.set(key, copy)
+        except Exception:
+            logger.exception("The page cache did not answer; %s is not kept", request.path)
+    return response
 
 
 class PageFileCache(FileBasedCache):

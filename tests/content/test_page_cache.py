@@ -6,6 +6,7 @@ import time
 
 import pytest
 import time_machine
+from django.core.cache.backends.base import BaseCache
 
 from content import caching
 from content.caching import PageFileCache
@@ -195,3 +196,25 @@ def test_an_edit_retires_the_copies_again_once_it_is_committed(django_capture_on
         page.save()
         during = generation()
     assert generation() not in {None, during}
+
+
+class UnreachableCache(BaseCache):
+    """A shared cache that does not answer (Redis restarting)."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+
+    def _unreachable(self, *args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    get = get_many = set = add = delete = clear = _unreachable
+
+
+@pytest.mark.django_db
+def test_patients_still_get_their_page_while_the_shared_cache_does_not_answer(client, settings):
+    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": f"{__name__}.UnreachableCache"}}
+    title = Page.objects.get(slug="aftercare").title
+    for _ in range(2):
+        response = client.get("/ims/aftercare/")
+        assert response.status_code == 200
+        assert f"<h1>{title}</h1>" in response.content.decode()
