@@ -3,6 +3,12 @@
 Patients only read these pages, so each is rendered once and then served from the "pages"
 cache until an education page changes (see Page.save) or the cache's timeout passes.
 
+An edit retires every copy at once without emptying the cache, which may be a Redis shared with
+other servers and with sessions: each copy is kept with the cache's current generation, a
+random word kept in the cache itself, and an edit writes a new one. A server reads the
+generation and the page together, in one look-up, and serves the copy only if their
+generations match; so an edit made through one server shows at once on all of them.
+
 The cache outlives a restart, so each page is kept under its address and a fingerprint of all
 it is made of besides the database: the settings the pages show or use (PAGE_SETTINGS: the
 clinic's name and phone number, the language, the time zone...) and the release (the code,
@@ -15,8 +21,10 @@ release with the same settings share their pages in one cache (Redis, for instan
 """
 
 import hashlib
+import logging
 import os
 import pickle
+import secrets
 import time
 import zlib
 from collections.abc import Callable, Iterable
@@ -29,10 +37,14 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.signals import setting_changed
+from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpResponse
 
+logger = logging.getLogger(__name__)
+
 PAGE_CACHE = "pages"
+GENERATION_KEY = "public-pages-generation"
 
 # Every setting a public page shows or is made with. A template or context processor that
 # starts to use another setting adds it here, or a change to it would wait for the timeout.
@@ -50,7 +62,27 @@ PAGE_SETTINGS = (
 
 
 def forget_cached_pages() -> None:
-    caches[PAGE_CACHE].clear()
+    """Retire every cached public page, on every server that shares the cache."""
+    _new_generation()
+    if transaction.get_connection().in_atomic_block:
+        # A server may render a page from the old text until the edit is committed, and keep
+        # it under the new generation; retire that copy too once the edit is visible to all.
+        transaction.on_commit(_new_generation, robust=True)
+
+
+def _new_generation() -> None:
+    caches[PAGE_CACHE].set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def current_generation(found: dict) -> str | None:
+    """The generation in a get_many() result, or a new one if the cache had none (a fresh or
+    restarted cache, or one that evicted it): any copy it still holds is then retired."""
+    if GENERATION_KEY in found:
+        return found[GENERATION_KEY]
+    generation = secrets.token_hex(8)
+    if caches[PAGE_CACHE].add(GENERATION_KEY, generation, timeout=None):
+        return generation
+    return caches[PAGE_CACHE].get(GENERATION_KEY)  # another server made one first
 
 
 def files_fingerprint(root: Path, folders: Iterable[Path]) -> str:
@@ -102,8 +134,8 @@ def public_page(view: Callable) -> Callable:
     Django's cache_page keyed each copy by address, language, time zone and cookie, in two cache
     entries: looking them up cost more than the rest of the request (the benchmark's health
     check), so these pages, which vary by nothing else, have their own simpler key, still read
-    in one look-up. Browsers are told to ask again each time (no-cache), so a page edited in the
-    admin is what the next visitor sees.
+    in one look-up (with the generation, above). Browsers are told to ask again each time
+    (no-cache), so a page edited in the admin is what the next visitor sees.
     """
 
     @wraps(view)
@@ -111,21 +143,41 @@ def public_page(view: Callable) -> Callable:
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             response = view(request, *args, **kwargs)
         else:
-            address = request.get_full_path().encode()
-            address_key = hashlib.sha256(address).hexdigest()  # any length, any bytes
-            key = f"public-page:{page_fingerprint()}:{address_key}"
-            kept = caches[PAGE_CACHE].get(key)
-            if kept is not None:
-                response = HttpResponse(kept["content"], content_type=kept["content_type"])
-            else:
-                response = view(request, *args, **kwargs)
-                if response.status_code == 200 and not response.cookies:
-                    copy = {"content": response.content, "content_type": response["Content-Type"]}
-                    caches[PAGE_CACHE].set(key, copy)
+            response = _from_cache(request, lambda: view(request, *args, **kwargs))
         response["Cache-Control"] = "no-cache"
         return response
 
     return serve
+
+
+def _from_cache(request, render: Callable[[], HttpResponse]) -> HttpResponse:
+    address = request.get_full_path().encode()
+    address_key = hashlib.sha256(address).hexdigest()  # any length, any bytes
+    key = f"public-page:{page_fingerprint()}:{address_key}"
+    pages = caches[PAGE_CACHE]
+    try:
+        found = pages.get_many([GENERATION_KEY, key])
+        generation = current_generation(found)
+    except Exception:
+        # A shared cache (Redis) that does not answer, restarting say: patients still get their
+        # page, made afresh.
+        logger.exception("The page cache did not answer; serving %s uncached", request.path)
+        return render()
+    kept = found.get(key)
+    if kept is not None and kept.get("generation") == generation:
+        return HttpResponse(kept["content"], content_type=kept["content_type"])
+    response = render()
+    if response.status_code == 200 and not response.cookies:
+        copy = {
+            "content": response.content,
+            "content_type": response["Content-Type"],
+            "generation": generation,
+        }
+        try:
+            pages.set(key, copy)
+        except Exception:
+            logger.exception("The page cache did not answer; %s is not kept", request.path)
+    return response
 
 
 class PageFileCache(FileBasedCache):

@@ -7,6 +7,7 @@ import os
 import zoneinfo
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -224,17 +225,43 @@ STORAGES = {
     },
 }
 
-# Public education pages are kept whole in their own cache. It is a folder on disk so that every
-# gunicorn worker sees the same copy and an edit in the admin clears it for all of them.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {
-        # The file cache, read from memory while the file is unchanged (content/caching.py).
-        "BACKEND": "content.caching.PageFileCache",
-        "LOCATION": env_str("PAGE_CACHE_DIR", str(BASE_DIR / "var" / "page-cache")),
-        "TIMEOUT": env_int("PAGE_CACHE_SECONDS", 600),
-    },
-}
+# Django's cache, and the public education pages kept whole (content/caching.py).
+# One server: each process keeps its own cache in memory, and the pages are files in a folder
+# on disk, so that every gunicorn worker sees the same copy and an edit in the admin retires it
+# for all of them. Several servers: CACHE_URL names one Redis they all share (Django's own
+# Redis backend), for both, and sessions are read through it too (below).
+CACHE_URL = env_str("CACHE_URL")
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+if CACHE_URL:
+    if urlsplit(CACHE_URL).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            "CACHE_URL must be a Redis address such as redis://127.0.0.1:6379/0, "
+            f"not {CACHE_URL!r}."
+        )
+    SHARED_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        # Sites (or test runs) that share one Redis database keep apart by their prefix.
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX"),
+    }
+    CACHES = {
+        "default": SHARED_CACHE,
+        "pages": {**SHARED_CACHE, "TIMEOUT": PAGE_CACHE_SECONDS},
+    }
+    # Sessions are read from Redis and written to the database as well, so a restart of Redis
+    # (which keeps nothing on disk here) signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            # The file cache, read from memory while the file is unchanged (content/caching.py).
+            "BACKEND": "content.caching.PageFileCache",
+            "LOCATION": env_str("PAGE_CACHE_DIR", str(BASE_DIR / "var" / "page-cache")),
+            "TIMEOUT": PAGE_CACHE_SECONDS,
+        },
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # History is kept, never replayed: a revert would skip the booking and charting rules.
 SIMPLE_HISTORY_REVERT_DISABLED = True

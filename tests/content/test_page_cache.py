@@ -6,9 +6,11 @@ import time
 
 import pytest
 import time_machine
+from django.core.cache.backends.base import BaseCache
 
 from content import caching
 from content.caching import PageFileCache
+from content.models import Page
 
 
 @pytest.fixture
@@ -155,3 +157,64 @@ def test_the_release_fingerprint_is_the_same_on_every_server_with_the_same_files
     first = caching.files_fingerprint(tmp_path / "first", [tmp_path / "first" / "templates"])
     second = caching.files_fingerprint(tmp_path / "second", [tmp_path / "second" / "templates"])
     assert first == second
+
+
+@pytest.mark.django_db
+def test_an_edit_retires_the_cached_pages_without_emptying_the_shared_cache(client):
+    """The cache may be a Redis that other servers and their sessions share."""
+    from django.core.cache import caches
+
+    client.get("/ims/aftercare/")
+    caches[caching.PAGE_CACHE].set("session:abc", "kept")
+    page = Page.objects.get(slug="aftercare")
+    page.title = "Aftercare checklist"
+    page.save()
+    assert "<h1>Aftercare checklist</h1>" in client.get("/ims/aftercare/").content.decode()
+    assert caches[caching.PAGE_CACHE].get("session:abc") == "kept"
+
+
+@pytest.mark.django_db
+def test_a_copy_is_not_served_once_the_cache_has_lost_its_generation(client):
+    from django.core.cache import caches
+
+    client.get("/")
+    assert rendered(client.get("/")) == []
+    caches[caching.PAGE_CACHE].delete(caching.GENERATION_KEY)  # evicted, or Redis restarted
+    assert "content/home.html" in rendered(client.get("/"))
+    assert rendered(client.get("/")) == []
+
+
+@pytest.mark.django_db
+def test_an_edit_retires_the_copies_again_once_it_is_committed(django_capture_on_commit_callbacks):
+    """Until then another server may render a page from the old text and keep it."""
+    from django.core.cache import caches
+
+    generation = lambda: caches[caching.PAGE_CACHE].get(caching.GENERATION_KEY)  # noqa: E731
+    with django_capture_on_commit_callbacks(execute=True):
+        page = Page.objects.get(slug="aftercare")
+        page.title = "Aftercare checklist"
+        page.save()
+        during = generation()
+    assert generation() not in {None, during}
+
+
+class UnreachableCache(BaseCache):
+    """A shared cache that does not answer (Redis restarting)."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+
+    def _unreachable(self, *args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    get = get_many = set = add = delete = clear = _unreachable
+
+
+@pytest.mark.django_db
+def test_patients_still_get_their_page_while_the_shared_cache_does_not_answer(client, settings):
+    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": f"{__name__}.UnreachableCache"}}
+    title = Page.objects.get(slug="aftercare").title
+    for _ in range(2):
+        response = client.get("/ims/aftercare/")
+        assert response.status_code == 200
+        assert f"<h1>{title}</h1>" in response.content.decode()

@@ -94,6 +94,7 @@ def test_it_refuses_to_start_in_production_without_a_host():
         ("TIME_ZONE", "Mars/Olympus_Mons", "is not a known time zone"),
         ("DATABASE_URL", "nosuchdb://somewhere/db", "DATABASE_URL is not a database address"),
         ("CONN_MAX_AGE", "forever", "CONN_MAX_AGE must be a whole number"),
+        ("CACHE_URL", "memcached://127.0.0.1:11211", "CACHE_URL must be a Redis address"),
     ],
 )
 def test_a_bad_setting_stops_the_site_with_a_clear_message(name, value, message):
@@ -105,3 +106,28 @@ def test_a_bad_setting_stops_the_site_with_a_clear_message(name, value, message)
 def test_development_needs_no_settings_at_all():
     result = manage("check", DEBUG="1")
     assert result.returncode == 0, result.stderr
+
+
+SHOW_CACHES = (
+    "from django.conf import settings; "
+    "print(sorted({c['BACKEND'] for c in settings.CACHES.values()}), settings.SESSION_ENGINE)"
+)
+
+
+def test_one_server_keeps_its_cache_in_memory_and_its_pages_on_disk():
+    result = manage("shell", "--no-imports", "-c", SHOW_CACHES, DEBUG="1")
+    assert result.stdout.split() == [
+        "['content.caching.PageFileCache',",
+        "'django.core.cache.backends.locmem.LocMemCache']",
+        "django.contrib.sessions.backends.db",
+    ]
+
+
+def test_servers_given_a_redis_share_it_for_the_cache_pages_and_sessions():
+    result = manage(
+        "shell", "--no-imports", "-c", SHOW_CACHES, DEBUG="1", CACHE_URL="redis://127.0.0.1:6379/3"
+    )
+    assert result.stdout.split() == [
+        "['django.core.cache.backends.redis.RedisCache']",
+        "django.contrib.sessions.backends.cached_db",
+    ]
