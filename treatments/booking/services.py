@@ -111,12 +111,13 @@ def book_visit(
         day=day, start_time=start_time,
     )  # fmt: skip
     rules.check_can_book(visit)
+    if waitlist_entry is None:
+        return _save_booking(visit, reason="Booked")
     with transaction.atomic():
         visit = _save_booking(visit, reason="Booked")
-        if waitlist_entry is not None:
-            WaitlistEntry.objects.waiting().filter(pk=waitlist_entry.pk, patient=patient).update(
-                booked_visit=visit, resolved_at=timezone.now()
-            )
+        WaitlistEntry.objects.waiting().filter(pk=waitlist_entry.pk, patient=patient).update(
+            booked_visit=visit, resolved_at=timezone.now()
+        )
     return visit
 
 

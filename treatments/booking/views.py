@@ -209,10 +209,9 @@ def fitting_types(slot: SlotForm | None) -> tuple[list[VisitType], int | None]:
 def _alternative_posts(form: BookingForm, alternatives, query: str) -> list[dict]:
     """For each time offered instead, what its one-click button posts: the same booking at
     that time, a single visit."""
-    same = {
-        key: form.data.get(key, "")
-        for key in ("patient", "physiotherapist", "visit_type", "waitlist_entry")
-    }
+    same = {key: form.data.get(key, "") for key in ("patient", "physiotherapist", "visit_type")}
+    if form.data.get("waitlist_entry"):
+        same["waitlist_entry"] = form.data["waitlist_entry"]
     posts = []
     for moment in alternatives:
         moment = timezone.localtime(moment)
