@@ -16,7 +16,6 @@ class ReportForm(ResultsForm):
     by = forms.ChoiceField(
         label=_("Count by"),
         choices=BY_CHOICES,
-        required=False,
         error_messages={"invalid_choice": _("Count by week or by month.")},
     )
 
@@ -26,10 +25,9 @@ class ReportForm(ResultsForm):
         if not any(data.get(name) for name in ("date_from", "date_to")):
             blank = ResultsForm()
             data["date_from"], data["date_to"] = blank.data["date_from"], blank.data["date_to"]
+        if not data.get("by"):
+            data["by"] = MONTH
         super().__init__(data, **kwargs)
-
-    def clean_by(self) -> str:
-        return self.cleaned_data["by"] or MONTH
 
     @property
     def report_period(self) -> Period:

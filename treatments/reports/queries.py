@@ -100,7 +100,8 @@ class Report:
     headers: list[str]
     rows: list[list]
     charts: list = field(default_factory=list)
-    note: str = ""
+    # How many columns on the left name the row (period, physiotherapist, visit type).
+    label_columns: int = 1
 
     def csv_rows(self) -> Iterable[list]:
         yield self.headers
@@ -174,6 +175,7 @@ def visits_report(period: Period) -> Report:
                  str(_("Visits"))],
         rows=rows,
         charts=[chart] if per_physiotherapist else [],
+        label_columns=3,
     )  # fmt: skip
 
 
@@ -261,6 +263,7 @@ def attendance_report(period: Period) -> Report:
         )],
         rows=rows,
         charts=[chart] if overall else [],
+        label_columns=2,
     )  # fmt: skip
 
 
@@ -481,6 +484,7 @@ def utilisation_report(period: Period) -> Report:
         )],
         rows=rows,
         charts=[chart] if order else [],
+        label_columns=2,
     )  # fmt: skip
 
 

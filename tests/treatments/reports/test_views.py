@@ -88,7 +88,7 @@ def test_each_report_shows_a_chart_and_its_table_for_the_last_twelve_months(
     assert "From 11 Mar 2025 to 10 Mar 2026" in html
     assert f'id="chart-{slug}"' in html  # the chart's data, drawn by static/js/charts.js
     assert "All the figures" in html
-    assert response.context["form"]["by"].value() is None  # counted by month
+    assert response.context["form"]["by"].value() == "month"
     assert "Mar 2026" in html
 
 
@@ -96,7 +96,13 @@ def test_each_report_shows_a_chart_and_its_table_for_the_last_twelve_months(
 def test_the_attendance_report_shows_counts_and_rates_by_week(client, clinic_admin):
     client.force_login(clinic_admin)
     params = {"date_from": "2026-03-02", "date_to": "2026-03-08", "by": "week"}
-    report = client.get(page("attendance"), params).context["report"]
+    response = client.get(page("attendance"), params)
+    report = response.context["report"]
+    # The other reports open on the same period.
+    html = response.content.decode()
+    assert (
+        f'href="{page("visits")}?date_from=2026-03-02&amp;date_to=2026-03-08&amp;by=week"' in html
+    )
     assert report.rows == [
         ["Whole period", "Lee Chan", 3, 2, 1, 0, 0, 0, "66.7%", "33.3%", "0%"],
         ["Week of 2 Mar 2026", "Lee Chan", 3, 2, 1, 0, 0, 0, "66.7%", "33.3%", "0%"],
