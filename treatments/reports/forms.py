@@ -16,6 +16,7 @@ class ReportForm(ResultsForm):
     by = forms.ChoiceField(
         label=_("Count by"),
         choices=BY_CHOICES,
+        required=False,  # blank is by month, filled in below
         error_messages={"invalid_choice": _("Count by week or by month.")},
     )
 
