@@ -5,8 +5,9 @@ Every number is counted by the database (aggregates grouped by physiotherapist, 
 week or month); Python only lays the counted rows out. Each report runs a fixed number of
 queries however many visits, patients or physiotherapists there are.
 
-There are no locations yet: every report covers the whole clinic. When locations come, each
-query below takes a location filter on the visits (and on the working hours) it counts.
+There are no locations yet: every report covers the whole clinic. When locations come, the
+filter goes into `visits_in` (every visit counted comes from it) and onto the working hours and
+days off in `utilisation_report`.
 """
 
 from collections import defaultdict
@@ -61,11 +62,13 @@ class Period:
         starts = []
         while day <= self.date_to:
             starts.append(day)
-            if self.by == WEEK:
-                day += timedelta(days=7)
-            else:
-                day = (day + timedelta(days=32)).replace(day=1)
+            day = self.next_start(day)
         return starts
+
+    def next_start(self, start: date) -> date:
+        if self.by == WEEK:
+            return start + timedelta(days=7)
+        return (start + timedelta(days=32)).replace(day=1)
 
     def label(self, start: date) -> str:
         if self.by == WEEK:
@@ -81,9 +84,8 @@ class Period:
 
     def weekday_counts(self, start: date) -> dict[int, int]:
         """How many of each weekday (0 Monday) the period has in the week or month from `start`."""
-        end = self.starts()[self.starts().index(start) + 1] if start != self.starts()[-1] else None
         first = max(start, self.date_from)
-        last = min(end - timedelta(days=1), self.date_to) if end else self.date_to
+        last = min(self.next_start(start) - timedelta(days=1), self.date_to)
         counts = dict.fromkeys(range(7), 0)
         for offset in range((last - first).days + 1):
             counts[(first + timedelta(days=offset)).weekday()] += 1
@@ -126,7 +128,9 @@ def _name_fields(prefix: str = "physiotherapist__") -> list[str]:
     return [f"{prefix}{name}" for name in NAMES]
 
 
-def _visits(period: Period) -> QuerySet:
+def visits_in(period: Period) -> QuerySet:
+    """Every visit the reports count from: the one place where a location filter will go once
+    visits have a location (and likewise on the working hours in `utilisation_report`)."""
     return Visit.objects.filter(date__range=(period.date_from, period.date_to)).order_by()
 
 
@@ -137,7 +141,7 @@ def visits_report(period: Period) -> Report:
     """Booked and attended visits per physiotherapist, per week or month, by visit type.
     One query."""
     counted = (
-        _visits(period)
+        visits_in(period)
         .counting()
         .annotate(start=period.trunc("date"))
         .values("start", "physiotherapist", *_name_fields(), "visit_type__name")
@@ -213,7 +217,7 @@ def _attendance_cells(row: dict) -> list:
 def attendance_report(period: Period) -> Report:
     """Per physiotherapist and week or month, and per physiotherapist over the whole period.
     Two queries."""
-    visits = _visits(period)
+    visits = visits_in(period)
     by_period = (
         visits.annotate(start=period.trunc("date"))
         .values("start", "physiotherapist", *_name_fields())
@@ -340,7 +344,7 @@ def waitlist_report(period: Period) -> Report:
         "n",
     )  # fmt: skip
     visits = (
-        _visits(period)
+        visits_in(period)
         .annotate(start=period.trunc("date"))
         .values("start")
         .annotate(
@@ -425,7 +429,7 @@ def utilisation_report(period: Period) -> Report:
     for row in days_off:
         off[row["physiotherapist"], row["start"], row["weekday"]] = row["n"]
     booked = (
-        _visits(period).counting()
+        visits_in(period).counting()
         .annotate(start=period.trunc("date"))
         .values("physiotherapist", "start")
         .annotate(minutes=Sum("duration_minutes"))
