@@ -878,6 +878,12 @@ class WaitlistEntry(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True,
                             help_text=_("For example: mornings only."))  # fmt: skip
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    # The visit booked for the patient from the waitlist (a freed slot's "Book"), which took
+    # them off it; none when they were taken off by hand.
+    booked_visit = models.OneToOneField(
+        Visit, on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="waitlist_entry", verbose_name=_("visit booked from the waitlist"),
+    )  # fmt: skip
 
     objects = WaitlistEntryQuerySet.as_manager()
 
@@ -890,6 +896,11 @@ class WaitlistEntry(models.Model):
                 condition=Q(resolved_at__isnull=True),
                 name="waitlist_patient_once",
                 violation_error_message=_("This patient is already on the waitlist."),
+            ),
+            models.CheckConstraint(
+                condition=Q(booked_visit__isnull=True) | Q(resolved_at__isnull=False),
+                name="waitlist_booked_entry_resolved",
+                violation_error_message=_("An entry booked from the waitlist is off it."),
             ),
         ]
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("visits/<int:pk>/chart/sign/", views.chart_sign, name="chart-sign"),
     path("", include("treatments.booking.urls")),
     path("", include("treatments.outcomes.urls")),
+    path("", include("treatments.reports.urls")),
 ]
 urlpatterns += worklist_views.urlpatterns + ical_views.urlpatterns + export_views.urlpatterns

@@ -80,6 +80,7 @@ from treatments.outcomes.course_forms import DischargeForm, MeasuresForm
 from treatments.outcomes.forms import ResultsForm
 from treatments.outcomes.instruments import definitions
 from treatments.outcomes.services import make_link, record_response
+from treatments.reports.forms import ReportForm
 from treatments.worklist_forms import PatientLookupForm, WaitlistEntryForm
 
 pytestmark = pytest.mark.django_db
@@ -401,6 +402,9 @@ CASES = {
     "audit-trail-csv": Case(ADMIN, "get", url("audit-trail-csv"), fields_of(AuditFilterForm)),
     "results": Case(ADMIN, "get", url("treatments:results"), fields_of(ResultsForm)),
     "results-csv": Case(PHYSIO, "get", url("treatments:results-csv"), fields_of(ResultsForm)),
+    "report": Case(ADMIN, "get", url("treatments:report-attendance"), fields_of(ReportForm)),
+    "report-csv": Case(ADMIN, "get", url("treatments:report-utilisation-csv"),
+                       fields_of(ReportForm)),
 }  # fmt: skip
 
 

@@ -43,6 +43,7 @@ from treatments.models import (
 )
 from treatments.outcomes.instruments import definitions
 from treatments.outcomes.services import make_link, record_response
+from treatments.reports.queries import REPORTS
 
 pytestmark = pytest.mark.django_db
 NEXT_MONDAY = "2026-03-16"
@@ -125,6 +126,9 @@ EXPECTED = {
     "treatments:answer-thanks": PUBLIC,
     "treatments:results": RESULTS,
     "treatments:results-csv": RESULTS,
+    "treatments:reports": ADMIN_ONLY,
+    **{f"treatments:report-{slug}": ADMIN_ONLY for slug in REPORTS},
+    **{f"treatments:report-{slug}-csv": ADMIN_ONLY for slug in REPORTS},
 }
 
 # What each role gets on POST, sending what the page's form would send (POST_DATA below).
@@ -191,9 +195,12 @@ EXPECTED_POST = {
     "treatments:measure-email": BOOKING_DONE,
     "treatments:answer": dict.fromkeys(ROLES, 302),  # to the thank-you page
     "treatments:answer-thanks": PUBLIC,
-    # The clinic's results only read, whatever the method.
+    # The clinic's results and the reports only read, whatever the method.
     "treatments:results": RESULTS,
     "treatments:results-csv": RESULTS,
+    "treatments:reports": ADMIN_ONLY,
+    **{f"treatments:report-{slug}": ADMIN_ONLY for slug in REPORTS},
+    **{f"treatments:report-{slug}-csv": ADMIN_ONLY for slug in REPORTS},
 }
 
 # The URLs whose POST changes the clinic's records when it is let through; no other may.

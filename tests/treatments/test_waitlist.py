@@ -9,7 +9,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import TODAY, make_course, make_patient, make_physiotherapist, make_visit
+from tests.factories import (
+    TODAY,
+    make_course,
+    make_patient,
+    make_physiotherapist,
+    make_visit,
+    visit_type,
+)
 from tests.treatments.helpers import page_text
 from treatments.models import WaitlistEntry
 from treatments.worklist import add_to_waitlist, waitlist_candidates
@@ -456,3 +463,38 @@ def test_cancelled_and_missed_visits_stay_on_the_record(client, physiotherapist,
     patient_page = client.get(visit.patient.get_absolute_url()).content.decode()
     assert reverse("treatments:visit-detail", args=[visit.pk]) in patient_page
     assert f"<td>{shown}</td>" in patient_page
+
+
+def test_booking_a_candidate_takes_them_off_the_waitlist_with_the_visit_they_got(
+    client, physiotherapist, front_desk
+):
+    slot = cancelled_visit(make_course(physiotherapist=physiotherapist), at=time(14, 30))
+    course = make_course(physiotherapist=make_physiotherapist(username="other"))
+    entry = waiting(course.patient)
+    client.force_login(front_desk)
+    html = visit_page(client, slot).content.decode()
+    link = re.search(rf'href="([^"]*/book/\?course={course.pk}&[^"]*)"', html)
+    form = client.get(link.group(1).replace("&amp;", "&")).context["form"]
+    assert form["waitlist_entry"].value() == entry.pk
+    data = {name: form[name].value() for name in ("date", "physiotherapist", "waitlist_entry")}
+    data |= {"patient": f"{course.patient.pk}-{course.pk}", "start_time": "14:30",
+             "visit_type": str(form["visit_type"].value()), "weeks": "1"}  # fmt: skip
+    assert client.post(reverse("treatments:book"), data).status_code == 302
+    entry.refresh_from_db()
+    assert entry.booked_visit.patient == course.patient
+    assert entry.resolved_at == timezone.now()
+    assert not WaitlistEntry.objects.waiting().exists()
+
+
+def test_booking_with_another_patients_waitlist_entry_leaves_it_waiting(
+    client, physiotherapist, front_desk
+):
+    course = make_course(physiotherapist=physiotherapist)
+    other = waiting(make_patient())
+    client.force_login(front_desk)
+    data = {"patient": f"{course.patient.pk}-{course.pk}", "physiotherapist": physiotherapist.pk,
+            "date": NEXT_WEEK.isoformat(), "start_time": "10:00", "weeks": "1",
+            "visit_type": visit_type().pk, "waitlist_entry": other.pk}  # fmt: skip
+    assert client.post(reverse("treatments:book"), data).status_code == 302
+    other.refresh_from_db()
+    assert (other.booked_visit, other.resolved_at) == (None, None)

@@ -161,6 +161,9 @@ class BookingForm(VisitTimeForm):
             "invalid": SERIES_WEEKS_MESSAGE,
         },
     )
+    # The waitlist entry a freed slot's "Book" came from, carried along so that the booking
+    # takes the patient off the waitlist and is counted as booked from it.
+    waitlist_entry = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     field_order = ["patient", "visit_type", "physiotherapist", "date", "start_time", "weeks"]
 
     def clean_patient(self) -> Patient:

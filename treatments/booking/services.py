@@ -19,7 +19,7 @@ from django.utils import timezone
 from patients.models import Patient
 from treatments.booking import rules
 from treatments.booking.rules import BookingRefused, refuse
-from treatments.models import TreatmentCourse, Visit, VisitType
+from treatments.models import TreatmentCourse, Visit, VisitType, WaitlistEntry
 
 
 def save_visit(
@@ -99,14 +99,26 @@ def book_visit(
     day: date,
     start_time: time,
     course: TreatmentCourse | None = None,
+    waitlist_entry: WaitlistEntry | None = None,
 ) -> Visit:
-    """Book a visit of this type, ahead, within the hours, keeping every rule."""
+    """Book a visit of this type, ahead, within the hours, keeping every rule.
+
+    Booked from the waitlist (`waitlist_entry`, the patient's entry still waiting), the entry
+    is taken off the waitlist with the visit it got, in the same transaction. An entry of
+    another patient, or one taken off meanwhile, is left as it is."""
     visit = unsaved_visit(
         patient=patient, course=course, physiotherapist=physiotherapist, visit_type=visit_type,
         day=day, start_time=start_time,
     )  # fmt: skip
     rules.check_can_book(visit)
-    return _save_booking(visit, reason="Booked")
+    if waitlist_entry is None:
+        return _save_booking(visit, reason="Booked")
+    with transaction.atomic():
+        visit = _save_booking(visit, reason="Booked")
+        WaitlistEntry.objects.waiting().filter(pk=waitlist_entry.pk, patient=patient).update(
+            booked_visit=visit, resolved_at=timezone.now()
+        )
+    return visit
 
 
 def record_past_visit(

@@ -33,7 +33,7 @@ from treatments.booking.forms import (
 )
 from treatments.booking.rules import BookingRefused, booking_warnings
 from treatments.forms import active_physiotherapists, add_service_errors
-from treatments.models import BookingSeries, TreatmentCourse, Visit, VisitType
+from treatments.models import BookingSeries, TreatmentCourse, Visit, VisitType, WaitlistEntry
 
 
 @booking_staff
@@ -161,6 +161,9 @@ def _starting_values(request, slot) -> tuple[dict, Patient | None, str]:
         initial.setdefault("physiotherapist", course.physiotherapist)
     elif patient:
         chosen = str(patient.pk)
+    waitlist = request.GET.get("waitlist", "")
+    if waitlist.isdecimal() and len(waitlist) <= 18:
+        initial["waitlist_entry"] = int(waitlist)
     # Records by their ids, as the form posts them.
     initial = {k: getattr(v, "pk", v) for k, v in initial.items() if v is not None}
     return initial, patient, chosen
@@ -176,7 +179,11 @@ def preferred_type(offered: list[VisitType], *, in_a_course: bool) -> int | None
 
 def _carried(query, slot: SlotForm | None) -> dict:
     """What a new search for the patient carries along: the slot and the course or patient."""
-    carried = {key: query[key] for key in ("course", "patient") if query.get(key, "").isdecimal()}
+    carried = {
+        key: query[key]
+        for key in ("course", "patient", "waitlist")
+        if query.get(key, "").isdecimal()
+    }
     if slot is not None:
         data = slot.cleaned_data
         if data.get("physiotherapist"):
@@ -203,6 +210,8 @@ def _alternative_posts(form: BookingForm, alternatives, query: str) -> list[dict
     """For each time offered instead, what its one-click button posts: the same booking at
     that time, a single visit."""
     same = {key: form.data.get(key, "") for key in ("patient", "physiotherapist", "visit_type")}
+    if form.data.get("waitlist_entry"):
+        same["waitlist_entry"] = form.data["waitlist_entry"]
     posts = []
     for moment in alternatives:
         moment = timezone.localtime(moment)
@@ -223,7 +232,12 @@ def _book(request, form: BookingForm):
         weeks = weekly.remaining_treatments(course) if course and needling else 1
     try:
         if weeks == 1:
-            visit = services.book_visit(day=data["date"], start_time=data["start_time"], **booking)
+            entry = None
+            if data["waitlist_entry"]:
+                entry = WaitlistEntry.objects.filter(pk=data["waitlist_entry"]).first()
+            visit = services.book_visit(
+                day=data["date"], start_time=data["start_time"], waitlist_entry=entry, **booking
+            )
         else:
             series = weekly.book_series(
                 first_day=data["date"], start_time=data["start_time"], weeks=weeks,
