@@ -377,6 +377,7 @@ class Visit(models.Model):
         MARK_NO_SHOW = "mark_no_show", _("Mark no-show")
         UNDO_ATTENDED = "undo_attended", _("Undo attended")
         UNDO_NO_SHOW = "undo_no_show", _("Undo no-show")
+        CHECK_IN = "check_in", _("Check in")
 
     # Each named change: the status it is allowed from, and the status it leads to. The only
     # code that changes a visit's status is treatments/booking/services.py, which keeps to it.
@@ -388,6 +389,8 @@ class Visit(models.Model):
         Change.MARK_NO_SHOW: (Status.BOOKED, Status.NO_SHOW),
         Change.UNDO_ATTENDED: (Status.ATTENDED, Status.BOOKED),
         Change.UNDO_NO_SHOW: (Status.NO_SHOW, Status.BOOKED),
+        # The patient has arrived: the status stays booked until the visit is marked.
+        Change.CHECK_IN: (Status.BOOKED, Status.BOOKED),
     }
     COUNTING = [Status.BOOKED, Status.ATTENDED]
 
@@ -422,6 +425,8 @@ class Visit(models.Model):
     )
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+    # When the front desk saw the patient arrive (the day sheet); set by services.check_in.
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -453,6 +458,12 @@ class Visit(models.Model):
                 condition=Q(is_needling=False) | Q(course__isnull=False),
                 name="visit_needling_in_a_course",
                 violation_error_message=NEEDLING_NEEDS_A_COURSE,
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True) | Q(status__in=["booked", "attended"]),
+                name="visit_checked_in_only_if_booked_or_attended",
+                violation_error_message=_("The patient has checked in for this visit: it can "
+                                          "no longer be cancelled or marked a no-show."),
             ),
             PostgresExclusionConstraint(
                 name="visit_once_a_week",
