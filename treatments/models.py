@@ -36,12 +36,16 @@ LATE_CANCELLATION = timedelta(hours=24)
 # the booking rules (treatments/booking/rules.py), with a message that names the conflicting
 # visit; the others by Visit.clean(), because asking costs a query and two savepoints each on
 # every booking.
+CHECKED_IN_STAYS = _(
+    "The patient has checked in for this visit: it can no longer be cancelled or marked a no-show."
+)
 RULES_CHECKED_IN_PYTHON = {
     "visit_once_a_week",
     "visit_no_double_booking",
     "visit_duration_5_to_240_minutes",
     "visit_cancelled_with_reason_and_time",
     "visit_needling_in_a_course",
+    "visit_checked_in_only_if_booked_or_attended",
 }
 # Who may be the physiotherapist of a course or a visit, or have working hours.
 PHYSIOTHERAPISTS_ONLY = {"groups__name": PHYSIOTHERAPIST}
@@ -462,8 +466,7 @@ class Visit(models.Model):
             models.CheckConstraint(
                 condition=Q(checked_in_at__isnull=True) | Q(status__in=["booked", "attended"]),
                 name="visit_checked_in_only_if_booked_or_attended",
-                violation_error_message=_("The patient has checked in for this visit: it can "
-                                          "no longer be cancelled or marked a no-show."),
+                violation_error_message=CHECKED_IN_STAYS,
             ),
             PostgresExclusionConstraint(
                 name="visit_once_a_week",
@@ -530,6 +533,8 @@ class Visit(models.Model):
             errors["status"] = _("A visit is marked attended or missed only once it has started.")
         if self.status == self.Status.CANCELLED and not self.cancellation_reason:
             errors["cancellation_reason"] = _("Give the reason the visit was cancelled.")
+        if self.checked_in_at and self.status not in self.COUNTING:
+            errors["status"] = CHECKED_IN_STAYS
         if (self.status == self.Status.CANCELLED) != (self.cancelled_at is not None):
             errors["status"] = _("A visit is cancelled by cancelling it, which records the time.")
         if errors:
