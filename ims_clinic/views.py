@@ -15,7 +15,7 @@ def staff_home(request):
     if has_role(request.user, PHYSIOTHERAPIST):
         return redirect("treatments:dashboard")
     if has_role(request.user, FRONT_DESK):
-        return redirect("patients:patient-list")
+        return redirect("treatments:day-sheet")
     if has_role(request.user, CLINIC_ADMIN):
         return redirect("admin:index")
     raise PermissionDenied

@@ -36,12 +36,16 @@ LATE_CANCELLATION = timedelta(hours=24)
 # the booking rules (treatments/booking/rules.py), with a message that names the conflicting
 # visit; the others by Visit.clean(), because asking costs a query and two savepoints each on
 # every booking.
+CHECKED_IN_STAYS = _(
+    "The patient has checked in for this visit: it can no longer be cancelled or marked a no-show."
+)
 RULES_CHECKED_IN_PYTHON = {
     "visit_once_a_week",
     "visit_no_double_booking",
     "visit_duration_5_to_240_minutes",
     "visit_cancelled_with_reason_and_time",
     "visit_needling_in_a_course",
+    "visit_checked_in_only_if_booked_or_attended",
 }
 # Who may be the physiotherapist of a course or a visit, or have working hours.
 PHYSIOTHERAPISTS_ONLY = {"groups__name": PHYSIOTHERAPIST}
@@ -377,6 +381,7 @@ class Visit(models.Model):
         MARK_NO_SHOW = "mark_no_show", _("Mark no-show")
         UNDO_ATTENDED = "undo_attended", _("Undo attended")
         UNDO_NO_SHOW = "undo_no_show", _("Undo no-show")
+        CHECK_IN = "check_in", _("Check in")
 
     # Each named change: the status it is allowed from, and the status it leads to. The only
     # code that changes a visit's status is treatments/booking/services.py, which keeps to it.
@@ -388,6 +393,8 @@ class Visit(models.Model):
         Change.MARK_NO_SHOW: (Status.BOOKED, Status.NO_SHOW),
         Change.UNDO_ATTENDED: (Status.ATTENDED, Status.BOOKED),
         Change.UNDO_NO_SHOW: (Status.NO_SHOW, Status.BOOKED),
+        # The patient has arrived: the status stays booked until the visit is marked.
+        Change.CHECK_IN: (Status.BOOKED, Status.BOOKED),
     }
     COUNTING = [Status.BOOKED, Status.ATTENDED]
 
@@ -422,6 +429,8 @@ class Visit(models.Model):
     )
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+    # When the front desk saw the patient arrive (the day sheet); set by services.check_in.
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -453,6 +462,11 @@ class Visit(models.Model):
                 condition=Q(is_needling=False) | Q(course__isnull=False),
                 name="visit_needling_in_a_course",
                 violation_error_message=NEEDLING_NEEDS_A_COURSE,
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True) | Q(status__in=["booked", "attended"]),
+                name="visit_checked_in_only_if_booked_or_attended",
+                violation_error_message=CHECKED_IN_STAYS,
             ),
             PostgresExclusionConstraint(
                 name="visit_once_a_week",
@@ -519,6 +533,8 @@ class Visit(models.Model):
             errors["status"] = _("A visit is marked attended or missed only once it has started.")
         if self.status == self.Status.CANCELLED and not self.cancellation_reason:
             errors["cancellation_reason"] = _("Give the reason the visit was cancelled.")
+        if self.checked_in_at and self.status not in self.COUNTING:
+            errors["status"] = CHECKED_IN_STAYS
         if (self.status == self.Status.CANCELLED) != (self.cancelled_at is not None):
             errors["status"] = _("A visit is cancelled by cancelling it, which records the time.")
         if errors:

@@ -54,6 +54,7 @@ from treatments.booking.forms import (
     BookingForm,
     CalendarForm,
     CancelForm,
+    DaySheetForm,
     MoveForm,
     ReasonForm,
     SlotForm,
@@ -376,6 +377,14 @@ CASES = {
         PHYSIO, "post", url("treatments:visit-chart", "assessment"), fields_of(VisitNoteForm)
     ),
     "calendar": Case(DESK, "get", url("treatments:calendar"), calendar_data),
+    "day-sheet": Case(DESK, "get", url("treatments:day-sheet"), fields_of(DaySheetForm)),
+    # What the day sheet's buttons post: the view to go back to.
+    "day-sheet-check-in": Case(
+        DESK, "post", url("treatments:day-sheet-check-in", "arriving"), fields_of(DaySheetForm)
+    ),
+    "day-sheet-no-show": Case(
+        DESK, "post", url("treatments:day-sheet-no-show", "missed"), fields_of(DaySheetForm)
+    ),
     "booking-link": Case(DESK, "get", url("treatments:book"), booking_link_data),
     "booking": Case(DESK, "post", url("treatments:book"), booking_data, {"q": junk}),
     "series-accept": Case(
@@ -437,6 +446,15 @@ def records():
         make_course(archived, physiotherapist)
         archived.archive()
         WaitlistEntry.objects.create(patient=patient)
+        # Today's, for the day sheet: one to check in (at 13:00), one begun to mark a no-show.
+        arriving = make_visit(
+            None, TODAY, time(13), kind=INITIAL_ASSESSMENT, patient=make_patient(),
+            physiotherapist=other_physiotherapist,
+        )  # fmt: skip
+        missed = make_visit(
+            None, TODAY, time(9), kind=INITIAL_ASSESSMENT, patient=make_patient(),
+            physiotherapist=other_physiotherapist,
+        )  # fmt: skip
         # Signed in once, outside the examples' savepoints, which would roll the sign-in back.
         clients = {"anonymous": Client(), "front_desk": signed_in(front_desk),
                    "physiotherapist": signed_in(physiotherapist),
@@ -478,7 +496,7 @@ def records():
         "site_ids": [site.pk for site in charted.chart.sites.all()],
         "other_site_ids": [site.pk for site in other_chart.sites.all()],
         "answer_urls": answer_urls, "typed_url": typed_url, "other_measure": other_measure.pk,
-        "typed_response": typed_response.pk,
+        "typed_response": typed_response.pk, "arriving": arriving.pk, "missed": missed.pk,
     }  # fmt: skip
 
 

@@ -105,6 +105,9 @@ EXPECTED = {
     "treatments:record-print": CLINICAL,
     "treatments:record-json": CLINICAL,
     "treatments:calendar": BOOKING,
+    "treatments:day-sheet": BOOKING,
+    "treatments:day-sheet-check-in": BOOKING_POST_ONLY,
+    "treatments:day-sheet-no-show": BOOKING,  # asks to confirm first
     "treatments:book": BOOKING,
     # A series is kept for whoever booked it: to anyone else it does not exist.
     "treatments:series-results": NOT_THEIRS,
@@ -178,6 +181,9 @@ EXPECTED_POST = {
     "treatments:record-print": CLINICAL,
     "treatments:record-json": CLINICAL,
     "treatments:calendar": BOOKING,
+    "treatments:day-sheet": BOOKING,  # only reads, whatever the method
+    "treatments:day-sheet-check-in": BOOKING_DONE,
+    "treatments:day-sheet-no-show": BOOKING_DONE,
     "treatments:book": BOOKING_DONE,
     "treatments:series-results": NOT_THEIRS,
     "treatments:series-accept": NOT_THEIRS,
@@ -215,7 +221,7 @@ CHANGES_RECORDS = {
     "treatments:waitlist-resolve", "treatments:calendar-feed-renew",
     "treatments:course-measures", "treatments:discharge-summary", "treatments:response-correct",
     "treatments:measure-answer", "treatments:measure-kiosk", "treatments:measure-email",
-    "treatments:answer",
+    "treatments:answer", "treatments:day-sheet-check-in", "treatments:day-sheet-no-show",
 }  # fmt: skip
 
 
@@ -250,6 +256,9 @@ def records(clock):
         cancellation_reason="Called in sick",
     )  # fmt: skip
     drafted = make_visit(course, TODAY - timedelta(days=15), status=Visit.Status.ATTENDED)
+    # Today's, for the day sheet's check-in: another patient's assessment.
+    arriving = make_visit(None, TODAY, time(11), kind="Initial assessment",
+                          patient=make_patient(), physiotherapist=physiotherapist)  # fmt: skip
     chart_visit(drafted, physiotherapist, sign=False)
     consent = make_consent(course.patient, physiotherapist)
     entry = WaitlistEntry.objects.create(patient=course.patient)
@@ -288,6 +297,7 @@ def records(clock):
         "treatments:visit-undo": attended.pk, "treatments:course-measures": course.pk,
         "treatments:response-correct": typed_in.pk,
         "treatments:discharge-summary": course.pk,
+        "treatments:day-sheet-check-in": arriving.pk,
     }  # fmt: skip
     booking = {"physiotherapist": physiotherapist.pk, "date": NEXT_MONDAY, "start_time": "10:00",
                "visit_type": visit_type().pk}  # fmt: skip

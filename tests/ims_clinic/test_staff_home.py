@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
     "make_staff,landing",
     [
         (make_physiotherapist, "/treatments/"),
-        (make_front_desk, "/patients/"),
+        (make_front_desk, "/treatments/day-sheet/"),
         (make_clinic_admin, "/admin/"),
     ],
 )

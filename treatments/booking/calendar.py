@@ -30,6 +30,7 @@ class CalendarColumn:
     is_today: bool = False
     is_shown: bool = True  # the one day a narrow screen shows
     url: str = ""
+    label: str = ""  # the physiotherapist's name, on the day sheet where columns are people
 
 
 @dataclass

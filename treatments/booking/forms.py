@@ -70,6 +70,28 @@ class CalendarForm(forms.Form):
         return near_today(self.cleaned_data["day"])
 
 
+class DaySheetForm(forms.Form):
+    """What the day sheet shows: a day, or the week of that day, of every physiotherapist."""
+
+    DAY, WEEK = "day", "week"
+
+    date = forms.DateField(
+        label=_("Jump to a date"),
+        required=False,
+        widget=forms.DateInput(**DATE_INPUT),
+        error_messages={"invalid": _("Give the date as a date, for example 2026-03-16.")},
+    )
+    view = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[(DAY, _("The day")), (WEEK, _("The week"))],
+        error_messages={"invalid_choice": _("Choose to show the day or the week.")},
+    )
+
+    def clean_date(self) -> "date | None":  # a string: the field named date hides the type
+        return near_today(self.cleaned_data["date"])
+
+
 class SlotForm(forms.Form):
     """The physiotherapist, date and time a calendar slot (or a freed slot offered to someone
     on the waitlist) links to, offered as the booking form's starting values."""

@@ -67,6 +67,9 @@ error_messages = {
     Visit.Change.MARK_NO_SHOW: _("Only a booked visit can be marked as a no-show."),
     Visit.Change.UNDO_ATTENDED: _("Only an attended visit can be set back to booked."),
     Visit.Change.UNDO_NO_SHOW: _("Only a no-show can be set back to booked."),
+    Visit.Change.CHECK_IN: _("Only a booked visit can be checked in."),
+    "check_in_on_its_day": _("A patient is checked in on the day of their visit, %(day)s."),
+    "checked_in_already": _("%(patient)s checked in at %(time)s already."),
 }
 
 

@@ -1,5 +1,6 @@
 """The only functions that write visits: book one, record a past one, and each named change of
-Visit.TRANSITIONS (move, cancel, restore, mark attended or no-show, and undo those two).
+Visit.TRANSITIONS (move, cancel, restore, check in, mark attended or no-show, and undo those
+two).
 
 Every path (the pages, the admin, commands, the demo loaders) goes through these, so the rules
 in treatments/booking/rules.py are checked in one place. Two saves for one patient at the same
@@ -213,6 +214,20 @@ def mark_no_show(visit: Visit) -> Visit:
     return save_visit(visit, change=Visit.Change.MARK_NO_SHOW, reason="Marked no-show")
 
 
+def check_in(visit: Visit) -> Visit:
+    """The patient has arrived for a booked visit today: the time is kept on the visit (and
+    in its history). The visit stays booked until it is marked attended; once checked in it
+    can no longer be cancelled or marked a no-show (a constraint holds it)."""
+    rules.check_change_allowed(visit, Visit.Change.CHECK_IN)
+    if visit.date != timezone.localdate():
+        refuse("check_in_on_its_day", day=rules.long_date(visit.date))
+    if visit.checked_in_at is not None:
+        arrived = timezone.localtime(visit.checked_in_at)
+        refuse("checked_in_already", patient=str(visit.patient), time=f"{arrived:%H:%M}")
+    visit.checked_in_at = timezone.now()
+    return save_visit(visit, change=Visit.Change.CHECK_IN, reason="Checked in")
+
+
 def undo_attended(visit: Visit, *, reason: str) -> Visit:
     """Set a visit marked attended by mistake back to booked. A charted visit stays attended:
     its chart is the record of what was done."""
@@ -248,4 +263,5 @@ CHANGES = {
     Visit.Change.MARK_NO_SHOW: lambda visit, reason: mark_no_show(visit),
     Visit.Change.UNDO_ATTENDED: lambda visit, reason: undo_attended(visit, reason=reason),
     Visit.Change.UNDO_NO_SHOW: lambda visit, reason: undo_no_show(visit, reason=reason),
+    Visit.Change.CHECK_IN: lambda visit, reason: check_in(visit),
 }

@@ -4,6 +4,11 @@ from treatments.booking import views
 
 urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
+    path("day-sheet/", views.day_sheet, name="day-sheet"),
+    path(
+        "day-sheet/visits/<int:pk>/check-in/", views.day_sheet_check_in, name="day-sheet-check-in"
+    ),
+    path("day-sheet/visits/<int:pk>/no-show/", views.day_sheet_no_show, name="day-sheet-no-show"),
     path("book/", views.book, name="book"),
     path("book/series/<int:pk>/", views.series_results, name="series-results"),
     path("book/series/<int:pk>/accept/", views.series_accept, name="series-accept"),

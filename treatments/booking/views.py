@@ -1,5 +1,6 @@
-"""The calendar, the booking page (one visit or a weekly series), a series' outcome, and the
-changes to a booked visit: move, cancel, restore, mark attended or no-show, and undo.
+"""The calendar, the day sheet, the booking page (one visit or a weekly series), a series'
+outcome, and the changes to a booked visit: move, cancel, restore, check in, mark attended or
+no-show, and undo.
 
 Each view loads what it shows, validates a form and calls treatments/booking/services.py or
 series.py; a refusal is shown on the form, with the times the rules would allow instead.
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from patients.models import Patient
 from patients.roles import booking_staff, is_physiotherapist
 from treatments.booking import calendar as layout
+from treatments.booking import day_sheet as sheet
 from treatments.booking import series as weekly
 from treatments.booking import services
 from treatments.booking.availability import Availability
@@ -26,6 +28,7 @@ from treatments.booking.forms import (
     BookingForm,
     CalendarForm,
     CancelForm,
+    DaySheetForm,
     MoveForm,
     PatientFinderForm,
     ReasonForm,
@@ -82,12 +85,9 @@ def calendar(request):
             )
             for day in dates
         ]
-        shortest = VisitType.objects.filter(is_active=True).aggregate(Min("length_minutes"))
         ctx.update(
             columns=columns,
-            rows=layout.lay_out(
-                availability, columns, visits, shortest["length_minutes__min"] or 15
-            ),
+            rows=layout.lay_out(availability, columns, visits, _shortest_visit()),
             previous_url=layout.calendar_url(
                 physiotherapist.pk, monday - timedelta(days=7), shown - timedelta(days=7)
             ),
@@ -97,6 +97,110 @@ def calendar(request):
             this_week_url=layout.calendar_url(physiotherapist.pk, today, today),
         )
     return render(request, "treatments/booking/calendar.html", ctx, status=200 if valid else 400)
+
+
+def _shortest_visit() -> int:
+    """The length in minutes of the shortest visit type offered: a free quarter hour is
+    offered for booking only if it fits."""
+    shortest = VisitType.objects.filter(is_active=True).aggregate(Min("length_minutes"))
+    return shortest["length_minutes__min"] or 15
+
+
+# The day sheet ----------------------------------------------------------------------------
+
+
+@booking_staff
+def day_sheet(request):
+    """Every physiotherapist side by side, for a day or a week: the visits at their real
+    length, the free time to book, check-ins and no-shows, and today's arrivals."""
+    form = DaySheetForm(request.GET)
+    valid = form.is_valid()
+    # A value that could not be read is left out: the page shows today and says so.
+    chosen = form.cleaned_data
+    today = timezone.localdate()
+    day = chosen.get("date") or today
+    view = chosen.get("view") or DaySheetForm.DAY
+    if view == DaySheetForm.WEEK:
+        first = day - timedelta(days=day.weekday())
+        dates, step = [first + timedelta(days=n) for n in range(7)], timedelta(days=7)
+    else:
+        dates, step = [day], timedelta(days=1)
+    physiotherapists = list(active_physiotherapists())
+    ids = [user.pk for user in physiotherapists]
+    availability = Availability.load(ids, dates[0], dates[-1], visits=False)
+    visits = list(
+        Visit.objects.filter(physiotherapist_id__in=ids, date__range=(dates[0], dates[-1]))
+        .select_related("patient", "visit_type", "physiotherapist")
+    )  # fmt: skip
+    # The free times need only the visits that hold time: those already loaded, not a query.
+    availability.visits = [visit for visit in visits if visit.status in Visit.COUNTING]
+    layout.label_visits(visits)
+    sheet.mark_actions(visits, today)
+    columns = sheet.columns_for(availability, physiotherapists, dates, today)
+    shortest = _shortest_visit()
+    other_view = DaySheetForm.DAY if view == DaySheetForm.WEEK else DaySheetForm.WEEK
+    ctx = {
+        "form": form,
+        "view": view,
+        "day": day,
+        "dates": dates,
+        "today": today,
+        "physiotherapists": physiotherapists,
+        "columns": columns,
+        "rows": layout.lay_out(availability, columns, visits, shortest) if ids else [],
+        "lists": sheet.lists_for(availability, physiotherapists, dates, visits, shortest),
+        "shows_today": dates[0] <= today <= dates[-1],
+        "arrivals": sheet.arrivals(visits, today),
+        "previous_url": sheet.day_sheet_url(day - step, view),
+        "next_url": sheet.day_sheet_url(day + step, view),
+        "today_url": sheet.day_sheet_url(today, view),
+        "other_view_url": sheet.day_sheet_url(day, other_view),
+    }
+    return render(request, "treatments/booking/day_sheet.html", ctx, status=200 if valid else 400)
+
+
+def _back_to_the_sheet(request, visit: Visit):
+    """The day sheet the front desk came from: the visit's day, or its week."""
+    view = request.POST.get("view") or request.GET.get("view")
+    return redirect(sheet.day_sheet_url(visit.date, "week" if view == "week" else "day"))
+
+
+@booking_staff
+@require_POST
+def day_sheet_check_in(request, pk: int):
+    visit = _visit(pk)
+    try:
+        services.check_in(visit)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        arrived = timezone.localtime(visit.checked_in_at)
+        messages.success(
+            request,
+            _("%(patient)s checked in at %(time)s.")
+            % {"patient": visit.patient, "time": f"{arrived:%H:%M}"},
+        )
+    return _back_to_the_sheet(request, visit)
+
+
+@booking_staff
+def day_sheet_no_show(request, pk: int):
+    """A no-show from the day sheet: asked to be confirmed first, as on the visit's page, then
+    back to the sheet."""
+    visit = _visit(pk)
+    if request.method == "POST":
+        try:
+            services.mark_no_show(visit)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("%(patient)s marked as a no-show.") % {"patient": visit.patient}
+            )
+        return _back_to_the_sheet(request, visit)
+    view = "week" if request.GET.get("view") == "week" else "day"
+    ctx = {"visit": visit, "back_url": sheet.day_sheet_url(visit.date, view)}
+    return render(request, "treatments/booking/visit_no_show.html", ctx)
 
 
 # Booking --------------------------------------------------------------------------------

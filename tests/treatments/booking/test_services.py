@@ -664,3 +664,37 @@ def test_a_change_is_checked_against_the_status_stored_at_the_moment_of_saving(c
     with pytest.raises(ValidationError, match="Only a booked visit can be cancelled"):
         services.cancel_visit(loaded_earlier, reason="Cancelled on a page opened before")
     assert stored(visit)["status"] == Visit.Status.ATTENDED
+
+
+# Checking in ----------------------------------------------------------------------------
+
+
+def test_checking_in_keeps_the_time_and_the_visit_booked(course):
+    visit = make_visit(course, TODAY, time(14))
+    services.check_in(visit)
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.BOOKED
+    assert visit.checked_in_at == timezone.now()
+    assert visit.history.first().history_change_reason == "Checked in"
+
+
+def test_a_visit_checked_in_is_not_cancelled_or_marked_a_no_show(course):
+    visit = services.check_in(make_visit(course, TODAY, time(11)))
+    for change in (
+        lambda: services.mark_no_show(visit),
+        lambda: services.cancel_visit(visit, reason="Left"),
+    ):
+        with pytest.raises(ValidationError, match="The patient has checked in for this visit"):
+            change()
+        visit.refresh_from_db()
+        assert visit.status == Visit.Status.BOOKED
+
+
+def test_the_database_holds_a_checked_in_visit_to_booked_or_attended(course):
+    visit = services.check_in(make_visit(course, TODAY, time(11)))
+    refused = pytest.raises(IntegrityError, match="visit_checked_in_only_if_booked_or_attended")
+    with refused, transaction.atomic():
+        Visit.objects.filter(pk=visit.pk).update(status=Visit.Status.NO_SHOW)
+    services.mark_attended(visit)  # attended, it stays checked in
+    visit.refresh_from_db()
+    assert visit.checked_in_at is not None
