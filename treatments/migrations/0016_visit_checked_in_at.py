@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("patients", "0003_search_indexes"),
-        ("treatments", "0014_load_instruments"),
+        ("treatments", "0015_waitlist_booked_visit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
