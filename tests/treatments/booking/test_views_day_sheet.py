@@ -333,6 +333,15 @@ def test_a_patient_is_checked_in_once(client, front_desk, physiotherapist):
     assert f"{visit.patient} checked in at 12:00 already." in page_text(response)
 
 
+def test_the_visit_page_says_when_the_patient_checked_in(client, front_desk, physiotherapist):
+    visit = make_visit(make_course(physiotherapist=physiotherapist), TODAY, time(14))
+    client.force_login(front_desk)
+    assert "Checked in" not in page_text(client.get(visit.get_absolute_url()))
+    services.check_in(visit)
+    text = page_text(client.get(visit.get_absolute_url()))
+    assert re.search(r"<dt[^>]*>Checked in</dt><dd[^>]*>12:00</dd>", text)
+
+
 def test_checking_in_takes_a_post(client, front_desk, physiotherapist):
     visit = make_visit(make_course(physiotherapist=physiotherapist), TODAY, time(14))
     client.force_login(front_desk)
