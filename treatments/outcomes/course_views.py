@@ -1,5 +1,7 @@
 """A course's questionnaires: choosing them, and the discharge summary."""
 
+from copy import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -72,10 +74,11 @@ def correct_response(request, pk: int):
 @clinical_staff
 def discharge_summary(request, pk: int):
     course = _course(pk)
-    written = DischargeSummary.objects.filter(course=course).first()
+    written = DischargeSummary.objects.filter(course=course).select_related("written_by").first()
+    # The form edits a copy: a note refused by the form must not show as the one on file.
     form = DischargeForm(
         request.POST or None,
-        instance=written or DischargeSummary(course=course, written_by=request.user),
+        instance=copy(written) or DischargeSummary(course=course, written_by=request.user),
     )
     if request.method == "POST" and form.is_valid():
         summary = form.save(commit=False)
@@ -85,5 +88,6 @@ def discharge_summary(request, pk: int):
         return redirect("treatments:discharge-summary", pk=course.pk)
     progress = course_progress(course, list(course.visits.select_related("chart")))
     audit.viewed(request, course, "discharge summary")
-    ctx = {"course": course, "summary": course_summary(course, progress), "form": form}
+    ctx = {"course": course, "summary": course_summary(course, progress, written),
+           "form": form}  # fmt: skip
     return render(request, "treatments/outcomes/discharge_summary.html", ctx)

@@ -4,6 +4,7 @@ what is due next (baseline, re-assessment every few IMS treatments, discharge)."
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, Prefetch, Q
 from django.utils.formats import date_format
@@ -53,7 +54,7 @@ class MeasureProgress:
     def definition(self) -> dict:
         return self.measure.instrument.definition
 
-    @property
+    @cached_property
     def responses(self) -> list[MeasureResponse]:
         return list(self.measure.responses.all())
 

@@ -97,20 +97,14 @@ def record_response(
 ) -> MeasureResponse:  # fmt: skip
     """Score and save one answered questionnaire, or raise ValidationError saving nothing."""
     answered_on = answered_on or timezone.localdate()
-    course = measure.course
-    check_day(course, answered_on)
-    definition = measure.instrument.definition
-    activities = clean_activities(definition, answers, activities or {})
-    score = scoring.score(definition, answers)
-    if score is None:
-        raise ValidationError(_("Answer enough of the questions for a score."))
+    course, definition = measure.course, measure.instrument.definition
+    answers, activities, score = scored(measure, answers, activities, answered_on)
     with transaction.atomic():
         CourseMeasure.objects.select_for_update().get(pk=measure.pk)
         check_occasion(measure, occasion)
         baseline = measure.responses.filter(occasion=Occasion.BASELINE).first()
         response = MeasureResponse(
-            measure=measure, occasion=occasion, answered_on=answered_on,
-            answers={key: value for key, value in answers.items() if value is not None},
+            measure=measure, occasion=occasion, answered_on=answered_on, answers=answers,
             activities=activities, score=score, source=source, entered_by=entered_by,
             treatments_before=treatments_by(course, answered_on),
             is_important_change=baseline is not None
@@ -118,6 +112,18 @@ def record_response(
         )  # fmt: skip
         response.save()
     return response
+
+
+def scored(measure: CourseMeasure, answers: dict, activities: dict | None, answered_on: date):
+    """The answers as kept (skipped ones left out), the activities named, and the score; or a
+    ValidationError for a bad day, an unnamed activity or too few answers."""
+    check_day(measure.course, answered_on)
+    definition = measure.instrument.definition
+    activities = clean_activities(definition, answers, activities or {})
+    score = scoring.score(definition, answers)
+    if score is None:
+        raise ValidationError(_("Answer enough of the questions for a score."))
+    return {key: value for key, value in answers.items() if value is not None}, activities, score
 
 
 def check_day(course: TreatmentCourse, answered_on: date) -> None:
@@ -143,18 +149,13 @@ def correct_response(
         raise ValidationError({"reason": _("Say why the answers are corrected.")})
     if len(reason) > CORRECTION_REASON_LENGTH:
         raise ValidationError({"reason": _("Keep the reason under 500 characters.")})
-    measure = response.measure
-    check_day(measure.course, answered_on)
-    definition = measure.instrument.definition
-    activities = clean_activities(definition, answers, activities or {})
-    score = scoring.score(definition, answers)
-    if score is None:
-        raise ValidationError(_("Answer enough of the questions for a score."))
+    measure, definition = response.measure, response.measure.instrument.definition
+    answers, activities, score = scored(measure, answers, activities, answered_on)
     with transaction.atomic():
         CourseMeasure.objects.select_for_update().get(pk=measure.pk)
         response.refresh_from_db()
-        response.answers = {key: value for key, value in answers.items() if value is not None}
-        response.activities, response.score, response.answered_on = activities, score, answered_on
+        response.answers, response.activities = answers, activities
+        response.score, response.answered_on = score, answered_on
         response.treatments_before = treatments_by(measure.course, answered_on)
         response._change_reason = f"Corrected: {reason}"
         response._history_user = corrected_by

@@ -25,7 +25,8 @@ class Summary:
         return low <= self.treatments <= high
 
 
-def course_summary(course: TreatmentCourse, progress: CourseProgress) -> Summary:
-    """The course must come with_measures(); its written summary is read here, if any."""
-    written = DischargeSummary.objects.filter(course=course).select_related("written_by").first()
+def course_summary(
+    course: TreatmentCourse, progress: CourseProgress, written: DischargeSummary | None
+) -> Summary:
+    """The course must come with_measures(); `written` is its summary on file, if any."""
     return Summary(course, progress, measure_progress(course), written)

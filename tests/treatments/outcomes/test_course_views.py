@@ -162,6 +162,15 @@ def test_the_discharge_summary_holds_treatments_scores_and_the_session_of_change
     assert "Written by Priya Physio" in text
 
 
+def test_a_refused_note_leaves_the_one_on_file_on_the_summary(client, physiotherapist):
+    course = make_course(physiotherapist=physiotherapist)
+    DischargeSummary.objects.create(course=course, note="Kept note", written_by=physiotherapist)
+    client.force_login(physiotherapist)
+    response = client.post(discharge_url(course), {"note": "x" * 5001})
+    assert response.context["summary"].written.note == "Kept note"
+    assert DischargeSummary.objects.get().note == "Kept note"
+
+
 def test_the_discharge_note_is_corrected_with_its_history_kept(client, physiotherapist):
     course = make_course(physiotherapist=physiotherapist)
     client.force_login(physiotherapist)
@@ -205,8 +214,8 @@ def test_the_discharge_summary_takes_the_same_queries_however_many_answers(
     answered(course, "odi", *["baseline"] + ["reassessment"] * size)
     client.force_login(physiotherapist)
     # session, user; course with its questionnaires and answers; the written summary; its
-    # visits; the clinic's settings; the summary again for the page; the audit entry
-    with django_assert_num_queries(9):
+    # visits; the clinic's settings; the audit entry
+    with django_assert_num_queries(8):
         assert client.get(discharge_url(course)).status_code == 200
 
 
