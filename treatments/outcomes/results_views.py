@@ -1,12 +1,9 @@
 """The clinic's results page and its CSV, for clinic admins and physiotherapists."""
 
-import csv
-
-from django.http import HttpResponse
 from django.shortcuts import render
 
 from ims_clinic import audit
-from ims_clinic.spreadsheets import spreadsheet_text
+from ims_clinic.spreadsheets import csv_download
 from patients.roles import CLINIC_ADMIN, PHYSIOTHERAPIST, role_required
 from treatments.outcomes.forms import ResultsForm
 from treatments.outcomes.results import BY_SESSIONS, FEWER_THAN, clinic_results
@@ -37,11 +34,7 @@ def results_csv(request):
     date_from, date_to = form.period
     found = clinic_results(date_from=date_from, date_to=date_to)
     audit.record(request, audit.Action.EXPORTED, detail="Clinic results as CSV")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"clinic-results-{date_from:%Y-%m-%d}-to-{date_to:%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
-    for row in found.csv_rows():
-        # A physiotherapist's name or a questionnaire's title could look like a formula.
-        writer.writerow(spreadsheet_text(cell) for cell in row)
-    return response
+    # A physiotherapist's name or a questionnaire's title could look like a formula:
+    # csv_download keeps it as text.
+    return csv_download(name, found.csv_rows())

@@ -1,13 +1,11 @@
 """The clinic admin's reports: a page with each report's chart and table, and its CSV."""
 
-import csv
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from ims_clinic import audit
-from ims_clinic.spreadsheets import spreadsheet_text
+from ims_clinic.spreadsheets import csv_download
 from patients.roles import CLINIC_ADMIN, role_required
 from treatments.reports.forms import ReportForm
 from treatments.reports.queries import REPORTS
@@ -59,13 +57,9 @@ def report_csv(request, slug: str):
     period = form.report_period
     found = build(period)
     audit.record(request, audit.Action.EXPORTED, detail=f"Report ({slug}) as CSV")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = (
         f"report-{slug}-by-{period.by}-{period.date_from:%Y-%m-%d}-to-{period.date_to:%Y-%m-%d}.csv"
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
-    for row in found.csv_rows():
-        # A physiotherapist's or a visit type's name could look like a formula.
-        writer.writerow(spreadsheet_text(cell) for cell in row)
-    return response
+    # A physiotherapist's or a visit type's name could look like a formula: csv_download
+    # keeps it as text.
+    return csv_download(name, found.csv_rows())
