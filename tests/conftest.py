@@ -76,6 +76,7 @@ def migrated_data(transactional_db):
     for migration, function in [
         ("content.migrations.0002_education_pages", "load_pages"),
         ("treatments.migrations.0002_roles", "create_roles"),
+        ("treatments.migrations.0017_locations", "open_the_first_location"),
         ("treatments.migrations.0004_default_hours", "open_clinic"),
         ("ims_clinic.migrations.0002_clinic_admins_reset_two_step_devices", "allow_reset"),
         ("treatments.migrations.0011_visit_types", "add_default_types"),

@@ -23,6 +23,7 @@ from treatments.models import (
     TreatmentCourse,
     Visit,
     VisitType,
+    main_location_id,
 )
 
 PASSWORD = "a-long-test-password-2026"
@@ -125,6 +126,8 @@ def make_visit(
         fields.setdefault("cancellation_reason", "Patient unwell")
         fields.setdefault("cancelled_at", timezone.make_aware(datetime.combine(day, at)))
     fields.setdefault("duration_minutes", of_type.length_minutes)
+    if "location" not in fields:
+        fields.setdefault("location_id", main_location_id())
     visit = Visit(
         course=course, visit_type=of_type, is_needling=of_type.is_needling, date=day,
         start_time=at, **fields,

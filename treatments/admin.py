@@ -13,6 +13,7 @@ from treatments.models import (
     Chart,
     ClinicHours,
     DayOff,
+    Location,
     NeedledSite,
     PhysiotherapistProfile,
     ReminderSent,
@@ -231,18 +232,32 @@ class ChartAdmin(ClinicalAdmin):
         return False
 
 
-@admin.register(ClinicHours)
-class ClinicHoursAdmin(admin.ModelAdmin):
-    """Clinic admins set when the clinic is open; a weekday without a row is closed."""
+class OpeningHoursInline(admin.TabularInline):
+    """When the location is open; a weekday without a row is closed there."""
 
-    list_display = ["__str__", "opens_at", "closes_at"]
+    model = ClinicHours
+    extra = 0
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    """Clinic admins keep the clinic's locations. A location is closed, never deleted: its
+    visits stay on the record."""
+
+    list_display = ["name", "phone", "is_open"]
+    list_filter = ["is_open"]
+    search_fields = ["name", "address"]
+    inlines = [OpeningHoursInline]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(WorkingHours)
 class WorkingHoursAdmin(admin.ModelAdmin):
-    list_display = ["physiotherapist", "weekday", "starts_at", "ends_at"]
-    list_filter = ["physiotherapist", "weekday"]
-    list_select_related = ["physiotherapist"]
+    list_display = ["physiotherapist", "weekday", "starts_at", "ends_at", "location"]
+    list_filter = ["physiotherapist", "weekday", "location"]
+    list_select_related = ["physiotherapist", "location"]
 
 
 @admin.register(DayOff)

@@ -20,6 +20,15 @@ class TimestampRange(Func):
     output_field = DateTimeRangeField()
 
 
+class TimeOfDayRange(Func):
+    """A time of day as a range on one fixed day, so two rows' hours can be compared for
+    overlap (PostgreSQL has no range of times)."""
+
+    template = "TSRANGE(DATE '2000-01-03' + %(expressions)s, '[)')"
+    arg_joiner = ", DATE '2000-01-03' + "
+    output_field = DateTimeRangeField()
+
+
 class PostgresExclusionConstraint(ExclusionConstraint):
     def constraint_sql(self, model, schema_editor):
         if schema_editor.connection.vendor != "postgresql":

@@ -35,7 +35,15 @@ from django.utils import timezone
 from patients.models import Consent, Patient, Precaution, Screening, digits_only
 from patients.roles import PHYSIOTHERAPIST
 from treatments.demo import DEMO_STAFF, FIRST_NAMES, REGIONS, create_staff
-from treatments.models import AdverseEvent, Chart, NeedledSite, TreatmentCourse, Visit, VisitType
+from treatments.models import (
+    AdverseEvent,
+    Chart,
+    NeedledSite,
+    TreatmentCourse,
+    Visit,
+    VisitType,
+    main_location_id,
+)
 
 MORE_PHYSIOTHERAPISTS = [
     ("okafor", "demo-physio-2026", "Ngozi", "Okafor", PHYSIOTHERAPIST),
@@ -182,12 +190,15 @@ def create_large_clinic(
     monday = today - timedelta(days=today.weekday(), weeks=weeks - 1 - FUTURE_WEEKS)
     plan = Plan(rng, chairs, weeks, monday, today, mean=visits / max(patients, 1))
     ims = VisitType.objects.filter(is_needling=True).order_by("position").first()
+    location_id = main_location_id()
     written = Written()
     for first in range(0, patients, PATIENTS_PER_BATCH):
         with transaction.atomic():
             tables = {model: Table(model, timezone.now()) for model in MODELS}
             # Every bulk visit is an IMS treatment, its type's flag copied as booking does.
-            tables[Visit].defaults.update(visit_type_id=ims.pk, is_needling=True)
+            tables[Visit].defaults.update(
+                visit_type_id=ims.pk, is_needling=True, location_id=location_id
+            )
             for n in range(first, min(first + PATIENTS_PER_BATCH, patients)):
                 add_patient(plan, tables, n, written)
             for table in tables.values():

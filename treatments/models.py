@@ -19,7 +19,12 @@ from simple_history.models import HistoricalRecords
 from patients.history import ClinicalQuerySet, HistoryKeepingQuerySet
 from patients.models import Consent, Patient
 from patients.roles import PHYSIOTHERAPIST, display_name
-from treatments.constraints import DateRange, PostgresExclusionConstraint, TimestampRange
+from treatments.constraints import (
+    DateRange,
+    PostgresExclusionConstraint,
+    TimeOfDayRange,
+    TimestampRange,
+)
 
 PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
 SPINAL_SEGMENTS = (
@@ -52,6 +57,10 @@ PHYSIOTHERAPISTS_ONLY = {"groups__name": PHYSIOTHERAPIST}
 NOT_A_PHYSIOTHERAPIST = _("Choose a physiotherapist: only staff with that role see patients.")
 NEEDLING_NEEDS_A_COURSE = _(
     "An IMS treatment is part of a course: choose the patient's course, or open one first."
+)
+OVERLAPPING_HOURS = _(
+    "These hours overlap the physiotherapist's other hours on this weekday: they can be at one "
+    "place at a time."
 )
 WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
             (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday"))]  # fmt: skip
@@ -267,6 +276,61 @@ class TreatmentCourse(models.Model):
         return self.status == self.Status.ACTIVE
 
 
+class LocationQuerySet(models.QuerySet):
+    def open(self):
+        """Locations still in use: a closed one keeps its visits and hours on the record."""
+        return self.filter(is_open=True)
+
+
+class Location(models.Model):
+    """A place where the clinic sees patients, with its own address, phone and opening hours.
+
+    A fresh install has one; with one, the pages say nothing about locations. Every visit is
+    at a location: the one where its physiotherapist works at that time (WorkingHours).
+    """
+
+    name = models.CharField(
+        _("name"), max_length=80, unique=True,
+        error_messages={"unique": _("A location with this name exists.")},
+    )  # fmt: skip
+    address = models.TextField(
+        _("address"), max_length=300, blank=True,
+        help_text=_("As patients should read it in their reminders."),
+    )  # fmt: skip
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_open = models.BooleanField(
+        _("open"), default=True,
+        help_text=_("Untick when the clinic stops seeing patients here; its records stay."),
+    )  # fmt: skip
+
+    objects = LocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name=""), name="location_has_a_name",
+                violation_error_message=_("A location needs a name."),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        others_open = Location.objects.open().exclude(pk=self.pk)
+        if not self.is_open and not others_open.exists():
+            raise ValidationError(
+                {"is_open": _("The clinic needs at least one open location.")}, code="last_open"
+            )
+
+
+def main_location_id() -> int | None:
+    """The location a row is at unless told otherwise: the first open one made, which is a
+    fresh install's only location (migration 0017 makes it)."""
+    return Location.objects.open().order_by("pk").values_list("pk", flat=True).first()
+
+
 class VisitType(models.Model):
     """A kind of visit the clinic books: an initial assessment, an IMS treatment, a follow-up.
 
@@ -411,6 +475,11 @@ class Visit(models.Model):
     visit_type = models.ForeignKey(
         VisitType, on_delete=models.PROTECT, related_name="visits", verbose_name=_("visit type")
     )
+    # Where the physiotherapist works at that time: set by the booking services, never chosen.
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="visits", verbose_name=_("location"),
+        editable=False,
+    )  # fmt: skip
     # Copied from the type when booked: the weekly rule's constraint reads it from this row.
     is_needling = models.BooleanField(_("needling visit"), default=False, editable=False)
     date = models.DateField(_("date"))
@@ -817,20 +886,30 @@ class AdverseEvent(models.Model):
 
 
 class ClinicHours(models.Model):
-    """When the clinic is open on a weekday. A weekday without a row is closed."""
+    """When a location is open on a weekday. A weekday without a row is closed there."""
 
-    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS, unique=True)
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="opening_hours",
+        verbose_name=_("location"), default=main_location_id,
+    )  # fmt: skip
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
     opens_at = models.TimeField(_("opens at"))
     closes_at = models.TimeField(_("closes at"))
 
     class Meta:
-        ordering = ["weekday"]
-        verbose_name_plural = _("clinic hours")
+        ordering = ["location", "weekday"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_at__gt=F("opens_at")),
                 name="clinic_closes_after_it_opens",
                 violation_error_message=_("The clinic must close after it opens."),
+            ),
+            models.UniqueConstraint(
+                fields=["location", "weekday"],
+                name="opening_hours_once_per_weekday",
+                violation_error_message=_("This location already has hours on this weekday."),
             ),
         ]
 
@@ -839,9 +918,15 @@ class ClinicHours(models.Model):
 
 
 class WorkingHours(models.Model):
-    """When a physiotherapist works on a weekday; several rows make a split day."""
+    """When a physiotherapist works on a weekday, and where; several rows make a split day, or
+    a day at two locations. A physiotherapist is at one place at a time, so the rows of one
+    weekday never overlap, and a visit's time says its location."""
 
     physiotherapist = physiotherapist_field("working_hours", on_delete=models.CASCADE)
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="working_hours",
+        verbose_name=_("location"), default=main_location_id,
+    )  # fmt: skip
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
     starts_at = models.TimeField(_("starts at"))
     ends_at = models.TimeField(_("ends at"))
@@ -855,10 +940,39 @@ class WorkingHours(models.Model):
                 name="working_hours_end_after_start",
                 violation_error_message=_("Working hours must end after they start."),
             ),
+            # Checked with its message by clean(); held here for every other path.
+            PostgresExclusionConstraint(
+                name="working_hours_one_place_at_a_time",
+                expressions=[
+                    ("physiotherapist", RangeOperators.EQUAL),
+                    ("weekday", RangeOperators.EQUAL),
+                    (TimeOfDayRange("starts_at", "ends_at"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=OVERLAPPING_HOURS,
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.starts_at:%H:%M}-{self.ends_at:%H:%M}"
+
+    def clean(self) -> None:
+        if None in (self.physiotherapist_id, self.weekday, self.starts_at, self.ends_at):
+            return
+        overlapping = WorkingHours.objects.filter(
+            physiotherapist_id=self.physiotherapist_id,
+            weekday=self.weekday,
+            starts_at__lt=self.ends_at,
+            ends_at__gt=self.starts_at,
+        ).exclude(pk=self.pk)
+        if overlapping.exists():
+            raise ValidationError(OVERLAPPING_HOURS)
+
+    def get_constraints(self):
+        # The overlap is checked by clean() on every database (SQLite has no ranges).
+        return [
+            (model, [c for c in constraints if c.name != "working_hours_one_place_at_a_time"])
+            for model, constraints in super().get_constraints()
+        ]
 
 
 class DayOff(models.Model):

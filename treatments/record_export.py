@@ -99,7 +99,7 @@ def _discharge_parts(course) -> list[Part]:
 def patient_record(patient_pk: int) -> Part:
     """The whole record in a fixed number of queries, however long it is."""
     visits = Visit.objects.select_related(
-        "physiotherapist", "visit_type", "chart__charted_by", "chart__signed_by"
+        "physiotherapist", "visit_type", "location", "chart__charted_by", "chart__signed_by"
     ).prefetch_related("chart__sites", "chart__adverse_events")
     patient = Patient.objects.prefetch_related(
         Prefetch("screenings", Screening.objects.select_related("signed_by")

@@ -48,22 +48,32 @@ def _name(physiotherapist_id: int) -> str:
 
 @dataclass
 class Availability:
+    """`location_id`, when given, narrows what can be booked to that location's hours."""
+
     physiotherapist_ids: list[int]
     start: date
     end: date  # inclusive
-    clinic_hours: dict[int, ClinicHours] = field(default_factory=dict)
+    location_id: int | None = None
+    # Opening hours by (location, weekday), and the location of a physiotherapist with no
+    # working hours set: the first one with opening hours (a fresh install's only one).
+    clinic_hours: dict[tuple[int, int], ClinicHours] = field(default_factory=dict)
+    main_location_id: int | None = None
     working_hours: dict[tuple[int, int], list[WorkingHours]] = field(default_factory=dict)
     days_off: set[tuple[int, date]] = field(default_factory=set)
     visits: list[Visit] = field(default_factory=list)
 
     @classmethod
     def load(
-        cls, physiotherapist_ids: list[int], start: date, end: date, *, visits: bool = True
-    ) -> "Availability":
+        cls, physiotherapist_ids: list[int], start: date, end: date, *, visits: bool = True,
+        location_id: int | None = None,
+    ) -> "Availability":  # fmt: skip
         """Everything about these physiotherapists from start to end, in four queries (three
         without the visits, which only the free times need)."""
-        found = cls(list(physiotherapist_ids), start, end)
-        found.clinic_hours = {hours.weekday: hours for hours in ClinicHours.objects.all()}
+        found = cls(list(physiotherapist_ids), start, end, location_id)
+        opening = ClinicHours.objects.filter(location__is_open=True).order_by("location_id")
+        for hours in opening.select_related("location"):
+            found.clinic_hours[hours.location_id, hours.weekday] = hours
+            found.main_location_id = found.main_location_id or hours.location_id
         for hours in WorkingHours.objects.filter(physiotherapist_id__in=physiotherapist_ids):
             key = (hours.physiotherapist_id, hours.weekday)
             found.working_hours.setdefault(key, []).append(hours)
@@ -80,27 +90,59 @@ class Availability:
             )
         return found
 
-    def windows(self, physiotherapist_id: int, day: date) -> list[tuple[time, time]]:
-        """When the physiotherapist can be booked on a day: their hours within the clinic's."""
-        clinic = self.clinic_hours.get(day.weekday())
-        if clinic is None or (physiotherapist_id, day) in self.days_off:
-            return []
+    def _hours(self, physiotherapist_id: int, day: date) -> list[tuple[time, time, int]]:
+        """Where and when the physiotherapist works on a day, before the opening hours: their
+        working hours, or with none set, the main location's opening hours."""
         if not self.has_working_hours(physiotherapist_id):
             # No hours set for them yet: they can be booked whenever the clinic is open.
-            return [(clinic.opens_at, clinic.closes_at)]
-        windows = []
-        for hours in self.working_hours.get((physiotherapist_id, day.weekday()), []):
-            start, end = max(hours.starts_at, clinic.opens_at), min(hours.ends_at, clinic.closes_at)
+            clinic = self.clinic_hours.get((self.main_location_id, day.weekday()))
+            return [(clinic.opens_at, clinic.closes_at, clinic.location_id)] if clinic else []
+        rows = self.working_hours.get((physiotherapist_id, day.weekday()), [])
+        return [(row.starts_at, row.ends_at, row.location_id) for row in rows]
+
+    def places(self, physiotherapist_id: int, day: date) -> list[tuple[time, time, int]]:
+        """When and where the physiotherapist can be booked on a day: their hours at each
+        location within that location's opening hours, at the chosen location only."""
+        if (physiotherapist_id, day) in self.days_off:
+            return []
+        places = []
+        for begin, finish, location_id in self._hours(physiotherapist_id, day):
+            clinic = self.clinic_hours.get((location_id, day.weekday()))
+            if clinic is None or self.location_id not in (None, location_id):
+                continue
+            start, end = max(begin, clinic.opens_at), min(finish, clinic.closes_at)
             if start < end:
-                windows.append((start, end))
-        return windows
+                places.append((start, end, location_id))
+        return sorted(places)
+
+    def windows(self, physiotherapist_id: int, day: date) -> list[tuple[time, time]]:
+        """When the physiotherapist can be booked on a day: their hours within the clinic's."""
+        return [(start, end) for start, end, _ in self.places(physiotherapist_id, day)]
+
+    def location_at(self, physiotherapist_id: int, day: date, start: time) -> int | None:
+        """Where the physiotherapist is at a time: the location of their hours then, else of
+        their hours that day (a visit recorded outside them), else the main location."""
+        hours = self._hours(physiotherapist_id, day)
+        for begin, finish, location_id in hours:
+            if begin <= start < finish:
+                return location_id
+        return hours[0][2] if hours else self.main_location_id
 
     def has_working_hours(self, physiotherapist_id: int) -> bool:
         return any(key[0] == physiotherapist_id for key in self.working_hours)
 
+    def _open_on(self, physiotherapist_id: int, day: date) -> bool:
+        """Whether a location where they could work that day opens on its weekday."""
+        locations = {place[2] for place in self._hours(physiotherapist_id, day)} or {
+            location_id for location_id, _ in self.clinic_hours
+        }
+        if self.location_id is not None:
+            locations &= {self.location_id}
+        return any((location_id, day.weekday()) in self.clinic_hours for location_id in locations)
+
     def day_note(self, physiotherapist_id: int, day: date) -> str:
         """Why nothing can be booked with them on a day, in two words, or an empty string."""
-        if day.weekday() not in self.clinic_hours:
+        if not self._open_on(physiotherapist_id, day):
             return str(messages["closed"])
         if (physiotherapist_id, day) in self.days_off:
             return str(messages["off"])
@@ -111,11 +153,12 @@ class Availability:
     def problem_with(self, physiotherapist_id: int, day: date, start: time, minutes: int) -> str:
         """Why a visit cannot be booked then, or an empty string."""
         end = (datetime.combine(day, start) + timedelta(minutes=minutes)).time()
-        clinic = self.clinic_hours.get(day.weekday())
         weekdays = _weekdays(day)
-        if clinic is None:
+        if not self._open_on(physiotherapist_id, day):
             return messages["clinic_closed_on"] % {"weekdays": weekdays}
-        if start < clinic.opens_at or end > clinic.closes_at or end <= start:
+        location_id = self.location_at(physiotherapist_id, day, start)
+        clinic = self.clinic_hours.get((location_id, day.weekday()))
+        if clinic and (start < clinic.opens_at or end > clinic.closes_at or end <= start):
             return messages["clinic_open"] % {
                 "opens": f"{clinic.opens_at:%H:%M}",
                 "closes": f"{clinic.closes_at:%H:%M}",

@@ -21,7 +21,12 @@ from django.utils.translation import ngettext
 
 from patients.roles import display_name
 from treatments.booking.availability import Availability, nearest_free_slots
-from treatments.models import NEEDLING_NEEDS_A_COURSE, Visit, too_close_for_needling
+from treatments.models import (
+    NEEDLING_NEEDS_A_COURSE,
+    Visit,
+    main_location_id,
+    too_close_for_needling,
+)
 
 BOOKING_HORIZON = timedelta(days=2 * 366)
 # A booking refused for a clash offers the physiotherapist's nearest free times this many days
@@ -178,7 +183,8 @@ def check_no_double_booking(visit: Visit) -> None:
 
 
 def check_within_hours(visit: Visit) -> None:
-    """Refuse a time outside the clinic's hours or the physiotherapist's, or on their day off."""
+    """Refuse a time outside the clinic's hours or the physiotherapist's, or on their day off;
+    within them, the visit is at the location where the physiotherapist works then."""
     availability = Availability.load(
         [visit.physiotherapist_id], visit.date, visit.date, visits=False
     )
@@ -187,6 +193,21 @@ def check_within_hours(visit: Visit) -> None:
     )
     if problem:
         raise ValidationError(problem, code="outside_hours")
+    visit.location_id = availability.location_at(
+        visit.physiotherapist_id, visit.date, visit.start_time
+    )
+
+
+def place_visit(visit: Visit) -> None:
+    """A visit recorded outside the hours (or not checked against them) is where its
+    physiotherapist works that day, else at the main location."""
+    availability = Availability.load(
+        [visit.physiotherapist_id], visit.date, visit.date, visits=False
+    )
+    visit.location_id = (
+        availability.location_at(visit.physiotherapist_id, visit.date, visit.start_time)
+        or main_location_id()
+    )
 
 
 def check_bookable_time(visit: Visit) -> None:

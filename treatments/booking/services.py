@@ -44,8 +44,11 @@ def save_visit(
             if change is not None:
                 stored = Visit.objects.filter(pk=visit.pk).values_list("status", flat=True)
                 rules.check_change_allowed(visit, change, status=stored.first())
-            # Both rows were just locked: checking again that each exists would cost queries.
-            visit.full_clean(exclude=["patient", "visit_type", "course"])
+            if visit.location_id is None:
+                rules.place_visit(visit)
+            # Both rows were just locked, and the location was read from the hours: checking
+            # again that each exists would cost queries.
+            visit.full_clean(exclude=["patient", "visit_type", "course", "location"])
             rules.check_once_a_week(visit, earliest=earliest)
             rules.check_no_double_booking(visit)
             visit._change_reason = reason or None
@@ -89,6 +92,7 @@ def unsaved_visit(
         date=day,
         start_time=start_time,
         status=status,
+        location=None,  # where the physiotherapist works then: placed when it is saved
     )
 
 

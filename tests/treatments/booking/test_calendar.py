@@ -23,12 +23,21 @@ MONDAY = TODAY - timedelta(days=1)  # 9 March 2026; the clock says Tuesday 10 Ma
 WEDNESDAY = TODAY + timedelta(days=1)
 SATURDAY = MONDAY + timedelta(days=5)
 PHYSIOTHERAPIST = 7  # an id: the layout reads nothing from the database
+LOCATION = 1
 QUARTERS_8_TO_18 = [time(hour, minute) for hour in range(8, 18) for minute in (0, 15, 30, 45)]
 _ids = count(1)
 
 
-def weekdays_open(opens: time = time(8), closes: time = time(18)) -> dict[int, ClinicHours]:
-    return {day: ClinicHours(weekday=day, opens_at=opens, closes_at=closes) for day in range(5)}
+def opening(weekday: int, opens: time, closes: time) -> dict[tuple[int, int], ClinicHours]:
+    return {
+        (LOCATION, weekday): ClinicHours(
+            location_id=LOCATION, weekday=weekday, opens_at=opens, closes_at=closes
+        )
+    }
+
+
+def weekdays_open(opens: time = time(8), closes: time = time(18)) -> dict:
+    return {key: hours for day in range(5) for key, hours in opening(day, opens, closes).items()}
 
 
 def visit(day: date, at: time, minutes: int = 30, status: str = "booked") -> Visit:
@@ -43,7 +52,7 @@ def week(visits=(), *, shortest: int = 30, hours=None, days_off=(), working_hour
     """The rows of the week of 9 March, as the calendar view builds them."""
     availability = Availability(
         [PHYSIOTHERAPIST], MONDAY, MONDAY + timedelta(days=6),
-        clinic_hours=weekdays_open() if hours is None else hours,
+        clinic_hours=weekdays_open() if hours is None else hours, main_location_id=LOCATION,
         working_hours=working_hours or {},
         days_off={(PHYSIOTHERAPIST, day) for day in days_off},
         # Availability.load reads only the visits that hold time.
@@ -77,8 +86,7 @@ def test_it_lays_the_clinics_hours_out_in_quarter_hours():
 
 def test_it_runs_from_the_earliest_opening_to_the_latest_closing_of_the_week():
     hours = weekdays_open()
-    hours[0] = ClinicHours(weekday=0, opens_at=time(7, 30), closes_at=time(12))
-    hours[4] = ClinicHours(weekday=4, opens_at=time(9), closes_at=time(19, 15))
+    hours |= opening(0, time(7, 30), time(12)) | opening(4, time(9), time(19, 15))
     starts = [row.starts for row in week(hours=hours)]
     assert (starts[0], starts[-1], len(starts)) == (time(7, 30), time(19), 47)
 
@@ -225,8 +233,8 @@ def test_a_closed_day_or_a_day_off_offers_nothing_but_shows_its_visits():
 
 def test_working_hours_narrow_the_free_quarter_hours():
     works = {(PHYSIOTHERAPIST, 2): [
-        WorkingHours(physiotherapist_id=PHYSIOTHERAPIST, weekday=2, starts_at=time(13),
-                     ends_at=time(15)),
+        WorkingHours(physiotherapist_id=PHYSIOTHERAPIST, location_id=LOCATION, weekday=2,
+                     starts_at=time(13), ends_at=time(15)),
     ]}  # fmt: skip
     rows = week(working_hours=works)
     assert book_times(rows, WEDNESDAY) == [time(13), time(13, 15), time(13, 30), time(13, 45),
@@ -236,8 +244,8 @@ def test_working_hours_narrow_the_free_quarter_hours():
 
 def test_hours_that_begin_off_the_grid_are_offered_from_the_next_quarter_hour():
     works = {(PHYSIOTHERAPIST, 2): [
-        WorkingHours(physiotherapist_id=PHYSIOTHERAPIST, weekday=2, starts_at=time(8, 10),
-                     ends_at=time(9, 20)),
+        WorkingHours(physiotherapist_id=PHYSIOTHERAPIST, location_id=LOCATION, weekday=2,
+                     starts_at=time(8, 10), ends_at=time(9, 20)),
     ]}  # fmt: skip
     assert book_times(week(working_hours=works), WEDNESDAY) == [time(8, 15), time(8, 30),
                                                                 time(8, 45)]  # fmt: skip
@@ -270,6 +278,6 @@ def test_the_calendar_and_booking_links_name_the_physiotherapist_and_the_time():
 
 
 def test_row_starts_are_on_the_grid_whatever_the_hours():
-    hours = {0: ClinicHours(weekday=0, opens_at=time(8, 10), closes_at=time(9))}
+    hours = opening(0, time(8, 10), time(9))
     availability = Availability([PHYSIOTHERAPIST], MONDAY, MONDAY, clinic_hours=hours)
     assert row_starts(availability, []) == [time(8), time(8, 15), time(8, 30), time(8, 45)]

@@ -24,7 +24,7 @@ from tests.factories import (
 )
 from tests.treatments.booking.helpers import MONDAY
 from treatments.booking import rules
-from treatments.models import NEEDLING_DAYS_APART, Visit
+from treatments.models import NEEDLING_DAYS_APART, Visit, main_location_id
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
 
@@ -39,7 +39,8 @@ def row(course, day, at=time(10), kind=IMS_TREATMENT, **fields) -> dict:
     return {
         "patient": course.patient, "course": course, "physiotherapist": course.physiotherapist,
         "visit_type": of_type, "is_needling": of_type.is_needling,
-        "duration_minutes": of_type.length_minutes, "date": day, "start_time": at, **fields,
+        "duration_minutes": of_type.length_minutes, "date": day, "start_time": at,
+        "location_id": main_location_id(), **fields,
     }  # fmt: skip
 
 

@@ -25,7 +25,7 @@ from tests.factories import (
 from tests.treatments.booking.helpers import MONDAY, book
 from treatments.booking import rules, services
 from treatments.booking.rules import BookingRefused
-from treatments.models import Visit
+from treatments.models import Visit, main_location_id
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 10, 19, 0, tzinfo=UTC)  # the clock: noon in Vancouver
@@ -583,7 +583,7 @@ def visit_row(of, **fields) -> dict:
     return {
         "patient": of.patient, "course": of, "physiotherapist": of.physiotherapist,
         "visit_type": visit_type(), "is_needling": True, "date": MONDAY, "start_time": time(10),
-        **fields,
+        "location_id": main_location_id(), **fields,
     }  # fmt: skip
 
 
