@@ -14,7 +14,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vDuration
 
 from patients.roles import display_name
-from treatments.models import PhysiotherapistProfile, Visit
+from treatments.models import Location, PhysiotherapistProfile, Visit
 
 PRODID = "-//IMS clinic//Appointments//EN"
 FEED_PAST = timedelta(days=30)
@@ -67,21 +67,34 @@ def _event(visit: Visit, summary: str, description: str, url: str) -> Event:
 
 
 def appointment_calendar(visit: Visit) -> Calendar:
-    """One appointment, for the patient's own calendar. Needs visit.physiotherapist."""
+    """One appointment, for the patient's own calendar. Needs visit.physiotherapist and
+    .location."""
     summary = f"IMS appointment at {settings.CLINIC_NAME}"
     before_url = absolute_url(reverse("content:page-detail", args=["before-your-appointment"]))
     lines = [
         f"With {display_name(visit.physiotherapist)}.",
         f"Before you come, please read: {before_url}",
     ]
-    if settings.CLINIC_PHONE:
-        lines.append(f"To move or cancel, call {settings.CLINIC_PHONE}.")
+    phone = visit.location.phone or settings.CLINIC_PHONE
+    if phone:
+        lines.append(f"To move or cancel, call {phone}.")
     if visit.status == Visit.Status.CANCELLED:
         # Calendar apps that ignore STATUS still show the word.
         summary = f"Cancelled: {summary}"
     calendar = _calendar(settings.CLINIC_NAME)
-    calendar.add_component(_event(visit, summary, "\n".join(lines), before_url))
+    event = _event(visit, summary, "\n".join(lines), before_url)
+    event.add("location", where(visit.location))
+    calendar.add_component(event)
     return calendar
+
+
+def address_lines(location: Location) -> list[str]:
+    return [line.strip() for line in location.address.splitlines() if line.strip()]
+
+
+def where(location: Location) -> str:
+    """A location on one line, as calendar apps show and map it."""
+    return ", ".join([location.name, *address_lines(location)])
 
 
 def feed_visits(user, now: datetime):
@@ -90,7 +103,7 @@ def feed_visits(user, now: datetime):
         Visit.objects.counting()
         .for_physiotherapist(user)
         .filter(starts_at__gte=now - FEED_PAST, starts_at__lt=now + FEED_AHEAD)
-        .select_related("patient")
+        .select_related("patient", "location")
         .order_by("starts_at")
     )
 
@@ -102,5 +115,7 @@ def physiotherapist_feed(physiotherapist: PhysiotherapistProfile) -> Calendar:
     calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
     for visit in feed_visits(physiotherapist.user, timezone.now()):
         url = absolute_url(visit.get_absolute_url())  # needs signing in to open
-        calendar.add_component(_event(visit, f"IMS: {patient_initials(visit.patient)}", url, url))
+        event = _event(visit, f"IMS: {patient_initials(visit.patient)}", url, url)
+        event.add("location", where(visit.location))
+        calendar.add_component(event)
     return calendar

@@ -27,7 +27,7 @@ def _calendar_response(calendar, filename: str | None = None) -> HttpResponse:
 
 @booking_staff
 def visit_ics(request, pk: int):
-    visit = get_object_or_404(Visit.objects.select_related("physiotherapist"), pk=pk)
+    visit = get_object_or_404(Visit.objects.select_related("physiotherapist", "location"), pk=pk)
     return _calendar_response(
         ical.appointment_calendar(visit), filename=f"appointment-{visit.date:%Y-%m-%d}.ics"
     )

@@ -1008,6 +1008,11 @@ class WaitlistEntry(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True,
                             help_text=_("For example: mornings only."))  # fmt: skip
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    # Where the patient would like to be seen; none when any location will do.
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("location"), help_text=_("Leave empty when any location will do."),
+    )  # fmt: skip
     # The visit booked for the patient from the waitlist (a freed slot's "Book"), which took
     # them off it; none when they were taken off by hand.
     booked_visit = models.OneToOneField(

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.roles import display_name
-from treatments.ical import absolute_url
+from treatments.ical import absolute_url, address_lines
 from treatments.models import ReminderSent, Visit
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def _emailable(visits, kind: str):
         visits.filter(patient__archived_at__isnull=True)
         .exclude(patient__email="")
         .exclude(Exists(already_sent))
-        .select_related("patient", "physiotherapist")
+        .select_related("patient", "physiotherapist", "location")
         .order_by("starts_at")
     )
 
@@ -77,14 +77,17 @@ def visits_due_aftercare(now: datetime):
 
 
 def render_email(visit: Visit, kind: str) -> tuple[str, str]:
-    """The subject and body of a visit's email. Needs visit.patient and .physiotherapist."""
+    """The subject and body of a visit's email. Needs visit.patient, .physiotherapist and
+    .location."""
     patient = visit.patient
     ctx = {
         "first_name": patient.preferred_name or patient.legal_first_name,
         "starts_at": timezone.localtime(visit.starts_at),
         "physiotherapist_name": display_name(visit.physiotherapist),
         "clinic_name": settings.CLINIC_NAME,
-        "clinic_phone": settings.CLINIC_PHONE,
+        "clinic_phone": visit.location.phone or settings.CLINIC_PHONE,
+        "location": visit.location,
+        "address_lines": address_lines(visit.location),
         "page_url": absolute_url(reverse("content:page-detail", args=[PAGES[kind]])),
     }
     subject = render_to_string(f"treatments/email/{kind}_subject.txt", ctx)

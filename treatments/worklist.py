@@ -11,11 +11,11 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from patients.models import Patient
-from treatments.models import TreatmentCourse, Visit, WaitlistEntry
+from treatments.models import Location, TreatmentCourse, Visit, WaitlistEntry
 from treatments.progress import DUE_AFTER_DAYS, OVERDUE_AFTER_DAYS
 
 ALREADY_WAITING = "This patient is already on the waitlist."
@@ -35,10 +35,13 @@ class DuePatient:
         return self.days_since > OVERDUE_AFTER_DAYS
 
 
-def due_for_booking(today: date | None = None) -> list[DuePatient]:
+def due_for_booking(
+    today: date | None = None, *, location_id: int | None = None
+) -> list[DuePatient]:
     """Patients (not archived) with an active course, whose last attended visit was
     DUE_AFTER_DAYS or more ago and who have no booked visit from today on; longest waiting
-    first. Two queries however many patients: the courses, then their last visits."""
+    first; with a location, those whose last visit was there. Two queries however many
+    patients: the courses, then their last visits."""
     today = today or timezone.localdate()
     attended = Visit.objects.filter(
         patient=OuterRef("patient"), status=Visit.Status.ATTENDED
@@ -52,11 +55,13 @@ def due_for_booking(today: date | None = None) -> list[DuePatient]:
         .annotate(
             last_attended_on=Subquery(attended.values("date")[:1]),
             last_visit_pk=Subquery(attended.values("pk")[:1]),
+            last_location_id=Subquery(attended.values("location")[:1]),
             has_booking_ahead=Exists(booked_ahead),
         )
         .filter(
             last_attended_on__lte=today - timedelta(days=DUE_AFTER_DAYS), has_booking_ahead=False
         )
+        .filter(**({"last_location_id": location_id} if location_id else {}))
         .select_related("patient", "physiotherapist")
         .order_by(*order, "patient_id", "started_on", "pk")
     )
@@ -72,20 +77,24 @@ def due_for_booking(today: date | None = None) -> list[DuePatient]:
     return list(due.values())
 
 
-def waiting_list():
-    """The entries still waiting, oldest first, each with `has_active_course`."""
+def waiting_list(*, location_id: int | None = None):
+    """The entries still waiting, oldest first, each with `has_active_course`; with a
+    location, those who would like it or any location."""
     active_course = TreatmentCourse.objects.active().filter(patient=OuterRef("patient"))
-    return (
-        WaitlistEntry.objects.waiting()
-        .select_related("patient")
-        .annotate(has_active_course=Exists(active_course))
+    entries = WaitlistEntry.objects.waiting()
+    if location_id:
+        entries = entries.filter(Q(location_id=location_id) | Q(location__isnull=True))
+    return entries.select_related("patient", "location").annotate(
+        has_active_course=Exists(active_course)
     )
 
 
-def add_to_waitlist(*, patient: Patient, note: str = "") -> WaitlistEntry:
+def add_to_waitlist(
+    *, patient: Patient, note: str = "", location: Location | None = None
+) -> WaitlistEntry:
     if patient.is_archived:
         raise ValidationError("This patient's record is archived. Restore it first.")
-    entry = WaitlistEntry(patient=patient, note=note.strip())
+    entry = WaitlistEntry(patient=patient, note=note.strip(), location=location)
     entry.full_clean()  # "already on the waitlist" comes from the model's constraint
     try:
         with transaction.atomic():
@@ -108,9 +117,10 @@ def resolve_waitlist_entry(entry: WaitlistEntry) -> WaitlistEntry:
 def waitlist_candidates(visit: Visit) -> list[WaitlistEntry]:
     """Who on the waitlist could take the slot a cancelled or no-show visit freed.
 
-    Each is not archived, has an active course (`course_pk`, the most recent one, to book in),
-    and has no booked or attended needling visit within a week of the slot, so booking them an
-    IMS treatment keeps the once-a-week rule. The visit's own patient gave the slot up and is
+    Each would like the slot's location (or any), is not archived, has an active course
+    (`course_pk`, the most recent one, to book in), and has no booked or attended needling
+    visit within a week of the slot, so booking them an IMS treatment keeps the once-a-week
+    rule. The visit's own patient gave the slot up and is
     left out. One query.
     """
     if visit.status not in (Visit.Status.CANCELLED, Visit.Status.NO_SHOW):
@@ -127,6 +137,7 @@ def waitlist_candidates(visit: Visit) -> list[WaitlistEntry]:
     return list(
         WaitlistEntry.objects.waiting()
         .filter(patient__archived_at__isnull=True)
+        .filter(Q(location__isnull=True) | Q(location=visit.location_id))
         .exclude(patient=visit.patient_id)
         .filter(Exists(active_courses))
         .exclude(Exists(too_close))

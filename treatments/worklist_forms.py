@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
-from treatments.models import WaitlistEntry
+from treatments.models import Location, WaitlistEntry
 
 MATCHES_SHOWN = 20
 NOTE_LENGTH = WaitlistEntry._meta.get_field("note").max_length
@@ -67,8 +67,19 @@ class WaitlistEntryForm(forms.Form):
         error_messages={"max_length": _("Keep the note to %(limit_value)d characters or fewer.")},
     )
 
-    def __init__(self, *args, matches: list[Patient] = (), **kwargs):
+    location = forms.ModelChoiceField(
+        label=_("Location"),
+        queryset=Location.objects.open(),
+        required=False,
+        empty_label=_("Any location"),
+        help_text=_("Where the patient would like to be seen."),
+        error_messages={"invalid_choice": _("Choose one of the clinic's locations.")},
+    )
+
+    def __init__(self, *args, matches: list[Patient] = (), several_locations=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not several_locations:
+            del self.fields["location"]
         # Offer only the patients found; any active patient is still accepted.
         field = self.fields["patient"]
         field.widget.choices = [(p.pk, field.label_from_instance(p)) for p in matches]

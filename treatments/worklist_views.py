@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from patients.roles import booking_staff
 from treatments import worklist
 from treatments.forms import add_service_errors
+from treatments.locations import location_choice
 from treatments.models import WaitlistEntry
 from treatments.progress import DUE_AFTER_DAYS, OVERDUE_AFTER_DAYS
 from treatments.worklist_forms import MATCHES_SHOWN, PatientLookupForm, WaitlistEntryForm
@@ -18,8 +19,10 @@ from treatments.worklist_forms import MATCHES_SHOWN, PatientLookupForm, Waitlist
 @booking_staff
 def due_list(request):
     today = timezone.localdate()
-    patients = worklist.due_for_booking(today)
+    locations = location_choice(request)
+    patients = worklist.due_for_booking(today, location_id=locations.chosen_id)
     ctx = {
+        "locations": locations,
         "today": today,
         "due": [row for row in patients if not row.is_overdue],
         "overdue": [row for row in patients if row.is_overdue],
@@ -31,7 +34,11 @@ def due_list(request):
 
 @booking_staff
 def waitlist(request):
-    ctx = {"entries": worklist.waiting_list()}
+    locations = location_choice(request)
+    ctx = {
+        "locations": locations,
+        "entries": worklist.waiting_list(location_id=locations.chosen_id),
+    }
     return render(request, "treatments/worklist/waitlist.html", ctx)
 
 
@@ -42,12 +49,17 @@ def waitlist_add(request):
     matches = lookup.matching_patients()
     only = matches[0].pk if len(matches) == 1 else None
     initial = {"patient": lookup.cleaned_data.get("patient") or only}
-    form = WaitlistEntryForm(data, matches=matches, initial=initial)
+    locations = location_choice(request)
+    initial["location"] = locations.chosen
+    form = WaitlistEntryForm(
+        data, matches=matches, initial=initial, several_locations=locations.several
+    )
     if data is not None and form.is_valid():
         try:
             entry = worklist.add_to_waitlist(
-                patient=form.cleaned_data["patient"], note=form.cleaned_data["note"]
-            )
+                patient=form.cleaned_data["patient"], note=form.cleaned_data["note"],
+                location=form.cleaned_data.get("location"),
+            )  # fmt: skip
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -86,8 +86,9 @@ def test_the_waitlist_takes_the_same_queries_however_many_wait(
     for _ in range(entries):
         waiting()
     client.force_login(front_desk)
-    # session, user (with roles and two-step device); the entries with their patients
-    with django_assert_num_queries(3):
+    # session, user (with roles and two-step device); the open locations; the entries with their
+    # patients
+    with django_assert_num_queries(4):
         client.get(WAITLIST)
 
 

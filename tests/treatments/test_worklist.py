@@ -142,8 +142,9 @@ def test_the_due_list_takes_the_same_queries_however_many_are_due(
         if n % 3 == 0:
             make_course(course.patient, physiotherapist, region="Neck")  # a second active course
     client.force_login(front_desk)
-    # session, user (with roles and two-step device); the courses; their patients' last visits
-    with django_assert_num_queries(4):
+    # session, user (with roles and two-step device); the open locations; the courses; their
+    # patients' last visits
+    with django_assert_num_queries(5):
         response = client.get(DUE_LIST)
     assert len(response.context["due"]) + len(response.context["overdue"]) == patients
 

@@ -36,12 +36,20 @@ from treatments.booking.forms import (
 )
 from treatments.booking.rules import BookingRefused, booking_warnings
 from treatments.forms import active_physiotherapists, add_service_errors
+from treatments.locations import location_choice
 from treatments.models import BookingSeries, TreatmentCourse, Visit, VisitType, WaitlistEntry
 
 
 @booking_staff
 def calendar(request):
+    locations = location_choice(request)
     physiotherapists = list(active_physiotherapists())
+    if locations.chosen:
+        # The physiotherapists who work there; their hours elsewhere show as not bookable.
+        today = timezone.localdate()
+        hours = Availability.load([u.pk for u in physiotherapists], today, today, visits=False,
+                                  location_id=locations.chosen_id)  # fmt: skip
+        physiotherapists = [u for u in physiotherapists if hours.works_at_the_location(u.pk)]
     form = CalendarForm(request.GET, physiotherapists=physiotherapists)
     valid = form.is_valid()
     # A value that could not be read is left out: the page falls back to its default and says so.
@@ -59,6 +67,7 @@ def calendar(request):
     shown = next((d for d in (chosen.get("day"), chosen.get("week"), today) if d in dates), monday)
     ctx = {
         "form": form,
+        "locations": locations,
         "physiotherapists": physiotherapists,
         "physiotherapist": physiotherapist,
         "monday": monday,
@@ -67,12 +76,15 @@ def calendar(request):
         "shown": shown,
     }
     if physiotherapist:
-        availability = Availability.load([physiotherapist.pk], monday, dates[-1])
-        visits = list(
-            Visit.objects.for_physiotherapist(physiotherapist)
-            .filter(date__range=(monday, dates[-1]))
-            .select_related("patient", "visit_type")
+        availability = Availability.load(
+            [physiotherapist.pk], monday, dates[-1], location_id=locations.chosen_id
         )
+        visits = Visit.objects.for_physiotherapist(physiotherapist).filter(
+            date__range=(monday, dates[-1])
+        )
+        if locations.chosen:
+            visits = visits.filter(location=locations.chosen)
+        visits = list(visits.select_related("patient", "visit_type"))
         layout.label_visits(visits)
         columns = [
             layout.CalendarColumn(
@@ -125,13 +137,18 @@ def day_sheet(request):
         dates, step = [first + timedelta(days=n) for n in range(7)], timedelta(days=7)
     else:
         dates, step = [day], timedelta(days=1)
-    physiotherapists = list(active_physiotherapists())
-    ids = [user.pk for user in physiotherapists]
-    availability = Availability.load(ids, dates[0], dates[-1], visits=False)
-    visits = list(
-        Visit.objects.filter(physiotherapist_id__in=ids, date__range=(dates[0], dates[-1]))
-        .select_related("patient", "visit_type", "physiotherapist")
+    locations = location_choice(request)
+    everyone = list(active_physiotherapists())
+    availability = Availability.load(
+        [user.pk for user in everyone], dates[0], dates[-1], visits=False,
+        location_id=locations.chosen_id,
     )  # fmt: skip
+    physiotherapists = [u for u in everyone if availability.works_at_the_location(u.pk)]
+    ids = [user.pk for user in physiotherapists]
+    visits = Visit.objects.filter(physiotherapist_id__in=ids, date__range=(dates[0], dates[-1]))
+    if locations.chosen:
+        visits = visits.filter(location=locations.chosen)
+    visits = list(visits.select_related("patient", "visit_type", "physiotherapist"))
     # The free times need only the visits that hold time: those already loaded, not a query.
     availability.visits = [visit for visit in visits if visit.status in Visit.COUNTING]
     layout.label_visits(visits)
@@ -141,6 +158,7 @@ def day_sheet(request):
     other_view = DaySheetForm.DAY if view == DaySheetForm.WEEK else DaySheetForm.WEEK
     ctx = {
         "form": form,
+        "locations": locations,
         "view": view,
         "day": day,
         "dates": dates,

@@ -30,8 +30,7 @@ class ReportForm(ResultsForm):
             data["by"] = MONTH
         super().__init__(data, **kwargs)
 
-    @property
-    def report_period(self) -> Period:
-        """The period chosen; only once the form is valid."""
+    def report_period(self, location_id: int | None = None) -> Period:
+        """The period chosen, at a location or all; only once the form is valid."""
         date_from, date_to = self.period
-        return Period(date_from, date_to, self.cleaned_data["by"])
+        return Period(date_from, date_to, self.cleaned_data["by"], location_id)

@@ -5,9 +5,9 @@ Every number is counted by the database (aggregates grouped by physiotherapist, 
 week or month); Python only lays the counted rows out. Each report runs a fixed number of
 queries however many visits, patients or physiotherapists there are.
 
-There are no locations yet: every report covers the whole clinic. When locations come, the
-filter goes into `visits_in` (every visit counted comes from it) and onto the working hours and
-days off in `utilisation_report`.
+A period may name a location: every visit counted comes from `visits_in`, which keeps to it;
+utilisation counts the working hours there; patients, courses and waitlist entries count when
+they were seen (or wish to be seen) there.
 """
 
 from collections import defaultdict
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, DateField, F, Q, QuerySet, Sum
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import (
     ExtractHour,
     ExtractIsoWeekDay,
@@ -52,6 +52,7 @@ class Period:
     date_from: date
     date_to: date
     by: str = MONTH
+    location_id: int | None = None  # all locations when None
 
     def starts(self) -> list[date]:
         """The first day of each week (Monday) or month the period touches, in order."""
@@ -129,9 +130,18 @@ def _name_fields(prefix: str = "physiotherapist__") -> list[str]:
 
 
 def visits_in(period: Period) -> QuerySet:
-    """Every visit the reports count from: the one place where a location filter will go once
-    visits have a location (and likewise on the working hours in `utilisation_report`)."""
-    return Visit.objects.filter(date__range=(period.date_from, period.date_to)).order_by()
+    """Every visit the reports count from, at the period's location if it names one."""
+    visits = Visit.objects.filter(date__range=(period.date_from, period.date_to)).order_by()
+    if period.location_id:
+        visits = visits.filter(location_id=period.location_id)
+    return visits
+
+
+def seen_there(period: Period, path: str = "") -> Q:
+    """Records (patients, courses) with a visit at the period's location; all without one."""
+    if not period.location_id:
+        return Q()
+    return Q(Exists(Visit.objects.filter(**{path: OuterRef("pk")}, location_id=period.location_id)))
 
 
 # Visits per physiotherapist, by visit type ---------------------------------------------------
@@ -282,11 +292,11 @@ def patients_report(period: Period) -> Report:
     """New patients (records created in the period), courses started and courses completed,
     per week or month. Three queries."""
     span = (period.date_from, period.date_to)
-    new = Patient.objects.filter(created_at__date__range=span).order_by()
-    started = TreatmentCourse.objects.filter(started_on__range=span).order_by()
-    completed = TreatmentCourse.objects.filter(
-        status=TreatmentCourse.Status.COMPLETED, ended_on__range=span
-    ).order_by()
+    new = Patient.objects.filter(seen_there(period, "patient"), created_at__date__range=span)
+    courses = TreatmentCourse.objects.filter(seen_there(period, "course")).order_by()
+    started = courses.filter(started_on__range=span)
+    completed = courses.filter(status=TreatmentCourse.Status.COMPLETED, ended_on__range=span)
+    new = new.order_by()
     counted = {
         "patients": _per_start(
             new.annotate(start=period.trunc("created_at")).values("start")
@@ -340,6 +350,8 @@ def waitlist_report(period: Period) -> Report:
     span = (period.date_from, period.date_to)
     added = _per_start(
         WaitlistEntry.objects.filter(added_at__date__range=span).order_by()
+        .filter(Q(location_id=period.location_id) | Q(location__isnull=True)
+                if period.location_id else Q())
         .annotate(start=period.trunc("added_at")).values("start").annotate(n=Count("pk")),
         "n",
     )  # fmt: skip
@@ -412,6 +424,7 @@ def utilisation_report(period: Period) -> Report:
     # Minutes worked on each weekday (0 Monday), per physiotherapist.
     hours = (
         WorkingHours.objects.order_by()
+        .filter(**({"location_id": period.location_id} if period.location_id else {}))
         .values("physiotherapist", "weekday")
         .annotate(minutes=Sum(_minutes("ends_at") - _minutes("starts_at")))
     )

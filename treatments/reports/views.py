@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ims_clinic import audit
 from ims_clinic.spreadsheets import csv_download
 from patients.roles import CLINIC_ADMIN, role_required
+from treatments.locations import location_choice
 from treatments.reports.forms import ReportForm
 from treatments.reports.queries import REPORTS
 
@@ -42,9 +43,10 @@ def report(request, slug: str):
     build = _report_function(slug)
     # Only read, whatever the method: a period that cannot be read shows its error.
     form = ReportForm(request.GET)
-    found = build(form.report_period) if form.is_valid() else None
+    locations = location_choice(request)
+    found = build(form.report_period(locations.chosen_id)) if form.is_valid() else None
     ctx = {"form": form, "report": found, "slug": slug, "title": TITLES[slug][0],
-           "titles": TITLES}  # fmt: skip
+           "titles": TITLES, "locations": locations}  # fmt: skip
     return render(request, "treatments/reports/report.html", ctx)
 
 
@@ -54,7 +56,7 @@ def report_csv(request, slug: str):
     form = ReportForm(request.GET)
     if not form.is_valid():
         return report(request, slug)
-    period = form.report_period
+    period = form.report_period(location_choice(request).chosen_id)
     found = build(period)
     audit.record(request, audit.Action.EXPORTED, detail=f"Report ({slug}) as CSV")
     name = (

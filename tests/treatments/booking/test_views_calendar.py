@@ -410,9 +410,9 @@ def test_it_runs_the_same_queries_however_full_the_week(
     )
     DayOff.objects.create(physiotherapist=physiotherapist, date=NEXT_MONDAY + timedelta(days=4))
     client.force_login(physiotherapist)
-    # Session, user (with roles and two-step device), physiotherapists, clinic hours, working
-    # hours, days off, the visits that take time, the visits to show with their patients and
-    # types, and the shortest type offered.
-    with django_assert_num_queries(9):
+    # Session, user (with roles and two-step device), the open locations, physiotherapists,
+    # clinic hours, working hours, days off, the visits that take time, the visits to show with
+    # their patients and types, and the shortest type offered.
+    with django_assert_num_queries(10):
         response = client.get(URL, {"week": NEXT_MONDAY})
     assert response.content.decode().count('class="calendar-visit') == how_many
