@@ -207,3 +207,11 @@ class TestPosting:
         assert "a secret password" not in page
         assert "Send it again" not in page
         assert "Passwords, codes and files are never shown again" in page
+
+    def test_a_form_whose_page_fails_after_saving_keeps_nothing_of_it(self):
+        client = Client(raise_request_exception=False)
+        client.force_login(make_front_desk())
+        with mock.patch("patients.views.messages.success", side_effect=ValueError("a bug")):
+            response = client.post(reverse("patients:patient-create"), FORM)
+        assert response.status_code == 500
+        assert not Patient.objects.exists()
