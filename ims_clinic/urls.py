@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from ims_clinic import audit_views, two_factor
 from ims_clinic.forms import StaffAuthenticationForm
-from ims_clinic.views import health, staff_home
+from ims_clinic.views import health, ready, staff_home
 
 admin.site.site_header = f"{settings.CLINIC_NAME} administration"
 admin.site.site_title = settings.CLINIC_NAME
@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/two-factor/", two_factor.verify, name="two-factor-verify"),
     path("accounts/two-factor/set-up/", two_factor.set_up, name="two-factor-setup"),
     path("health/", health, name="health"),
+    path("ready/", ready, name="ready"),
     path("admin/", admin.site.urls),
     path("staff/", staff_home, name="staff-home"),
     path("staff/", include(audit_views.urlpatterns)),

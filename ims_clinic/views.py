@@ -1,12 +1,17 @@
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
-from ims_clinic import audit
+from ims_clinic import audit, readiness
 from patients.roles import CLINIC_ADMIN, FRONT_DESK, PHYSIOTHERAPIST, has_role
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -29,6 +34,21 @@ def permission_denied(request, exception):
 
 @never_cache
 def health(request):
-    """The site is up. Touches neither the database nor the session: a load balancer's probe,
-    and the benchmark's baseline (the most any page of this Django set-up can serve)."""
+    """Liveness: the process answers. Touches neither the database nor the session: the
+    benchmark's baseline (the most any page of this Django set-up can serve). Whether the site
+    can serve its pages is /ready/'s question."""
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@never_cache
+def ready(request):
+    """Readiness: the database answers within a few seconds and has every migration of this
+    release; 503 otherwise, so a load balancer sends no one to a server that cannot serve."""
+    try:
+        pending = readiness.pending_migrations()
+    except DatabaseError as error:
+        logger.warning("Not ready: the database did not answer (%s)", error.__class__.__name__)
+        return HttpResponse("database unavailable\n", content_type="text/plain", status=503)
+    if pending:
+        return HttpResponse("migrations not applied\n", content_type="text/plain", status=503)
+    return HttpResponse("ready\n", content_type="text/plain")

@@ -5,13 +5,16 @@ the test database (PostgreSQL: the data a transactional test commits) and a clea
 every process started here is ended when its test ends, passed or failed.
 """
 
+import http.cookiejar
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -103,3 +106,36 @@ def gunicorn(env: dict[str, str], log: Path, workers: int = 2):
         yield address
     finally:
         end(process)
+
+
+class Browser:
+    """A visitor with their own cookies; follows redirects."""
+
+    def __init__(self) -> None:
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        self.headers = None  # of the last answer
+
+    def get(self, url: str) -> tuple[int, str]:
+        return self._open(urllib.request.Request(url))  # noqa: S310 (the test servers)
+
+    def post(self, url: str, fields: dict) -> tuple[int, str]:
+        """Posts the form at url with fields, and the CSRF token its page carries."""
+        _, page = self.get(url)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+        return self.send(url, {**fields, "csrfmiddlewaretoken": token})
+
+    def send(self, url: str, fields: dict) -> tuple[int, str]:
+        """Posts the fields as they are (a form whose page was opened earlier)."""
+        data = urllib.parse.urlencode(fields, doseq=True)
+        return self._open(urllib.request.Request(url, data=data.encode()))  # noqa: S310
+
+    def _open(self, request) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                self.headers = response.headers
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            self.headers = error.headers
+            return error.code, error.read().decode()

@@ -3,10 +3,12 @@ after an attended one. Run by the send_reminders command, from cron every few mi
 
 A visit moved after its reminder went out is reminded again at its new time.
 
-Each email is claimed before it is sent: a ReminderSent row is created and the email sent in
-one transaction. The row's unique constraint makes a second copy of the command, running at
-the same moment, fail to claim it and skip it; a failed send rolls the claim back, so the next
-run tries again. The emails hold no clinical content: email is not a private channel.
+Each email is claimed before it is sent: a ReminderSent row is created, and committed, before
+the email goes out. The row's unique constraint makes a second copy of the command, running at
+the same moment, fail to claim it and skip it; a failed send releases the claim, so the next
+run tries again. The claim is committed first so that a database that stops answering during
+a send cannot lose the claim of an email already sent: a run after the outage sends nothing
+twice. The emails hold no clinical content: email is not a private channel.
 """
 
 import logging
@@ -15,7 +17,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,8 +33,7 @@ logger = logging.getLogger(__name__)
 # visit booked the day before) is still covered, and nobody is reminded a week ahead.
 REMINDER_FROM, REMINDER_UNTIL = timedelta(hours=24), timedelta(hours=48)
 AFTERCARE_WITHIN = timedelta(hours=48)
-# The claim holds a lock (on SQLite, the whole database's write lock) while the mail server
-# answers, so never wait on it for ever. EMAIL_TIMEOUT, when set, decides instead.
+# Never wait on the mail server for ever. EMAIL_TIMEOUT, when set, decides instead.
 SEND_TIMEOUT_SECONDS = 15
 # The education page each email links to, by its slug.
 PAGES = {
@@ -102,15 +103,29 @@ def _mail_connection():
 def send_visit_email(visit: Visit, kind: str) -> bool:
     """Claim and send one email; False if another run has claimed it already.
 
-    A failed send raises, and its claim is rolled back with the transaction.
+    A failed send raises, and its claim is released. Should the database not answer the
+    release either, that email is logged and not sent: once at most, never twice.
     """
     subject, body = render_email(visit, kind)
     try:
         with transaction.atomic():
-            ReminderSent.objects.create(visit=visit, kind=kind, for_starts_at=visit.starts_at)
-            send_mail(subject, body, None, [visit.patient.email], connection=_mail_connection())
+            claim = ReminderSent.objects.create(
+                visit=visit, kind=kind, for_starts_at=visit.starts_at
+            )
     except IntegrityError:
         return False
+    try:
+        send_mail(subject, body, None, [visit.patient.email], connection=_mail_connection())
+    except Exception:
+        try:
+            claim.delete()
+        except DatabaseError:
+            logger.exception(
+                "The %s email for visit %s was not sent and its claim (ReminderSent %s) could "
+                "not be released: delete that row for the next run to send it",
+                kind, visit.pk, claim.pk,
+            )  # fmt: skip
+        raise
     return True
 
 
@@ -125,6 +140,8 @@ def send_due_emails(now: datetime | None = None) -> Outcome:
         for visit in visits:
             try:
                 sent = send_visit_email(visit, kind)
+            except (OperationalError, InterfaceError):
+                raise  # the database does not answer: the run stops (send_reminders says so)
             except Exception:  # one bad address or a mail server hiccup must not stop the rest
                 logger.exception("Could not send the %s email for visit %s", kind, visit.pk)
                 outcome.failed += 1

@@ -67,6 +67,7 @@ EXPECTED = {
     "logout": dict.fromkeys(ROLES, 405),
     "staff-home": {**dict.fromkeys(ROLES, 302), "anonymous": LOGIN, "no_role": 403},
     "health": PUBLIC,
+    "ready": PUBLIC,
     "audit-trail": ADMIN_ONLY,
     "audit-trail-csv": ADMIN_ONLY,
     # Two-step sign-in, not required here: with no device yet there is no code to ask for, but
@@ -149,6 +150,7 @@ EXPECTED_POST = {
     "two-factor-verify": EXPECTED["two-factor-verify"],
     "two-factor-setup": EXPECTED["two-factor-setup"],  # an empty code, asked for again
     "health": PUBLIC,
+    "ready": PUBLIC,
     "content:home": PUBLIC,
     "content:page-list": PUBLIC,
     "content:search": PUBLIC,

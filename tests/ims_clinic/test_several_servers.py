@@ -6,12 +6,8 @@ Two gunicorn servers run against this test's database and a Redis on 127.0.0.1:6
 key prefix of this module's own, so parallel test runs do not meet.
 """
 
-import http.cookiejar
 import re
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from collections import Counter
 from contextlib import ExitStack
@@ -23,7 +19,7 @@ from django.utils import timezone
 
 from content.models import Page
 from tests.factories import make_clinic_admin, make_course, make_visit
-from tests.processes import end, gunicorn, site_environment, start
+from tests.processes import Browser, end, gunicorn, site_environment, start
 from treatments.models import ReminderSent
 
 pytestmark = [
@@ -61,32 +57,6 @@ def servers(django_db_setup, redis_prefix, tmp_path_factory):
     logs = tmp_path_factory.mktemp("servers")
     with ExitStack() as running:
         yield [running.enter_context(gunicorn(env, logs / f"{name}.log")) for name in "AB"]
-
-
-class Browser:
-    """A visitor with their own cookies; follows redirects."""
-
-    def __init__(self) -> None:
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
-
-    def get(self, url: str) -> tuple[int, str]:
-        return self._open(urllib.request.Request(url))  # noqa: S310 (the test servers)
-
-    def post(self, url: str, fields: dict) -> tuple[int, str]:
-        """Posts the form at url with fields, and the CSRF token its page carries."""
-        _, page = self.get(url)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-        data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}, doseq=True)
-        return self._open(urllib.request.Request(url, data=data.encode()))  # noqa: S310
-
-    def _open(self, request) -> tuple[int, str]:
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
 
 
 @pytest.fixture

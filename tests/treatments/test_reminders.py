@@ -8,12 +8,13 @@ from collections import Counter
 from datetime import time, timedelta
 from io import StringIO
 from itertools import count
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import OperationalError, connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -321,3 +322,57 @@ def test_two_runs_at_once_send_each_email_once(monkeypatch):
         {visit.patient.email: 1 for visit in visits}
     )
     assert ReminderSent.objects.count() == 4
+
+
+# While the database does not answer ---------------------------------------------------------
+
+
+def refuse(execute, sql, params, many, context):
+    raise OperationalError('connection to server at "db.internal" failed\nDETAIL: more')
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("clock")
+def test_it_stops_with_one_line_while_the_database_does_not_answer(physiotherapist):
+    make_visit(course_of(physiotherapist), TOMORROW, time(13, 0))
+    with connection.execute_wrapper(refuse), pytest.raises(CommandError) as stopped:
+        send()
+    assert str(stopped.value) == (
+        'The database did not answer (connection to server at "db.internal" failed); emails '
+        "not yet sent wait for the next run, which sends none twice."
+    )
+    assert mail.outbox == []
+    assert send() == "Sent 1 reminder and 0 aftercare emails.\n"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("clock", "migrated_data")
+def test_a_run_cut_off_by_the_database_sends_nothing_twice_when_run_again(
+    physiotherapist, monkeypatch
+):
+    first = make_visit(course_of(physiotherapist), TOMORROW, time(13, 0))
+    second = make_visit(course_of(physiotherapist), TOMORROW, time(15, 0))
+    send_messages = EmailBackend.send_messages
+    database = type(connections["default"])
+
+    def send_then_lose_the_database(backend, messages):
+        sent = send_messages(backend, messages)
+        # Gone while the first email was with the mail server: no query, no commit answers.
+        connection.execute_wrappers.append(refuse)
+        monkeypatch.setattr(database, "_commit", mock.Mock(side_effect=OperationalError("gone")))
+        return sent
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_then_lose_the_database)
+    try:
+        with pytest.raises(CommandError, match="The database did not answer"):
+            send()
+    finally:
+        connection.execute_wrappers.remove(refuse)
+        monkeypatch.undo()
+    assert [message.to for message in mail.outbox] == [[first.patient.email]]
+
+    assert send() == "Sent 1 reminder and 0 aftercare emails.\n"
+    assert [message.to for message in mail.outbox] == [
+        [first.patient.email],
+        [second.patient.email],
+    ]

@@ -2,6 +2,7 @@
 minutes: each email goes out once, however often it runs and even when two copies overlap."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import InterfaceError, OperationalError
 
 from treatments.reminders import send_due_emails
 
@@ -14,7 +15,16 @@ class Command(BaseCommand):
     help = "Email reminders (24 to 48 hours before booked visits) and aftercare advice."
 
     def handle(self, *args, **options) -> None:
-        outcome = send_due_emails()
+        try:
+            outcome = send_due_emails()
+        except (OperationalError, InterfaceError) as error:
+            # One line for cron's email, and a non-zero exit. Every email sent was claimed
+            # first, so the next run sends only those still due.
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise CommandError(
+                f"The database did not answer ({reason}); emails not yet sent wait for the "
+                "next run, which sends none twice."
+            ) from None
         self.stdout.write(
             f"Sent {_count(outcome.reminders, 'reminder')} and "
             f"{_count(outcome.aftercare, 'aftercare email')}."
