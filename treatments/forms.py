@@ -272,7 +272,8 @@ class ChartRowsFormSet(BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         own = set(self.get_queryset().values_list("pk", flat=True))
-        for form in self.initial_forms:
+        # A new row carries no id at all: one that does was written by hand.
+        for form in self.forms:
             row = getattr(form, "cleaned_data", {}).get(self.model._meta.pk.name)
             if row is not None and row.pk not in own:
                 raise ValidationError(
