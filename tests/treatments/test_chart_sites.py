@@ -62,7 +62,7 @@ def test_a_muscle_named_as_on_the_list_is_linked_to_it_and_any_other_stays_free_
 
 
 def test_a_site_in_a_muscle_with_sides_needs_its_side(physiotherapist, visit):
-    with pytest.raises(ValidationError, match="Site 2: Choose the side of Gluteus medius."):
+    with pytest.raises(ValidationError, match="Site 2: Choose the side of Gluteus medius"):
         record(visit, physiotherapist, [site(), site(muscle="Gluteus medius", side="")])
     assert not Chart.objects.exists()
 
