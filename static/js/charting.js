@@ -53,6 +53,13 @@
     const offer = row.querySelector("[data-paraspinal-offer]");
     const muscle = muscles[field(row, "muscle").value.trim().toLowerCase()];
     const siteType = field(row, "site_type").value;
+    // Rebuilt only when the row changed: a "change" fired as the muscle field loses focus to
+    // one of these buttons must not replace the button being clicked.
+    const key = [field(row, "muscle").value, field(row, "side").value, siteType].join("|");
+    if (offer.dataset.key === key) {
+      return;
+    }
+    offer.dataset.key = key;
     offer.replaceChildren();
     offer.hidden = true;
     if (!muscle || !paraspinal || !muscle.levels.length || siteType === "paraspinal") {
