@@ -222,10 +222,6 @@ class NeedledSiteForm(forms.ModelForm):
             "over_thorax",
         ]  # fmt: skip
         widgets = {"muscle": forms.TextInput(attrs={"list": "muscle-list", "autocomplete": "off"})}
-        help_texts = {
-            "muscle": _("Choose from the list, or write a muscle that is not on it."),
-            "spinal_segment": _("Needed for a paraspinal site."),
-        }
         error_messages = {
             "spinal_segment": {"invalid_choice": _("Choose a spinal segment from C1 to S2.")},
         }
