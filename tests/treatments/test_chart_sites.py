@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from tests.factories import TODAY, chart_visit, make_visit, ready_for_needling
@@ -80,7 +80,7 @@ def test_the_database_refuses_a_paraspinal_site_without_a_level_or_a_free_text_w
 ):
     chart = record(visit, physiotherapist, [site()])
     for fields in ({"spinal_segment": ""}, {"muscle": "Odd", "side": ""}, {"spinal_segment": "X9"}):
-        with pytest.raises(IntegrityError):
+        with pytest.raises(IntegrityError), transaction.atomic():
             NeedledSite.objects.create(chart=chart, **{**SITE, **fields})
 
 
