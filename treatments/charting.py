@@ -220,6 +220,7 @@ def map_muscle_names(*, dry_run: bool = False) -> tuple[dict[tuple[str, str], in
     with transaction.atomic():
         free_text = NeedledSite.objects.filter(listed_muscle__isnull=True).order_by("pk")
         for site in free_text.select_for_update():
+            # Certain only when the spelling means one listed muscle, and no other.
             matches = [m for m in muscles if muscle_key(site.muscle) in m.spellings()]
             if len(matches) != 1:
                 left[site.muscle] = left.get(site.muscle, 0) + 1

@@ -734,14 +734,6 @@ class MuscleQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
-    def named(self, text: str):
-        """The muscles whose name or one of whose other names is this text, read loosely (case,
-        dots and spaces do not count): the mapping command keeps a match only if it is alone."""
-        wanted = muscle_key(text)
-        if not wanted:
-            return self.none()
-        return self.filter(pk__in=[m.pk for m in self if wanted in m.spellings()])
-
 
 def muscle_key(text: str) -> str:
     """A spelling reduced to letters and digits, lower case: "G. medius" and "g medius" meet."""
