@@ -7,8 +7,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, connection
+from django.urls import reverse
 
-from tests.factories import TODAY, chart_visit, make_visit, ready_for_needling
+from tests.factories import (
+    TODAY,
+    chart_visit,
+    make_clinic_admin,
+    make_visit,
+    ready_for_needling,
+)
 from treatments.models import Muscle, NeedledSite
 from treatments.muscles import muscle_list
 
@@ -102,3 +109,43 @@ def test_a_dry_run_changes_nothing(earlier_charts, capsys):
     call_command("map_muscle_names", "--dry-run")
     assert "Would link “glut med” to Gluteus medius" in capsys.readouterr().out
     assert not NeedledSite.objects.filter(listed_muscle__isnull=False).exists()
+
+
+# The clinic admin keeps the list -----------------------------------------------------------
+
+
+def muscle_form(muscle: Muscle, **changes) -> dict:
+    fields = ["name", "other_names", "region", "first_segment", "last_segment", "other_nerve",
+              "source"]  # fmt: skip
+    data = {name: getattr(muscle, name) for name in fields}
+    data.update(has_sides="on", is_active="on")
+    return {**data, **changes}
+
+
+def test_the_clinic_admin_corrects_a_muscles_levels_in_the_admin(client):
+    client.force_login(make_clinic_admin())
+    muscle = Muscle.objects.get(name="Teres major")
+    url = reverse("admin:treatments_muscle_change", args=[muscle.pk])
+    response = client.post(url, muscle_form(muscle, last_segment="C7", source="Kendall 2005"))
+    assert response.status_code == 302
+    muscle.refresh_from_db()
+    assert (muscle.levels, muscle.source) == (["C5", "C6", "C7"], "Kendall 2005")
+
+
+def test_the_admin_refuses_levels_in_the_wrong_order_and_never_deletes_a_muscle(client):
+    client.force_login(make_clinic_admin())
+    muscle = Muscle.objects.get(name="Teres major")
+    url = reverse("admin:treatments_muscle_change", args=[muscle.pk])
+    response = client.post(url, muscle_form(muscle, first_segment="T1"))
+    assert "The last spinal level comes after the first." in response.content.decode()
+    delete = reverse("admin:treatments_muscle_delete", args=[muscle.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    muscle.refresh_from_db()
+    assert muscle.levels == ["C5", "C6"]
+
+
+def test_a_physiotherapist_reads_the_list_but_does_not_change_it(client, physiotherapist):
+    client.force_login(physiotherapist)
+    muscle = Muscle.objects.get(name="Teres major")
+    url = reverse("admin:treatments_muscle_change", args=[muscle.pk])
+    assert client.post(url, muscle_form(muscle, last_segment="T1")).status_code == 403
