@@ -130,8 +130,9 @@ def _limit(text: str) -> str:
 
 
 class ChartForm(forms.ModelForm):
-    """What was done at the visit. A new chart starts empty: nothing is copied forward,
-    because "as previous" does not meet the documentation standard."""
+    """What was done at the visit. A new chart starts empty: nothing of it is copied forward,
+    because "as previous" does not meet the documentation standard (only the needled sites may
+    start from the last visit)."""
 
     consent_confirmed = forms.BooleanField(
         label=_("Consent confirmed this visit"),

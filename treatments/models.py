@@ -575,7 +575,9 @@ class Visit(models.Model):
 
 
 class Chart(models.Model):
-    """What happened at an attended visit, written fresh each time: nothing is copied.
+    """What happened at an attended visit, written fresh each time: only where the needles
+    went may start from the last visit (charting.sites_to_start_from), never the responses,
+    the pain or the note.
 
     A needling visit's chart records the needling (sites, response, pain before and after); any
     other visit gets a visit note: what the patient reports, the findings, the plan and a pain
