@@ -16,6 +16,7 @@
   const total = block.querySelector("input[name='sites-TOTAL_FORMS']");
   const addButton = block.querySelector("[data-add-site]");
   const limit = block.querySelector("[data-sites-limit]");
+  // The page's words are in the template, with the rest of its text.
   const most = Number(block.dataset.mostSites);
 
   const field = (row, name) => row.querySelector(`[name$='-${name}']`);
@@ -27,9 +28,7 @@
   function refreshAddButton() {
     const full = Number(total.value) >= most;
     addButton.disabled = full;
-    limit.textContent = full
-      ? `A chart holds at most ${most} sites.`
-      : `Up to ${most} sites.`;
+    limit.textContent = full ? block.dataset.fullText : block.dataset.roomText;
   }
 
   function addRow() {
@@ -66,12 +65,12 @@
       return;
     }
     const taken = takenParaspinalLevels();
-    offer.append("Paraspinal sites at its levels: ");
+    offer.append(`${block.dataset.offerText} `);
     for (const level of muscle.levels) {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "btn btn-outline-secondary btn-sm me-1 mb-1";
-      button.textContent = `Paraspinal ${level}`;
+      button.textContent = `${block.dataset.levelText} ${level}`;
       button.dataset.level = level;
       button.disabled = taken.has(`${field(row, "side").value}|${level}`);
       offer.append(button);
