@@ -305,6 +305,10 @@ SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# A chart of 40 needled sites posts about 450 fields. Room for 200 rows posted at once, so
+# that such a page gets the chart form's own message (at most 40 sites), not a bare 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2500
+
 # Content Security Policy (django-csp): the browser runs and applies only files served by the
 # site itself. No inline <script>, no style="" attribute, no <style> element, on any page,
 # the admin's included; tests/ims_clinic/test_csp_browser.py opens every kind of page and

@@ -108,10 +108,16 @@ class ScreeningForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # A callable model default would add a hidden copy of the date to the page.
         self.fields["screened_on"].show_hidden_initial = False
-        for kind, _label in Precaution.Kind.choices:
+        for kind, label in Precaution.Kind.choices:
+            # Ticking the precaution opens its decision and note (static/js/site.js).
             self.fields[f"{kind}_applies"] = forms.BooleanField(
-                label=_("Applies to this patient"), required=False
-            )
+                label=label,
+                required=False,
+                widget=forms.CheckboxInput(
+                    attrs={"data-discloses": f"precaution-{kind}",
+                           "aria-controls": f"precaution-{kind}"}
+                ),
+            )  # fmt: skip
             self.fields[f"{kind}_decision"] = forms.ChoiceField(
                 label=_("Decision"),
                 choices=[("", _("Choose a decision")), *Precaution.Decision.choices],
@@ -128,12 +134,20 @@ class ScreeningForm(forms.ModelForm):
     def do_not_needle_fields(self) -> list:
         return [self[name] for name in Screening.DO_NOT_NEEDLE_FIELDS]
 
-    def precaution_rows(self) -> list[tuple[str, list]]:
-        """(the precaution's name, its three bound fields), for the template."""
-        return [
-            (label, [self[f"{kind}_{part}"] for part in ("applies", "decision", "note")])
-            for kind, label in Precaution.Kind.choices
-        ]
+    def precaution_rows(self) -> list[dict]:
+        """Each precaution for the template: its name, its three bound fields, and whether its
+        decision and note stay open even unticked (something written there, or an error)."""
+        rows = []
+        for kind, label in Precaution.Kind.choices:
+            applies, decision, note = (self[f"{kind}_{part}"] for part in
+                                       ("applies", "decision", "note"))  # fmt: skip
+            rows.append({
+                "kind": kind, "label": label, "applies": applies, "decision": decision,
+                "note": note,
+                "keep_open": bool(decision.value() or note.value() or applies.errors
+                                  or decision.errors or note.errors),
+            })  # fmt: skip
+        return rows
 
     def clean(self):
         cleaned_data = super().clean()
@@ -150,11 +164,7 @@ class ScreeningForm(forms.ModelForm):
                 if decision or note:
                     self.add_error(
                         f"{kind}_applies",
-                        _(
-                            "Tick “Applies to this patient” to record “%s”, "
-                            "or clear its decision and note."
-                        )
-                        % label,
+                        _("Tick “%s” to record its decision and note, or clear them.") % label,
                     )
                 continue
             if not decision:

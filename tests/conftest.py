@@ -81,6 +81,7 @@ def migrated_data(transactional_db):
         ("ims_clinic.migrations.0002_clinic_admins_reset_two_step_devices", "allow_reset"),
         ("treatments.migrations.0011_visit_types", "add_default_types"),
         ("treatments.migrations.0014_load_instruments", "load_instruments"),
+        ("treatments.migrations.0020_load_muscles", "load_muscles"),
     ]:
         getattr(importlib.import_module(migration), function)(state_apps, None)
 

@@ -14,6 +14,7 @@ from treatments.models import (
     ClinicHours,
     DayOff,
     Location,
+    Muscle,
     NeedledSite,
     PhysiotherapistProfile,
     ReminderSent,
@@ -67,6 +68,23 @@ class VisitTypeAdmin(ClinicAdminOnly, admin.ModelAdmin):
                     "is_active", "position"]  # fmt: skip
     list_editable = ["position"]
     list_filter = ["is_active", "is_needling"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Muscle)
+class MuscleAdmin(ClinicAdminOnly, admin.ModelAdmin):
+    """The muscles offered when charting, with their spinal levels. A muscle is retired (no
+    longer offered), never deleted: the charts that name it keep it."""
+
+    list_display = ["name", "region", "nerve_supply", "has_sides", "is_paraspinal", "is_active"]
+    list_filter = ["region", "is_active"]
+    search_fields = ["name", "other_names"]
+
+    @admin.display(description=_("nerve supply"))
+    def nerve_supply(self, muscle: Muscle) -> str:
+        return muscle.nerve_supply
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

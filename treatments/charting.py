@@ -10,7 +10,25 @@ from django.utils.translation import gettext as _
 
 from patients.roles import display_name
 from treatments.booking import services
-from treatments.models import AdverseEvent, Chart, NeedledSite, Visit
+from treatments.models import (
+    MOST_SITES,
+    AdverseEvent,
+    Chart,
+    Muscle,
+    NeedledSite,
+    Visit,
+    muscle_key,
+)
+
+# What a site of the last visit passes on to the next: where the needle went, never how the
+# muscle answered, nor the pain or the note ("as previous" is not a note).
+CARRIED_FORWARD = ["muscle", "side", "site_type", "spinal_segment", "over_thorax"]
+
+
+def too_many_sites() -> str:
+    return _(
+        "A chart holds at most %(most)d needled sites. Remove the rows that are not needed."
+    ) % {"most": MOST_SITES}
 
 
 def _day(value) -> str:
@@ -57,6 +75,47 @@ def needling_problems(visit: Visit, physiotherapist: User) -> list[str]:
     if consent is None or not consent.is_in_force_on(visit.date):
         problems.append("No consent to IMS is on file for this date. Record the consent first.")
     return problems
+
+
+def listed_muscles() -> dict[str, Muscle]:
+    """The muscles on offer, by their name in lower case: one query for a whole chart."""
+    return {muscle.name.casefold(): muscle for muscle in Muscle.objects.active()}
+
+
+def match_listed_muscle(site: NeedledSite, listed: dict[str, Muscle]) -> None:
+    """Link a site to the muscle of the list its name spells exactly (any case), and write the
+    name as the list does; any other name stays free text."""
+    muscle = listed.get(site.muscle.strip().casefold())
+    if muscle is not None:
+        site.listed_muscle, site.muscle = muscle, muscle.name
+    elif site.listed_muscle_id is not None and site.listed_muscle.name != site.muscle:
+        site.listed_muscle = None
+
+
+def sites_to_start_from(visit: Visit) -> list[dict]:
+    """The needled sites of the patient's last IMS visit before this one, as the rows of a new
+    chart for the physiotherapist to confirm, change or remove."""
+    last = (
+        Chart.objects.filter(
+            visit__patient_id=visit.patient_id,
+            kind=Chart.Kind.NEEDLING,
+            visit__starts_at__lt=visit.starts_at,
+        )
+        .exclude(visit=visit)
+        .order_by("-visit__starts_at")
+        .first()
+    )
+    if last is None:
+        return []
+    return list(last.sites.values(*CARRIED_FORWARD))
+
+
+def _clean_row(site: NeedledSite, name: str) -> None:
+    # The page shows a service's errors above the form: say which row each is about.
+    try:
+        site.full_clean()
+    except ValidationError as error:
+        raise ValidationError([f"{name}: {message}" for message in error.messages]) from None
 
 
 def _check_signer(chart: Chart, user: User) -> None:
@@ -114,6 +173,8 @@ def record_chart(
         remaining = chart.sites.exclude(pk__in=removed_sites).count() if correcting else 0
         if visit.is_needling and not kept_sites and not remaining:
             raise ValidationError(_("Record at least one needled site."))
+        if len(kept_sites) + remaining > MOST_SITES:
+            raise ValidationError(too_many_sites())
         if not visit.is_needling and (kept_sites or adverse_events):
             raise ValidationError(_("A visit without needling has no needled sites."))
         if visit.status == Visit.Status.BOOKED:
@@ -136,8 +197,38 @@ def record_chart(
         chart.save()
         for item in removed:
             item.delete()
-        for item in [*kept_sites, *adverse_events]:
+        listed = listed_muscles() if kept_sites else {}
+        for number, site in enumerate(kept_sites, start=1):
+            match_listed_muscle(site, listed)
+            site.chart = chart
+            _clean_row(site, _("Site %(number)d") % {"number": number})
+            site.save()
+        for item in adverse_events:
             item.chart = chart
             item.full_clean()
             item.save()
     return chart
+
+
+def map_muscle_names(*, dry_run: bool = False) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
+    """Link the free-text muscles of earlier charts to the clinic's list where the spelling
+    means one listed muscle only ("glut med", "G. medius"), writing the list's name; each site's
+    history keeps the spelling it had. Returns ({(spelling, listed name): sites},
+    {spelling left as free text: sites})."""
+    mapped, left = {}, {}
+    muscles = list(Muscle.objects.all())
+    with transaction.atomic():
+        free_text = NeedledSite.objects.filter(listed_muscle__isnull=True).order_by("pk")
+        for site in free_text.select_for_update():
+            # Certain only when the spelling means one listed muscle, and no other.
+            matches = [m for m in muscles if muscle_key(site.muscle) in m.spellings()]
+            if len(matches) != 1:
+                left[site.muscle] = left.get(site.muscle, 0) + 1
+                continue
+            spelling, muscle = site.muscle, matches[0]
+            mapped[spelling, muscle.name] = mapped.get((spelling, muscle.name), 0) + 1
+            if not dry_run:
+                site.muscle, site.listed_muscle = muscle.name, muscle
+                site._change_reason = f"Muscle linked to the clinic's list (was “{spelling}”)"
+                site.save(update_fields=["muscle", "listed_muscle"])
+    return mapped, left

@@ -46,9 +46,11 @@ FIRST_NAMES = ["Ava", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", 
                "Kiran", "Lena", "Mateo", "Nora", "Omar", "Paula", "Quinn", "Rosa", "Sami", "Tara"]
 LAST_NAMES = ["Anderson", "Bui", "Chen", "Dubois", "Evans", "Fraser", "Gill", "Haddad", "Ito",
               "Jensen", "Khan", "Lopez", "MacDonald", "Nguyen", "Olsen", "Patel", "Roy", "Wong"]
-REGIONS = [("Right low back", "L4", "Lumbar multifidus"), ("Left neck", "C5", "Upper trapezius"),
+# (region, a spinal level of the muscle, the muscle): muscles and levels from the clinic's list
+# (treatments/muscles.json), so that "Start from the last visit" offers their paraspinal sites.
+REGIONS = [("Right low back", "L3", "Quadratus lumborum"), ("Left neck", "C4", "Upper trapezius"),
            ("Right shoulder", "C5", "Infraspinatus"), ("Left hip", "L5", "Gluteus medius"),
-           ("Mid back", "T6", "Rhomboid major"), ("Right elbow", "C6", "Extensor carpi radialis")]
+           ("Mid back", "C5", "Rhomboid major"), ("Right elbow", "C6", "Extensor carpi radialis")]
 # fmt: on
 
 
@@ -200,19 +202,19 @@ def add_course(patient, physiotherapist, story: Story, n: int, at: time, today: 
 
 
 def chart_treatment(visit, number: int, pain: int, n: int, physiotherapist, rng, sign=True):
-    _region, segment, muscle = REGIONS[n % len(REGIONS)]
+    region, segment, muscle = REGIONS[n % len(REGIONS)]
     chart = Chart(
         consent_confirmed=True, patient_position=Chart.Position.PRONE,
         pain_before=pain, pain_after=max(0, pain - rng.randint(1, 3)),
         retest_note="Range of motion better on re-test.",
         note=f"Visit {number}: needled {muscle.lower()} and paraspinals at {segment}.",
     )  # fmt: skip
+    side = "left" if region.startswith("Left") else "right"
     sites = [
-        NeedledSite(muscle=muscle, side="right", site_type="pain_site", spinal_segment=segment,
+        NeedledSite(muscle=muscle, side=side, site_type="pain_site",
                     response=rng.choice(["grasp", "twitch"]), insertions=rng.randint(2, 5)),
-        NeedledSite(muscle="Multifidus" if segment[0] == "L" else "Paraspinals", side="both",
-                    site_type="paraspinal", spinal_segment=segment, response="grasp",
-                    insertions=rng.randint(2, 4)),
+        NeedledSite(muscle="Multifidus", side=side, site_type="paraspinal",
+                    spinal_segment=segment, response="grasp", insertions=rng.randint(2, 4)),
     ]  # fmt: skip
     record_chart(visit=visit, chart=chart, sites=sites, adverse_events=[],
                  charted_by=physiotherapist, sign=sign)  # fmt: skip

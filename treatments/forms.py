@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from patients.roles import PHYSIOTHERAPIST, display_name
-from treatments.models import AdverseEvent, Chart, NeedledSite, TreatmentCourse
+from treatments.charting import match_listed_muscle
+from treatments.models import MOST_SITES, AdverseEvent, Chart, NeedledSite, TreatmentCourse
 
 PAIN_ERRORS = {
     "min_value": _("Score pain from 0 (none) to 10 (worst)."),
@@ -129,8 +130,9 @@ def _limit(text: str) -> str:
 
 
 class ChartForm(forms.ModelForm):
-    """What was done at the visit. A new chart starts empty: nothing is copied forward,
-    because "as previous" does not meet the documentation standard."""
+    """What was done at the visit. A new chart starts empty: nothing of it is copied forward,
+    because "as previous" does not meet the documentation standard (only the needled sites may
+    start from the last visit)."""
 
     consent_confirmed = forms.BooleanField(
         label=_("Consent confirmed this visit"),
@@ -211,15 +213,32 @@ class VisitNoteForm(forms.ModelForm):
 
 
 class NeedledSiteForm(forms.ModelForm):
+    """One needled site. A muscle named as on the clinic's list is linked to it (its spinal
+    levels, whether it has sides); any other name is kept as free text."""
+
     class Meta:
         model = NeedledSite
         fields = [
             "muscle", "side", "site_type", "spinal_segment", "response", "insertions",
             "over_thorax",
         ]  # fmt: skip
+        widgets = {"muscle": forms.TextInput(attrs={"list": "muscle-list", "autocomplete": "off"})}
         error_messages = {
             "spinal_segment": {"invalid_choice": _("Choose a spinal segment from C1 to S2.")},
         }
+
+    def __init__(self, *args, listed_muscles: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.listed_muscles = listed_muscles or {}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Before the model's own checks, which ask whether the listed muscle has sides.
+        self.instance.muscle = cleaned_data.get("muscle", "")
+        match_listed_muscle(self.instance, self.listed_muscles)
+        if "muscle" in cleaned_data:
+            cleaned_data["muscle"] = self.instance.muscle
+        return cleaned_data
 
 
 class AdverseEventForm(forms.ModelForm):
@@ -240,10 +259,18 @@ class ChartRowsFormSet(BaseInlineFormSet):
     patient's site would be saved as if done, without the change asked for. It is refused.
     """
 
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        # The hidden field naming the chart: another chart's id there is refused in words.
+        form.fields[self.fk.name].error_messages["invalid_choice"] = _(
+            "A row names another chart than this one. Reload the page."
+        )
+
     def clean(self) -> None:
         super().clean()
         own = set(self.get_queryset().values_list("pk", flat=True))
-        for form in self.initial_forms:
+        # A new row carries no id at all: one that does was written by hand.
+        for form in self.forms:
             row = getattr(form, "cleaned_data", {}).get(self.model._meta.pk.name)
             if row is not None and row.pk not in own:
                 raise ValidationError(
@@ -252,12 +279,25 @@ class ChartRowsFormSet(BaseInlineFormSet):
                 )
 
 
-def needled_site_formset(correcting: bool):
-    # Three empty rows for a new chart; a correction shows the sites on file plus one row,
-    # each with a box to remove it.
+class NeedledSiteFormSet(ChartRowsFormSet):
+    default_error_messages = {
+        "too_many_forms": _(
+            "A chart holds at most %(num)d needled sites. Remove the rows that are not needed."
+        ),
+    }
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("Remove this site")
+
+
+def needled_site_formset(extra: int):
+    # Any row can be removed before saving; past MOST_SITES rows the chart is refused, and
+    # only that many rows are read, however many are posted.
     return inlineformset_factory(
-        Chart, NeedledSite, form=NeedledSiteForm, formset=ChartRowsFormSet,
-        extra=1 if correcting else 3, can_delete=correcting,
+        Chart, NeedledSite, form=NeedledSiteForm, formset=NeedledSiteFormSet,
+        extra=extra, can_delete=True, max_num=MOST_SITES, validate_max=True,
+        absolute_max=MOST_SITES,
     )  # fmt: skip
 
 

@@ -644,7 +644,9 @@ class Visit(models.Model):
 
 
 class Chart(models.Model):
-    """What happened at an attended visit, written fresh each time: nothing is copied.
+    """What happened at an attended visit, written fresh each time: only where the needles
+    went may start from the last visit (charting.sites_to_start_from), never the responses,
+    the pain or the note.
 
     A needling visit's chart records the needling (sites, response, pain before and after); any
     other visit gets a visit note: what the patient reports, the findings, the plan and a pain
@@ -792,7 +794,120 @@ class Chart(models.Model):
         return self.signed_at is not None
 
 
+def segments_between(first: str, last: str) -> list[str]:
+    """The spinal segments from first to last, both included, in the spine's order."""
+    if first not in SPINAL_SEGMENTS or last not in SPINAL_SEGMENTS:
+        return []
+    return SPINAL_SEGMENTS[SPINAL_SEGMENTS.index(first) : SPINAL_SEGMENTS.index(last) + 1]
+
+
+class MuscleQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+def muscle_key(text: str) -> str:
+    """A spelling reduced to letters and digits, lower case: "G. medius" and "g medius" meet."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+class Muscle(models.Model):
+    """A muscle IMS commonly needles, with its segmental nerve supply: the spinal levels whose
+    paraspinal sites are needled with it, since IMS treats the segment as well as the painful
+    spot. Loaded from treatments/muscles.json, which names its anatomy source; the clinic admin
+    keeps the list. A muscle is retired, never deleted: charts keep it."""
+
+    class Region(models.TextChoices):
+        HEAD_NECK = "head_neck", _("Head and neck")
+        SHOULDER_ARM = "shoulder_arm", _("Shoulder and arm")
+        TRUNK = "trunk", _("Back and trunk")
+        HIP_LEG = "hip_leg", _("Hip and leg")
+
+    name = models.CharField(_("name"), max_length=80)
+    other_names = models.CharField(
+        _("other names"), max_length=300, blank=True,
+        help_text=_("Other spellings, separated by commas, that mean this muscle only."),
+    )  # fmt: skip
+    region = models.CharField(_("region"), max_length=15, choices=Region.choices)
+    has_sides = models.BooleanField(
+        _("has a left and a right"), default=True,
+        help_text=_("A site in this muscle is charted with its side."),
+    )  # fmt: skip
+    first_segment = models.CharField(
+        _("first spinal level"), max_length=3, blank=True,
+        choices=[(s, s) for s in SPINAL_SEGMENTS],
+    )  # fmt: skip
+    last_segment = models.CharField(
+        _("last spinal level"), max_length=3, blank=True,
+        choices=[(s, s) for s in SPINAL_SEGMENTS],
+    )  # fmt: skip
+    other_nerve = models.CharField(
+        _("other nerve supply"), max_length=120, blank=True,
+        help_text=_("A supply that is not a spinal level, such as the accessory nerve."),
+    )  # fmt: skip
+    is_paraspinal = models.BooleanField(
+        _("needled beside the spine"), default=False,
+        help_text=_("A paraspinal site at a muscle's level is charted in this muscle."),
+    )  # fmt: skip
+    source = models.CharField(_("anatomy source"), max_length=300)
+    is_active = models.BooleanField(
+        _("offered"), default=True, help_text=_("Untick to retire it: charts keep it.")
+    )
+
+    objects = MuscleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="muscle_name_once",
+                violation_error_message=_("This muscle is already on the list."),
+            ),
+            models.CheckConstraint(
+                condition=Q(first_segment="", last_segment="")
+                | (Q(first_segment__in=SPINAL_SEGMENTS) & Q(last_segment__in=SPINAL_SEGMENTS)),
+                name="muscle_levels_first_and_last",
+                violation_error_message=_(
+                    "Give both the first and the last spinal level, or neither."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.first_segment and self.last_segment and not self.levels:
+            raise ValidationError(
+                {"last_segment": _("The last spinal level comes after the first.")}
+            )
+
+    @property
+    def levels(self) -> list[str]:
+        return segments_between(self.first_segment, self.last_segment)
+
+    @property
+    def nerve_supply(self) -> str:
+        levels = self.first_segment
+        if self.last_segment != self.first_segment:
+            levels = f"{self.first_segment}-{self.last_segment}"
+        return ", ".join(part for part in (levels, self.other_nerve) if part)
+
+    def spellings(self) -> set[str]:
+        names = [self.name, *self.other_names.split(",")]
+        return {muscle_key(name) for name in names} - {""}
+
+
+# Beyond this, a chart is more likely a slip (a row pasted twice) than a visit.
+MOST_SITES = 40
+
+
 class NeedledSite(models.Model):
+    """One needled site. The muscle is chosen from the clinic's list (listed_muscle, its name
+    copied into muscle) or written freely for a muscle not on it; charts from before the list
+    keep their free text until manage.py map_muscle_names finds a certain match."""
+
     class Side(models.TextChoices):
         LEFT = "left", _("Left")
         RIGHT = "right", _("Right")
@@ -809,11 +924,16 @@ class NeedledSite(models.Model):
 
     chart = models.ForeignKey(Chart, on_delete=models.CASCADE, related_name="sites")
     muscle = models.CharField(_("muscle"), max_length=80)
-    side = models.CharField(_("side"), max_length=5, choices=Side.choices)
+    listed_muscle = models.ForeignKey(
+        Muscle, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("muscle on the list"),
+    )  # fmt: skip
+    side = models.CharField(_("side"), max_length=5, choices=Side.choices, blank=True)
     site_type = models.CharField(_("site"), max_length=10, choices=SiteType.choices)
     spinal_segment = models.CharField(
-        _("spinal segment"), max_length=3, choices=[(s, s) for s in SPINAL_SEGMENTS]
-    )
+        _("spinal segment"), max_length=3, choices=[(s, s) for s in SPINAL_SEGMENTS],
+        blank=True,
+    )  # fmt: skip
     response = models.CharField(_("response"), max_length=6, choices=Response.choices)
     insertions = models.PositiveSmallIntegerField(
         _("insertions"), default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]
@@ -827,9 +947,20 @@ class NeedledSite(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(spinal_segment__in=SPINAL_SEGMENTS),
+                condition=Q(spinal_segment__in=[*SPINAL_SEGMENTS, ""]),
                 name="site_spinal_segment_exists",
                 violation_error_message=_("Choose a spinal segment from C1 to S2."),
+            ),
+            models.CheckConstraint(
+                condition=Q(site_type="pain_site") | ~Q(spinal_segment=""),
+                name="site_paraspinal_has_a_level",
+                violation_error_message=_("A paraspinal site is charted with its spinal level."),
+            ),
+            # Whether a listed muscle has sides is on its own row; clean() reads it.
+            models.CheckConstraint(
+                condition=~Q(side="") | Q(listed_muscle__isnull=False),
+                name="site_side_given",
+                violation_error_message=_("Choose the side of the needled site."),
             ),
             models.CheckConstraint(
                 condition=Q(insertions__gte=1, insertions__lte=50),
@@ -839,7 +970,24 @@ class NeedledSite(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.muscle} ({self.get_side_display()}, {self.spinal_segment})"
+        where = ", ".join(part for part in (self.get_side_display(), self.spinal_segment) if part)
+        return f"{self.muscle_display} ({where})" if where else self.muscle_display
+
+    def clean(self) -> None:
+        if self.side == "" and (self.listed_muscle is None or self.listed_muscle.has_sides):
+            raise ValidationError(
+                {
+                    "side": _("Choose the side of %(muscle)s.")
+                    % {"muscle": self.muscle or _("the muscle")}
+                }
+            )
+
+    @property
+    def muscle_display(self) -> str:
+        """The muscle as reports show it: a name not on the list says so."""
+        if self.listed_muscle_id is not None:
+            return self.muscle
+        return _("%(muscle)s (not on the muscle list)") % {"muscle": self.muscle}
 
 
 class AdverseEvent(models.Model):

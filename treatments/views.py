@@ -6,12 +6,14 @@ ValidationError is shown on the form or as a message, never as an error page. Bo
 changes to a booked visit are in treatments/booking/.
 """
 
+from contextlib import suppress
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.forms.utils import ErrorDict, ErrorList
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +25,13 @@ from patients.models import Patient
 from patients.roles import booking_staff, clinical_staff, is_physiotherapist
 from treatments.booking import services
 from treatments.booking.rules import AUTHORIZATION_NOTICE_DAYS
-from treatments.charting import charting_problems, record_chart, sign_chart
+from treatments.charting import (
+    charting_problems,
+    listed_muscles,
+    record_chart,
+    sign_chart,
+    sites_to_start_from,
+)
 from treatments.forms import (
     ChartForm,
     CourseEditForm,
@@ -34,6 +42,7 @@ from treatments.forms import (
     needled_site_formset,
 )
 from treatments.models import (
+    MOST_SITES,
     Chart,
     ClinicSettings,
     PhysiotherapistProfile,
@@ -214,14 +223,22 @@ def visit_chart(request, pk: int):
     chart = visit.chart if correcting else Chart(visit=visit)
     amending = correcting and chart.is_signed
     data = _posted(request)
+    # "Add a site" without script posts the form to get one more row: nothing is saved.
+    adding_row = data is not None and "add_site" in data
+    if adding_row:
+        data = _with_one_more_row(data, "sites")
     form_class = ChartForm if visit.is_needling else VisitNoteForm
     form = form_class(data, instance=chart, amending=amending)
     sites = events = None
+    listed = {}
     if visit.is_needling:
-        sites = needled_site_formset(correcting)(data, instance=chart, prefix="sites")
+        listed = listed_muscles()
+        sites = _site_rows(request, visit, chart, data, correcting, listed)
         events = adverse_event_formset(correcting)(data, instance=chart, prefix="events")
     rows = [rows for rows in (sites, events) if rows is not None]
-    if data is not None and all([form.is_valid(), *(r.is_valid() for r in rows)]):
+    if adding_row:
+        _not_checked_yet(form, *rows)
+    elif data is not None and all([form.is_valid(), *(r.is_valid() for r in rows)]):
         try:
             record_chart(
                 visit=visit,
@@ -254,8 +271,59 @@ def visit_chart(request, pk: int):
         "sites": sites,
         "events": events,
         "is_assessment": not visit.is_needling,
+        "muscles": sorted(listed.values(), key=lambda muscle: muscle.name),
+        "muscle_levels": _muscle_levels(listed),
+        "most_sites": MOST_SITES,
     }
     return render(request, "treatments/visit_chart.html", ctx)
+
+
+START_FROM_LAST_VISIT = "last-visit"
+
+
+def _site_rows(request, visit, chart, data, correcting: bool, listed: dict):
+    """The needled-site rows: those on file when correcting; on a new chart three empty rows,
+    or the sites of the last IMS visit when asked, each to confirm, change or remove."""
+    initial = []
+    if data is None and not correcting and request.GET.get("from") == START_FROM_LAST_VISIT:
+        initial = sites_to_start_from(visit)
+        if not initial:
+            messages.info(request, _("No earlier IMS visit of this patient has needled sites."))
+    extra = 1 if correcting else (len(initial) + 1 if initial else 3)
+    return needled_site_formset(extra)(
+        data, instance=chart, prefix="sites", initial=initial,
+        form_kwargs={"listed_muscles": listed},
+    )  # fmt: skip
+
+
+def _with_one_more_row(data, prefix: str):
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    # A count that is not a number is left for the formset to refuse as tampered with.
+    with suppress(ValueError):
+        data[key] = str(min(int(data.get(key, "")) + 1, MOST_SITES))
+    return data
+
+
+def _not_checked_yet(*forms_and_formsets) -> None:
+    """Show what was typed without errors: adding a row is not a submission."""
+    for item in forms_and_formsets:
+        if hasattr(item, "forms"):
+            item._errors, item._non_form_errors = [], ErrorList()
+            for row in item.forms:
+                row._errors = ErrorDict()
+        else:
+            item._errors = ErrorDict()
+
+
+def _muscle_levels(listed: dict) -> dict:
+    """What the page's script needs to offer the paraspinal sites of a muscle in one click."""
+    paraspinal = next((m.name for m in listed.values() if m.is_paraspinal), "")
+    return {
+        "paraspinal": paraspinal,
+        "muscles": {m.name.casefold(): {"sides": m.has_sides, "levels": m.levels}
+                    for m in listed.values()},
+    }  # fmt: skip
 
 
 @clinical_staff

@@ -238,7 +238,7 @@ def fields_of(form_class, **kwargs) -> Callable[[dict], st.SearchStrategy[dict]]
 def chart_form_data(correcting: bool) -> Callable[[dict], st.SearchStrategy[dict]]:
     def data(records: dict) -> st.SearchStrategy[dict]:
         site_ids = records["site_ids"] if correcting else []
-        site_row = needled_site_formset(correcting)().forms[0].fields
+        site_row = needled_site_formset(extra=1)().forms[0].fields
         event_row = adverse_event_formset(correcting)().forms[0].fields
         # Stimulation off, as in most visits; the spoiled fields switch it on at times.
         chart = form_data(

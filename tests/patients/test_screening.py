@@ -105,10 +105,21 @@ def test_a_decision_on_an_unticked_precaution_is_not_silently_dropped(
     client.force_login(physiotherapist)
     data = screening_data(tumour_decision="do_not_needle", tumour_note="Under investigation")
     response = client.post(url(patient), data)
-    assert "Tick “Applies to this patient” to record “Tumour”, or clear its decision and note." in (
-        response.content.decode()
-    )
+    html = response.content.decode()
+    assert "Tick “Tumour” to record its decision and note, or clear them." in html
+    # Kept open, with what was written, even where script hides the unticked ones.
+    assert 'id="precaution-tumour" data-keep-open' in html
     assert Screening.objects.count() == 0
+
+
+def test_only_a_ticked_precaution_opens_its_decision_and_note_where_script_runs(
+    client, physiotherapist, patient
+):
+    client.force_login(physiotherapist)
+    html = client.get(url(patient)).content.decode()
+    assert 'data-discloses="precaution-bleeding"' in html
+    assert 'aria-controls="precaution-bleeding"' in html
+    assert "data-keep-open" not in html
 
 
 @pytest.mark.parametrize(

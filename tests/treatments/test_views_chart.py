@@ -63,7 +63,7 @@ def test_it_shows_an_empty_chart_form_with_labelled_fields(client, physiotherapi
     assert 'for="id_events-0-kind"' in html
     assert 'name="sites-3-muscle"' not in html
     assert 'name="correction_reason"' not in html
-    assert 'name="sites-0-DELETE"' not in html
+    assert "Remove this site" in html  # a row can be set aside before saving
 
 
 def test_it_copies_nothing_forward_from_the_previous_visit(client, physiotherapist, visit):
@@ -252,7 +252,7 @@ def test_it_keeps_hostile_text_as_text(client, physiotherapist, visit):
         (chart_data(sites=[{**SITE, "muscle": "m" * 10_000}]), "at most 80 characters"),
         (chart_data(sites=[{**SITE, "insertions": "0"}]), "greater than or equal to 1"),
         (chart_data(sites=[{**SITE, "insertions": "many"}]), "Enter a whole number."),
-        (chart_data(sites=[{**SITE, "side": ""}]), "This field is required."),
+        (chart_data(sites=[{**SITE, "side": ""}]), "Choose the side of Multifidus."),
         (chart_data(sites=[]), "Record at least one needled site."),
         (chart_data(events=[{"kind": "bruising", "severity": ""}]), "This field is required."),
         (chart_data(events=[{"kind": "alien", "severity": "mild"}]), "Select a valid choice."),
