@@ -21,6 +21,8 @@ from treatments.booking.services import book_visit, cancel_visit, record_past_vi
 from treatments.charting import record_chart
 from treatments.models import (
     Chart,
+    ClinicHours,
+    Location,
     NeedledSite,
     PhysiotherapistProfile,
     TreatmentCourse,
@@ -86,7 +88,32 @@ def weekday_on_or_after(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() > 4 else 0)
 
 
+def create_locations() -> list[Location]:
+    """The clinic's first location (a fresh install's), with an address, and a second one, so
+    the demo shows the pages' location filters."""
+    main = Location.objects.order_by("pk").first()
+    if not main.address:
+        main.address, main.phone = "1200 Main Street\nVancouver BC V6A 0A1", "604-555-0100"
+        main.save()
+    second, made = Location.objects.get_or_create(
+        name="Kitsilano",
+        defaults={"address": "2100 West 4th Avenue\nVancouver BC V6K 1N6", "phone": "604-555-0142"},
+    )  # fmt: skip
+    if made:
+        for weekday in range(5):
+            ClinicHours.objects.create(
+                location=second, weekday=weekday, opens_at=time(8), closes_at=time(18)
+            )
+    return [main, second]
+
+
+def where_they_work(username: str, weekday: int, locations: list[Location]) -> Location:
+    """Morgan is at Kitsilano on Tuesdays and Thursdays; everyone else at the main location."""
+    return locations[1] if username == "morgan" and weekday in (1, 3) else locations[0]
+
+
 def create_staff(people: list[tuple] = DEMO_STAFF) -> dict[str, object]:
+    locations = create_locations()
     User = get_user_model()
     staff = {}
     for username, password, first, last, role in people:
@@ -101,7 +128,8 @@ def create_staff(people: list[tuple] = DEMO_STAFF) -> dict[str, object]:
             for weekday in range(5):
                 WorkingHours.objects.get_or_create(
                     physiotherapist=user, weekday=weekday,
-                    defaults={"starts_at": time(8), "ends_at": time(18)},
+                    defaults={"starts_at": time(8), "ends_at": time(18),
+                              "location": where_they_work(username, weekday, locations)},
                 )  # fmt: skip
             PhysiotherapistProfile.objects.get_or_create(
                 user=user,

@@ -196,6 +196,6 @@ def test_a_months_report_page_runs_the_same_queries_whatever_the_clinics_size(
             visit(course, TODAY - timedelta(days=day + 1), status=Visit.Status.ATTENDED)
     client.force_login(clinic_admin)
     client.get(page("attendance"))  # the session's first read
-    # Session, user, its roles, then the report's two.
-    with django_assert_num_queries(4):
+    # Session, user, its roles, the open locations, then the report's two.
+    with django_assert_num_queries(5):
         assert client.get(page("attendance"), {"by": "month"}).status_code == 200
