@@ -45,6 +45,7 @@ from treatments.models import (
     MOST_SITES,
     Chart,
     ClinicSettings,
+    Location,
     PhysiotherapistProfile,
     TreatmentCourse,
     Visit,
@@ -184,11 +185,15 @@ def visit_detail(request, pk: int):
     # Front desk staff book and move visits but never receive the clinical record, so the
     # chart is not even loaded for them.
     clinical = is_physiotherapist(request.user)
-    visits = Visit.objects.select_related("patient", "course", "physiotherapist", "visit_type")
+    visits = Visit.objects.select_related(
+        "patient", "course", "physiotherapist", "visit_type", "location"
+    )
     if clinical:
         visits = visits.select_related("chart__charted_by", "chart__signed_by")
     visit = get_object_or_404(visits, pk=pk)
     ctx = {
+        # Where the visit is, said only when the clinic has more than one location.
+        "several_locations": Location.objects.open().count() > 1,
         "visit": visit,
         "clinical": clinical,
         "changes": visit.allowed_changes,

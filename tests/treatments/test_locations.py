@@ -291,3 +291,14 @@ def test_the_admin_refuses_closing_the_last_open_location(client, clinic_admin, 
     assert "at least one open location" in response.content.decode()
     main.refresh_from_db()
     assert main.is_open
+
+
+def test_the_visit_page_names_the_location_only_when_there_are_several(
+    client, front_desk, patient, physiotherapist, main
+):
+    visit = make_visit(make_course(patient, physiotherapist), MONDAY)
+    client.force_login(front_desk)
+    assert "Location" not in client.get(visit.get_absolute_url()).content.decode()
+    Location.objects.create(name="Kitsilano", address="2100 West 4th Avenue")
+    page = client.get(visit.get_absolute_url()).content.decode()
+    assert "Location" in page and main.name in page

@@ -89,12 +89,12 @@ def test_the_visit_page_takes_the_same_queries_however_big_the_chart(
 ):
     visit = charted_visit(physiotherapist, sites=sites)
     client.force_login(physiotherapist)
-    # session, user (with roles and two-step device); the visit with its chart; sites; adverse
-    # events; versions; the audit entry
-    with django_assert_num_queries(7):
+    # session, user (with roles and two-step device); the visit with its chart; whether the
+    # clinic has several locations; sites; adverse events; versions; the audit entry
+    with django_assert_num_queries(8):
         client.get(url("visit-detail", visit))
     client.force_login(front_desk)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(url("visit-detail", visit))
 
 
