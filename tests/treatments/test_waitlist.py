@@ -425,8 +425,9 @@ def test_a_cancelled_visits_page_takes_the_same_queries_however_many_wait(
     for _ in range(entries):
         waiting(make_course(physiotherapist=physiotherapist).patient)
     client.force_login(front_desk)
-    # session, user (with roles and two-step device); the visit; the candidates; the audit entry
-    with django_assert_num_queries(5):
+    # session, user (with roles and two-step device); the visit; whether there are several
+    # locations; the candidates; the audit entry
+    with django_assert_num_queries(6):
         response = visit_page(client, slot)
     assert len(response.context["waitlist_candidates"]) == entries
 
