@@ -16,16 +16,23 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from patients.models import Patient, SignInLink
 
 LINK_LIFETIME = timedelta(minutes=15)
 # At most this many links go to one patient's record in a day, whatever the address asks.
 LINKS_PER_PATIENT_PER_DAY = 10
+NOT_OURS = gettext_lazy("This link is not one we sent. Copy the whole link from the email.")
 
 
 class LinkError(Exception):
-    """Why a sign-in link cannot be used, in words for the patient."""
+    """Why a sign-in link cannot be used, in words for the patient; 404 for a link we never
+    sent, 400 for one that was ours."""
+
+    def __init__(self, message, status: int = 400):
+        super().__init__(str(message))
+        self.status = status
 
 
 def hash_of(token: str) -> str:
@@ -70,24 +77,26 @@ def send_links(email: str) -> list[Patient]:
     return sent
 
 
-@transaction.atomic
-def use_link(token: str) -> Patient:
-    """The patient the link signs in, marking it used; LinkError says why it cannot."""
-    link = (
-        SignInLink.objects.select_for_update()
-        .select_related("patient")
-        .filter(token_hash=hash_of(token))
-        .first()
-    )
+def valid_link(token: str, *, lock: bool = False) -> SignInLink:
+    """The link this token opens, still usable; LinkError says why not."""
+    links = SignInLink.objects.select_related("patient")
+    link = (links.select_for_update() if lock else links).filter(token_hash=hash_of(token)).first()
     if link is None:
-        raise LinkError(_("This link is not one we sent. Copy the whole link from the email."))
+        raise LinkError(NOT_OURS, status=404)
     if link.used_at is not None:
         raise LinkError(_("This link has been used already. Each link works once."))
-    now = timezone.now()
-    if link.expires_at <= now:
+    if link.expires_at <= timezone.now():
         raise LinkError(_("This link has expired: links work for 15 minutes."))
     if link.patient.is_archived or not link.patient.has_online_access:
         raise LinkError(_("Online access is not turned on for you. Please call the clinic."))
-    link.used_at = now
+    return link
+
+
+@transaction.atomic
+def use_link(token: str) -> Patient:
+    """The patient the link signs in, marking it used (locked, so two presses at once cannot
+    both use it); LinkError says why it cannot."""
+    link = valid_link(token, lock=True)
+    link.used_at = timezone.now()
     link.save(update_fields=["used_at"])
     return link.patient

@@ -57,17 +57,17 @@ def link_sent(request):
 def open_link(request, token: str):
     """The link asks for one press before signing in: mail scanners that open links on
     their own would otherwise use it up before the patient does."""
-    if request.method != "POST":
-        return render(request, "patients/online/open_link.html")
     try:
         if not TOKEN.fullmatch(token):
-            raise services.LinkError(
-                _("This link is not one we sent. Copy the whole link from the email.")
-            )
+            raise services.LinkError(services.NOT_OURS, status=404)
+        if request.method != "POST":
+            services.valid_link(token)
+            return render(request, "patients/online/open_link.html")
         patient = services.use_link(token)
     except services.LinkError as error:
         audit.record(request, Action.SIGN_IN_FAILED, username="patient link", detail=str(error))
-        return render(request, "patients/online/link_refused.html", {"reason": error}, status=400)
+        return render(request, "patients/online/link_refused.html", {"reason": error},
+                      status=error.status)  # fmt: skip
     session.sign_in(request, patient)
     _audit(request, Action.SIGNED_IN, patient, "Signed in online by an emailed link")
     return redirect("patients:online-visits")
@@ -108,8 +108,8 @@ def visit_calendar(request, pk: int):
     )
 
 
-@require_POST
 @patient_required
+@require_POST
 def sign_out(request):
     _audit(request, Action.SIGNED_OUT, request.patient, "Signed out online")
     session.sign_out(request)
@@ -117,8 +117,8 @@ def sign_out(request):
     return redirect("patients:online-sign-in")
 
 
-@require_POST
 @booking_staff
+@require_POST
 def online_access(request, pk: int):
     """The front desk turns a patient's online access on (having confirmed the email with
     them) or off. The change is kept in the record's history, and so in the audit trail."""

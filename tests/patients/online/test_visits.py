@@ -109,10 +109,10 @@ def test_a_signed_in_patient_never_reaches_a_staff_page_or_the_admin(client, ave
 
 def test_signing_out_ends_the_patients_session(client, avery):
     sign_in_by_link(client, avery)
+    assert client.get(reverse("patients:online-sign-out")).status_code == 405
     response = client.post(reverse("patients:online-sign-out"), follow=True)
     assert "You are signed out." in response.content.decode()
     assert client.get(VISITS)["Location"] == reverse("patients:online-sign-in")
-    assert client.get(reverse("patients:online-sign-out")).status_code == 405
 
 
 def test_turning_access_off_ends_a_signed_in_patients_access(client, avery):
