@@ -97,6 +97,7 @@ def use_link(token: str) -> Patient:
     """The patient the link signs in, marking it used (locked, so two presses at once cannot
     both use it); LinkError says why it cannot."""
     link = valid_link(token, lock=True)
-    link.used_at = timezone.now()
-    link.save(update_fields=["used_at"])
+    # Marked used only if still unused: SQLite has no row locks, and this holds there too.
+    if not SignInLink.objects.filter(pk=link.pk, used_at=None).update(used_at=timezone.now()):
+        raise LinkError(_("This link has been used already. Each link works once."))
     return link.patient

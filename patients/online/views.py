@@ -94,6 +94,7 @@ def visits(request):
     return render(request, "patients/online/visits.html", ctx)
 
 
+@never_cache
 @patient_required
 def visit_calendar(request, pk: int):
     """A calendar file for one of the patient's own upcoming visits; any other is not found."""
