@@ -119,3 +119,10 @@ def test_turning_access_off_ends_a_signed_in_patients_access(client, avery):
     sign_in_by_link(client, avery)
     avery.turn_off_online_access()
     assert client.get(VISITS)["Location"] == reverse("patients:online-sign-in")
+
+
+def test_a_patients_pages_are_kept_by_no_browser_or_proxy(client, avery):
+    sign_in_by_link(client, avery)
+    visit = Visit.objects.booked().upcoming().get(patient=avery)
+    for url in [VISITS, ics_url(visit)]:
+        assert "no-store" in client.get(url)["Cache-Control"]
