@@ -88,6 +88,12 @@ class Patient(models.Model):
         help_text=_("Who sent them: a doctor, a friend, the web."),
     )
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
+    # The email the front desk confirmed with the patient when turning online access on. A
+    # sign-in link goes only to this address, and only while it is still the email on file:
+    # changing the email (which takes staff) stops online access until it is confirmed again.
+    online_access_email = models.EmailField(
+        _("email confirmed for online access"), blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -159,6 +165,62 @@ class Patient(models.Model):
     def restore(self) -> None:
         self.archived_at = None
         self.save(update_fields=["archived_at", "updated_at"])
+
+    @property
+    def has_online_access(self) -> bool:
+        return bool(self.online_access_email) and (
+            self.online_access_email.casefold() == self.email.casefold()
+        )
+
+    def turn_on_online_access(self) -> None:
+        """The front desk has confirmed the email with the patient."""
+        if not self.email:
+            raise ValidationError(
+                _("Add the patient's email first: the sign-in link is sent there."),
+                code="no_email",
+            )
+        if self.is_archived:
+            raise ValidationError(_("This record is archived."), code="archived")
+        self.online_access_email = self.email
+        self._change_reason = "Online access turned on"
+        self.save(update_fields=["online_access_email", "updated_at"])
+
+    def turn_off_online_access(self) -> None:
+        self.online_access_email = ""
+        self._change_reason = "Online access turned off"
+        self.save(update_fields=["online_access_email", "updated_at"])
+
+
+class SignInLinkQuerySet(models.QuerySet):
+    def sent_since(self, moment):
+        return self.filter(created_at__gte=moment)
+
+
+class SignInLink(models.Model):
+    """A link emailed to a patient to sign in without a password: used once, within 15
+    minutes. Only a hash of its secret is kept, so the table cannot be used to sign in."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="sign_in_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"), editable=False)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True, editable=False)
+
+    objects = SignInLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sign-in link")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="sign_in_link_expires_after_sent",
+                violation_error_message=_("A link expires after it is sent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Screening(models.Model):

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from patients import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/screening/new/", views.screening_create, name="screening-create"),
     path("<int:pk>/consent/new/", views.consent_create, name="consent-create"),
     path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
+    path("", include("patients.online.urls")),
 ]

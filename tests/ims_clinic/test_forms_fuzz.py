@@ -36,6 +36,7 @@ from patients.forms import (
     ScreeningForm,
 )
 from patients.models import Consent, Precaution
+from patients.online.forms import SignInForm
 from tests.factories import (
     INITIAL_ASSESSMENT,
     PASSWORD,
@@ -335,6 +336,8 @@ NEXT = {"next": st.sampled_from(["/staff/", "https://evil.example/", "//evil.exa
 PHYSIO, DESK, VISITOR, ADMIN = "physiotherapist", "front_desk", "anonymous", "clinic_admin"
 CASES = {
     "sign-in": Case(VISITOR, "post", url("login"), sign_in_data, NEXT),
+    "patient-sign-in": Case(VISITOR, "post", url("patients:online-sign-in"),
+                            fields_of(SignInForm)),
     "education-search": Case(VISITOR, "get", url("content:search"), fields_of(SearchForm)),
     "patient-search": Case(
         DESK, "get", url("patients:patient-list"), fields_of(PatientSearchForm), {"page": junk}

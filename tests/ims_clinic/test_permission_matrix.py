@@ -11,10 +11,13 @@ from datetime import time, timedelta
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 
 from patients.models import Consent, Patient, Screening
+from patients.online import throttle
+from patients.online.session import SESSION_KEY as PATIENT_SESSION_KEY
 from tests.factories import (
     TODAY,
     chart_visit,
@@ -47,33 +50,45 @@ from treatments.reports.queries import REPORTS
 
 pytestmark = pytest.mark.django_db
 NEXT_MONDAY = "2026-03-16"
-ROLES = ["anonymous", "front_desk", "physiotherapist", "clinic_admin", "no_role"]
+# "patient": a patient signed in online (patients/online/session.py), never a staff user.
+ROLES = ["anonymous", "front_desk", "physiotherapist", "clinic_admin", "no_role", "patient"]
 
-# What each role gets on GET. LOGIN: sent to the sign-in page. Numbers are status codes.
+# What each role gets on GET. LOGIN: sent to the sign-in page; PATIENT_SIGN_IN: to the
+# patients' sign-in page. Numbers are status codes.
 LOGIN = "login"
+PATIENT_SIGN_IN = "patient sign-in"
 PUBLIC = dict.fromkeys(ROLES, 200)
 BOOKING = {"anonymous": LOGIN, "front_desk": 200, "physiotherapist": 200, "clinic_admin": 403,
-           "no_role": 403}  # fmt: skip
+           "no_role": 403, "patient": LOGIN}  # fmt: skip
 CLINICAL = {**BOOKING, "front_desk": 403}
 BOOKING_POST_ONLY = {**BOOKING, "front_desk": 405, "physiotherapist": 405}
 CLINICAL_POST_ONLY = {**CLINICAL, "physiotherapist": 405}
 NOT_THEIRS = {**BOOKING, "front_desk": 404, "physiotherapist": 404}
 ADMIN_ONLY = {"anonymous": LOGIN, "front_desk": 403, "physiotherapist": 403, "clinic_admin": 200,
-              "no_role": 403}  # fmt: skip
+              "no_role": 403, "patient": LOGIN}  # fmt: skip
+PATIENT_ONLY = {**dict.fromkeys(ROLES, PATIENT_SIGN_IN), "patient": 200}
+PATIENT_POST_ONLY = {**PATIENT_ONLY, "patient": 405}
 RESULTS = {**ADMIN_ONLY, "physiotherapist": 200}
 
+STAFF_SIGN_IN = {**dict.fromkeys(ROLES, 302), "anonymous": 200, "patient": 200}
+
 EXPECTED = {
-    "login": {**dict.fromkeys(ROLES, 302), "anonymous": 200},
+    "login": STAFF_SIGN_IN,
     "logout": dict.fromkeys(ROLES, 405),
-    "staff-home": {**dict.fromkeys(ROLES, 302), "anonymous": LOGIN, "no_role": 403},
+    "staff-home": {
+        **dict.fromkeys(ROLES, 302),
+        "anonymous": LOGIN,
+        "no_role": 403,
+        "patient": LOGIN,
+    },
     "health": PUBLIC,
     "ready": PUBLIC,
     "audit-trail": ADMIN_ONLY,
     "audit-trail-csv": ADMIN_ONLY,
     # Two-step sign-in, not required here: with no device yet there is no code to ask for, but
     # anyone signed in may set one up (tests/ims_clinic/test_two_factor.py has the rest).
-    "two-factor-verify": {**dict.fromkeys(ROLES, 302), "anonymous": LOGIN},
-    "two-factor-setup": {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN},
+    "two-factor-verify": {**dict.fromkeys(ROLES, 302), "anonymous": LOGIN, "patient": LOGIN},
+    "two-factor-setup": {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN, "patient": LOGIN},
     "content:home": PUBLIC,
     "content:page-list": PUBLIC,
     "content:search": PUBLIC,
@@ -87,6 +102,14 @@ EXPECTED = {
     "patients:screening-create": CLINICAL,
     "patients:consent-create": CLINICAL,
     "patients:consent-withdraw": CLINICAL,  # asks to confirm first
+    "patients:online-access": BOOKING_POST_ONLY,
+    # Patients online: a signed-in patient is sent on to their visits.
+    "patients:online-sign-in": {**PUBLIC, "patient": 302},
+    "patients:online-link-sent": PUBLIC,
+    "patients:online-link": dict.fromkeys(ROLES, 404),  # the records' token is no link of ours
+    "patients:online-visits": PATIENT_ONLY,
+    "patients:online-visit-ics": PATIENT_ONLY,
+    "patients:online-sign-out": PATIENT_POST_ONLY,
     "treatments:dashboard": CLINICAL,
     "treatments:course-create": CLINICAL,
     "treatments:course-detail": CLINICAL,
@@ -141,7 +164,7 @@ BOOKING_DONE = {**BOOKING, "front_desk": 302, "physiotherapist": 302}
 CLINICAL_DONE = {**CLINICAL, "physiotherapist": 302}
 
 EXPECTED_POST = {
-    "login": {**dict.fromkeys(ROLES, 302), "anonymous": 200},  # an empty form, shown again
+    "login": STAFF_SIGN_IN,  # an empty form, shown again
     "logout": dict.fromkeys(ROLES, 200),  # "You are signed out"
     "staff-home": EXPECTED["staff-home"],
     # The audit trail and the record export only read, whatever the method.
@@ -164,6 +187,14 @@ EXPECTED_POST = {
     "patients:screening-create": CLINICAL_DONE,
     "patients:consent-create": CLINICAL_DONE,
     "patients:consent-withdraw": CLINICAL_DONE,
+    "patients:online-access": BOOKING_DONE,
+    "patients:online-sign-in": dict.fromkeys(ROLES, 302),  # "check your email"
+    "patients:online-link-sent": PUBLIC,
+    "patients:online-link": dict.fromkeys(ROLES, 404),
+    "patients:online-visits": PATIENT_ONLY,  # only reads, whatever the method
+    "patients:online-visit-ics": PATIENT_ONLY,
+    # Signed out, the patient is sent to the sign-in page, as everyone else is.
+    "patients:online-sign-out": dict.fromkeys(ROLES, PATIENT_SIGN_IN),
     "treatments:dashboard": CLINICAL,
     "treatments:course-create": CLINICAL_DONE,
     "treatments:course-detail": CLINICAL,
@@ -215,7 +246,8 @@ EXPECTED_POST = {
 CHANGES_RECORDS = {
     "patients:patient-create", "patients:patient-edit", "patients:patient-archive",
     "patients:patient-restore", "patients:screening-create", "patients:consent-create",
-    "patients:consent-withdraw", "treatments:course-create", "treatments:course-edit",
+    "patients:consent-withdraw", "patients:online-access", "treatments:course-create",
+    "treatments:course-edit",
     "treatments:visit-move", "treatments:visit-cancel", "treatments:visit-undo",
     "treatments:visit-restore", "treatments:visit-attended", "treatments:visit-no-show",
     "treatments:visit-chart", "treatments:chart-sign", "treatments:book",
@@ -246,7 +278,7 @@ def test_every_url_of_the_site_has_a_row_in_each_table():
 
 
 @pytest.fixture
-def records(clock):
+def records(clock, monkeypatch):
     """One of everything a URL can point at, what its form would post, and the people who
     will open them."""
     physiotherapist = make_physiotherapist()
@@ -267,6 +299,13 @@ def records(clock):
     archived = make_patient()
     archived.archive()
     newcomer = make_patient()
+    online = make_patient(email="online@example.com")
+    online.turn_on_online_access()
+    coming = make_visit(None, TODAY + timedelta(days=14), kind="Initial assessment",
+                        patient=online, physiotherapist=physiotherapist)  # fmt: skip
+    # Every role asks for a sign-in link for one address: the throttle would stop the fourth.
+    monkeypatch.setattr(throttle, "PER_EMAIL", 100)
+    cache.clear()
     token = physiotherapist.physiotherapist_profile.renew_calendar_token()
     psfs = Instrument.objects.update_or_create(
         code="psfs", defaults={"title": "PSFS", "definition": definitions()["psfs"]}
@@ -300,6 +339,7 @@ def records(clock):
         "treatments:response-correct": typed_in.pk,
         "treatments:discharge-summary": course.pk,
         "treatments:day-sheet-check-in": arriving.pk,
+        "patients:online-visit-ics": coming.pk,
     }  # fmt: skip
     booking = {"physiotherapist": physiotherapist.pk, "date": NEXT_MONDAY, "start_time": "10:00",
                "visit_type": visit_type().pk}  # fmt: skip
@@ -332,6 +372,8 @@ def records(clock):
         "treatments:measure-answer": {**psfs_answers, "occasion": "baseline",
                                       "answered_on": TODAY.isoformat()},
         "treatments:answer": psfs_answers,
+        "patients:online-access": {"turn": "on"},
+        "patients:online-sign-in": {"email": "nobody@example.com"},
     }  # fmt: skip
     people = {
         "anonymous": None,
@@ -339,6 +381,7 @@ def records(clock):
         "physiotherapist": physiotherapist,
         "clinic_admin": make_clinic_admin(),
         "no_role": make_user(),
+        "patient": online,
     }
     return {"visit": visit, "patient": course.patient, "kwargs": kwargs, "pks": pks,
             "post_data": post_data, "people": people, "urls": urls}  # fmt: skip
@@ -361,13 +404,19 @@ def url_for(name: str, records) -> str:
 
 def sign_in(client, person) -> None:
     client.logout()
-    if person is not None:
+    if isinstance(person, Patient):  # as opening their emailed link does
+        session = client.session
+        session[PATIENT_SESSION_KEY] = person.pk
+        session.save()
+    elif person is not None:
         client.force_login(person)
 
 
 def outcome(response) -> int | str:
     if response.status_code == 302 and response["Location"].startswith("/accounts/login/"):
         return LOGIN
+    if response.status_code == 302 and response["Location"] == reverse("patients:online-sign-in"):
+        return PATIENT_SIGN_IN
     return response.status_code
 
 
@@ -435,7 +484,7 @@ def made_up_url(name: str) -> str | None:
 def for_a_made_up_id(answer: int | str) -> int | str:
     """Who is turned away is turned away before anything is looked up; the others learn the
     record is not there."""
-    return answer if answer in {LOGIN, 403, 405} else 404
+    return answer if answer in {LOGIN, PATIENT_SIGN_IN, 403, 405} else 404
 
 
 TAKING_AN_ID = sorted(name for name in EXPECTED if made_up_url(name))

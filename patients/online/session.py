@@ -1,0 +1,54 @@
+"""A signed-in patient, kept apart from staff sign-in.
+
+A patient is not a user: the session holds the patient's id under its own key, and
+request.user stays anonymous, so every staff page (which asks for a user with a role) and the
+admin turn a patient away. A session is either a patient's or a staff member's, never both.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+
+from patients.models import Patient
+
+SESSION_KEY = "signed_in_patient"
+# A patient's session ends 30 minutes after the link is opened; a new link signs in again.
+SESSION_SECONDS = 30 * 60
+
+
+def sign_in(request, patient: Patient) -> None:
+    logout(request)  # a new session: nothing of a staff member's (or a former one) carries over
+    request.session[SESSION_KEY] = patient.pk
+    request.session.set_expiry(SESSION_SECONDS)
+
+
+def sign_out(request) -> None:
+    request.session.flush()
+
+
+def signed_in_patient(request) -> Patient | None:
+    """The patient this session belongs to, while their record still allows online access."""
+    if request.user.is_authenticated:
+        return None
+    pk = request.session.get(SESSION_KEY)
+    if not isinstance(pk, int):
+        return None
+    patient = Patient.objects.active().filter(pk=pk).first()
+    if patient is None or not patient.has_online_access:
+        return None
+    return patient
+
+
+def patient_required(view: Callable) -> Callable:
+    """Let in a signed-in patient (as request.patient); send anyone else to the sign-in page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.patient = signed_in_patient(request)
+        if request.patient is None:
+            return redirect("patients:online-sign-in")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from patients.online import views
+
+urlpatterns = [
+    path("online/", views.sign_in, name="online-sign-in"),
+    path("online/link-sent/", views.link_sent, name="online-link-sent"),
+    path("online/link/<str:token>/", views.open_link, name="online-link"),
+    path("online/visits/", views.visits, name="online-visits"),
+    path("online/visits/<int:pk>/calendar.ics", views.visit_calendar, name="online-visit-ics"),
+    path("online/sign-out/", views.sign_out, name="online-sign-out"),
+    path("<int:pk>/online-access/", views.online_access, name="online-access"),
+]

@@ -1,0 +1,137 @@
+"""Patients online: signing in by an emailed link, their visits and calendar files, signing
+out; and the front desk's switch that turns a patient's online access on or off.
+
+Every patient action is an audit entry, under the patient's record (no staff user)."""
+
+from axes.helpers import get_client_ip_address
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from ims_clinic import audit
+from patients.models import Patient
+from patients.online import services, session, throttle
+from patients.online.forms import SignInForm
+from patients.online.session import patient_required
+from patients.roles import booking_staff
+from treatments import ical
+from treatments.ical_views import TOKEN, _calendar_response
+from treatments.models import Location, Visit
+
+Action = audit.AuditEntry.Action
+
+
+def _audit(request, action: str, subject, detail: str) -> None:
+    patient_id = audit.patient_id_of(subject)
+    audit.record(request, action, subject, username=f"patient {patient_id}", detail=detail)
+
+
+@never_cache
+def sign_in(request):
+    if session.signed_in_patient(request):
+        return redirect("patients:online-visits")
+    form = SignInForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        if throttle.too_many(email=email, ip=get_client_ip_address(request)):
+            message = _("Too many links were asked for. Please wait 15 minutes and try again.")
+            return render(request, "patients/online/sign_in.html",
+                          {"form": form, "refused": message}, status=429)  # fmt: skip
+        for patient in services.send_links(email):
+            _audit(request, Action.CREATED, patient, "Sign-in link emailed")
+        return redirect("patients:online-link-sent")
+    status = 400 if form.is_bound else 200
+    return render(request, "patients/online/sign_in.html", {"form": form}, status=status)
+
+
+def link_sent(request):
+    return render(request, "patients/online/link_sent.html")
+
+
+@never_cache
+def open_link(request, token: str):
+    """The link asks for one press before signing in: mail scanners that open links on
+    their own would otherwise use it up before the patient does."""
+    try:
+        if not TOKEN.fullmatch(token):
+            raise services.LinkError(services.NOT_OURS, status=404)
+        if request.method != "POST":
+            services.valid_link(token)
+            return render(request, "patients/online/open_link.html")
+        patient = services.use_link(token)
+    except services.LinkError as error:
+        audit.record(request, Action.SIGN_IN_FAILED, username="patient link", detail=str(error))
+        return render(request, "patients/online/link_refused.html", {"reason": error},
+                      status=error.status)  # fmt: skip
+    session.sign_in(request, patient)
+    _audit(request, Action.SIGNED_IN, patient, "Signed in online by an emailed link")
+    return redirect("patients:online-visits")
+
+
+@never_cache
+@patient_required
+def visits(request):
+    patient, now = request.patient, timezone.now()
+    mine = Visit.objects.for_patient(patient).select_related(
+        "physiotherapist", "location", "visit_type"
+    )
+    upcoming = mine.booked().filter(starts_at__gte=now).order_by("starts_at")
+    past = mine.filter(
+        Q(status=Visit.Status.ATTENDED) | Q(status=Visit.Status.BOOKED, starts_at__lt=now)
+    ).order_by("-starts_at")
+    _audit(request, Action.VIEWED, patient, "Their visits, online")
+    ctx = {
+        "patient": patient,
+        "upcoming": list(upcoming),
+        "past": list(past[:50]),
+        "several_locations": Location.objects.open().count() > 1,
+    }
+    return render(request, "patients/online/visits.html", ctx)
+
+
+@never_cache
+@patient_required
+def visit_calendar(request, pk: int):
+    """A calendar file for one of the patient's own upcoming visits; any other is not found."""
+    visit = get_object_or_404(
+        Visit.objects.booked().upcoming().select_related("physiotherapist", "location"),
+        pk=pk,
+        patient=request.patient,
+    )
+    _audit(request, Action.EXPORTED, visit, "Calendar file, online")
+    return _calendar_response(
+        ical.appointment_calendar(visit), filename=f"appointment-{visit.date:%Y-%m-%d}.ics"
+    )
+
+
+@patient_required
+@require_POST
+def sign_out(request):
+    _audit(request, Action.SIGNED_OUT, request.patient, "Signed out online")
+    session.sign_out(request)
+    messages.success(request, _("You are signed out."))
+    return redirect("patients:online-sign-in")
+
+
+@booking_staff
+@require_POST
+def online_access(request, pk: int):
+    """The front desk turns a patient's online access on (having confirmed the email with
+    them) or off. The change is kept in the record's history, and so in the audit trail."""
+    patient = get_object_or_404(Patient, pk=pk)
+    try:
+        if request.POST.get("turn") == "on":
+            patient.turn_on_online_access()
+            messages.success(request, _("Online access is on for %(email)s.")
+                             % {"email": patient.email})  # fmt: skip
+        else:
+            patient.turn_off_online_access()
+            messages.success(request, _("Online access is off."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(patient)
