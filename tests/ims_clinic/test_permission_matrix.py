@@ -66,6 +66,7 @@ EXPECTED = {
     "login": {**dict.fromkeys(ROLES, 302), "anonymous": 200},
     "logout": dict.fromkeys(ROLES, 405),
     "staff-home": {**dict.fromkeys(ROLES, 302), "anonymous": LOGIN, "no_role": 403},
+    "staff-menu": {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN, "no_role": 403},
     "health": PUBLIC,
     "ready": PUBLIC,
     "audit-trail": ADMIN_ONLY,
@@ -144,6 +145,7 @@ EXPECTED_POST = {
     "login": {**dict.fromkeys(ROLES, 302), "anonymous": 200},  # an empty form, shown again
     "logout": dict.fromkeys(ROLES, 200),  # "You are signed out"
     "staff-home": EXPECTED["staff-home"],
+    "staff-menu": EXPECTED["staff-menu"],  # only reads, whatever the method
     # The audit trail and the record export only read, whatever the method.
     "audit-trail": ADMIN_ONLY,
     "audit-trail-csv": ADMIN_ONLY,
