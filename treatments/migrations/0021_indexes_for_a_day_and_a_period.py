@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("patients", "0003_search_indexes"),
-        ("treatments", "0017_locations"),
+        ("treatments", "0020_load_muscles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
