@@ -47,7 +47,7 @@ def pages_to_measure(physiotherapist) -> list[dict]:
     from django.urls import reverse
     from django.utils import timezone
 
-    from treatments.models import TreatmentCourse, Visit
+    from treatments.models import TreatmentCourse, Visit, main_location_id
 
     # A patient in the middle of a long course, as a physiotherapist sees one every day.
     course = (
@@ -67,11 +67,15 @@ def pages_to_measure(physiotherapist) -> list[dict]:
     )
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
-    week = urlencode({"physiotherapist": physiotherapist.pk, "week": monday.isoformat()})
+    # The front desk works at one location for the day, the physiotherapist's own: the pages of
+    # the clinic's day show it (with one location, the filter is not there and changes nothing).
+    here = {"location": main_location_id()}
+    at = f"?{urlencode(here)}"
+    week = urlencode({"physiotherapist": physiotherapist.pk, "week": monday.isoformat(), **here})
     search = urlencode({"q": f"{patient.legal_first_name} {patient.legal_last_name}"})
     last_month_ends = today.replace(day=1) - timedelta(days=1)
     month = urlencode({"date_from": last_month_ends.replace(day=1).isoformat(),
-                       "date_to": last_month_ends.isoformat(), "by": "month"})  # fmt: skip
+                       "date_to": last_month_ends.isoformat(), "by": "month", **here})  # fmt: skip
     health, floor = reverse("health"), reverse("staff-menu")
     pages = [
         ("health", "baseline", None, health, health),
@@ -80,10 +84,10 @@ def pages_to_measure(physiotherapist) -> list[dict]:
          health),
         ("login page", "public", None, reverse("login"), health),
         ("staff menu", "floor", "desk", floor, health),
-        ("day sheet", "staff", "desk", reverse("treatments:day-sheet"), floor),
+        ("day sheet", "staff", "desk", reverse("treatments:day-sheet") + at, floor),
         ("calendar week", "staff", "desk", f"{reverse('treatments:calendar')}?{week}", floor),
-        ("due list", "staff", "desk", reverse("treatments:due-list"), floor),
-        ("waitlist", "staff", "desk", reverse("treatments:waitlist"), floor),
+        ("due list", "staff", "desk", reverse("treatments:due-list") + at, floor),
+        ("waitlist", "staff", "desk", reverse("treatments:waitlist") + at, floor),
         ("patient search", "staff", "desk", f"{reverse('patients:patient-list')}?{search}",
          floor),
         ("patient page", "staff", "lee", patient.get_absolute_url(), floor),

@@ -388,7 +388,9 @@ def add_patient(plan: Plan, types: VisitTypes, tables: dict, n: int, written: Wr
     tables[Consent].add(patient_id=patient, consented_on=started, obtained_by_id=physiotherapist,
                         explained=list(Consent.Topic.values))  # fmt: skip
     if stopped and n % 3 == 0:  # would like an earlier time than their usual one
-        tables[WaitlistEntry].add(patient_id=patient, note="Any afternoon.")
+        tables[WaitlistEntry].add(
+            patient_id=patient, note="Any afternoon.", location_id=slot.location_id
+        )
     for i, days in enumerate(courses):
         region, segment, muscle = REGIONS[(n + i) % len(REGIONS)]
         baseline = rng.randint(5, 9)
