@@ -25,9 +25,7 @@ def test_each_role_sees_its_own_menu(client, make_staff, link):
     assert link in html
 
 
-def test_it_reads_only_the_session_and_the_user_with_their_roles(
-    client, django_assert_num_queries
-):
+def test_it_reads_only_the_session_and_the_user_with_their_roles(client, django_assert_num_queries):
     client.force_login(make_front_desk())
     with django_assert_num_queries(2):
         assert client.get(reverse("staff-menu")).status_code == 200
