@@ -151,6 +151,9 @@ def add_locations(count: int) -> list[int]:
                                                             "phone": "604-555-0100"})  # fmt: skip
     others = Location.objects.open().exclude(pk=first).order_by("pk")
     ids = [first, *others.values_list("pk", flat=True)][:count]
+    # The small demo's second location (treatments/demo.py) is closed if this clinic has fewer:
+    # a clinic with one location shows nothing about locations.
+    Location.objects.open().exclude(pk__in=ids).update(is_open=False)
     for location_id in ids:
         for weekday in range(WEEKDAYS):
             ClinicHours.objects.get_or_create(
