@@ -50,7 +50,7 @@ deploy-check: install
 static: install
 	$(MANAGE) collectstatic --noinput
 
-# How the app scales (bench/run.py, the README's "Benchmark"): PostgreSQL only, about 15
+# How the app scales (bench/run.py, the README's "Benchmark"): PostgreSQL only, about 20
 # minutes, with wrk from Debian's packages. Not part of `make test`: tests do not time things.
 bench: install
 	@$(BIN)/python -c 'import os, bench.run as b; b.bench_database_urls(os.getenv("DATABASE_URL", ""))'

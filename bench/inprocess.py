@@ -23,7 +23,7 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    users = {name: get_user_model().objects.get(username=name) for name in ["desk", "lee"]}
+    users = {name: get_user_model().objects.get(username=name) for name in ["desk", "lee", "admin"]}
     clients = {}
     for name, user in users.items():
         clients[name] = Client()
@@ -40,11 +40,14 @@ def main() -> None:
 
 
 def pages_to_measure(physiotherapist) -> list[dict]:
+    """Each page: its name, its kind, who reads it, its address, and the page it is measured
+    against (in turns with it): the health check for the public pages and the staff menu, the
+    staff menu (the floor of any staff page) for the staff pages."""
     from django.db.models import Count
     from django.urls import reverse
     from django.utils import timezone
 
-    from treatments.models import TreatmentCourse
+    from treatments.models import TreatmentCourse, Visit, main_location_id
 
     # A patient in the middle of a long course, as a physiotherapist sees one every day.
     course = (
@@ -56,22 +59,47 @@ def pages_to_measure(physiotherapist) -> list[dict]:
         .first()
     )
     patient = course.patient
+    # The chart of the physiotherapist's last IMS treatment, opened to correct it.
+    charted = (
+        Visit.objects.filter(physiotherapist=physiotherapist, is_needling=True, chart__isnull=False)
+        .order_by("-date", "-start_time")
+        .first()
+    )
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
-    week = urlencode({"physiotherapist": physiotherapist.pk, "week": monday.isoformat()})
+    # The front desk works at one location for the day, the physiotherapist's own: the pages of
+    # the clinic's day show it (with one location, the filter is not there and changes nothing).
+    here = {"location": main_location_id()}
+    at = f"?{urlencode(here)}"
+    week = urlencode({"physiotherapist": physiotherapist.pk, "week": monday.isoformat(), **here})
     search = urlencode({"q": f"{patient.legal_first_name} {patient.legal_last_name}"})
+    last_month_ends = today.replace(day=1) - timedelta(days=1)
+    month = urlencode({"date_from": last_month_ends.replace(day=1).isoformat(),
+                       "date_to": last_month_ends.isoformat(), "by": "month", **here})  # fmt: skip
+    health, floor = reverse("health"), reverse("staff-menu")
     pages = [
-        ("health", "baseline", None, reverse("health")),
-        ("education index", "public", None, reverse("content:page-list")),
-        ("aftercare page", "public", None, reverse("content:page-detail", args=["aftercare"])),
-        ("login page", "public", None, reverse("login")),
-        ("calendar week", "staff", "desk", f"{reverse('treatments:calendar')}?{week}"),
-        ("due list", "staff", "desk", reverse("treatments:due-list")),
-        ("patient search", "staff", "desk", f"{reverse('patients:patient-list')}?{search}"),
-        ("patient chart", "staff", "lee", patient.get_absolute_url()),
-        ("course page", "staff", "lee", course.get_absolute_url()),
-    ]
-    return [dict(zip(["name", "kind", "who", "path"], page, strict=True)) for page in pages]
+        ("health", "baseline", None, health, health),
+        ("education index", "public", None, reverse("content:page-list"), health),
+        ("aftercare page", "public", None, reverse("content:page-detail", args=["aftercare"]),
+         health),
+        ("login page", "public", None, reverse("login"), health),
+        ("staff menu", "floor", "desk", floor, health),
+        ("day sheet", "staff", "desk", reverse("treatments:day-sheet") + at, floor),
+        ("calendar week", "staff", "desk", f"{reverse('treatments:calendar')}?{week}", floor),
+        ("due list", "staff", "desk", reverse("treatments:due-list") + at, floor),
+        ("waitlist", "staff", "desk", reverse("treatments:waitlist") + at, floor),
+        ("patient search", "staff", "desk", f"{reverse('patients:patient-list')}?{search}",
+         floor),
+        ("patient page", "staff", "lee", patient.get_absolute_url(), floor),
+        ("course page", "staff", "lee", course.get_absolute_url(), floor),
+        ("chart form", "staff", "lee", reverse("treatments:visit-chart", args=[charted.pk]),
+         floor),
+        ("month's report", "staff", "admin", f"{reverse('treatments:report-visits')}?{month}",
+         floor),
+        ("clinic's results", "staff", "admin", reverse("treatments:results"), floor),
+    ]  # fmt: skip
+    keys = ["name", "kind", "who", "path", "against"]
+    return [dict(zip(keys, page, strict=True)) for page in pages]
 
 
 def count_queries(client, path: str) -> int:

@@ -1,10 +1,9 @@
 """The benchmark's table, and the targets it is read against (the README states them too)."""
 
 PUBLIC_THROUGHPUT = 0.9  # an education page serves at 0.9x the health check's requests/s or more
-STAFF_QUERIES = 10  # each staff page: this many queries or fewer, the same at both sizes
-STAFF_P95 = 2.0  # ... and a 95th-percentile latency at most 2x the health check's
+STAFF_P50 = 2.0  # on the large clinic, a staff page's median latency is at most 2x the floor's
 LARGE_OVER_SMALL = 1.3  # a staff page costs at most 1.3x as much on the large clinic
-BOOKING_QUERIES = 15  # booking one visit
+BOOKING_QUERIES = 12  # booking one visit
 
 
 def pages_of(results: dict, size: str) -> dict[str, dict]:
@@ -12,12 +11,14 @@ def pages_of(results: dict, size: str) -> dict[str, dict]:
 
 
 def throughput_ratio(page: dict) -> float:
-    """The page's requests per second over the baseline's, measured just before it."""
+    """The page's requests per second over its baseline's (the health check, or the staff
+    menu for a staff page), measured in turns with it."""
     return page["rps"] / page["baseline"]["rps"]
 
 
 def latency_ratio(page: dict) -> float:
-    return page["p95_ms"] / page["baseline"]["p95_ms"]
+    """The page's median latency over its baseline's."""
+    return page["p50_ms"] / page["baseline"]["p50_ms"]
 
 
 def large_over_small(results: dict, name: str) -> float | None:
@@ -42,11 +43,9 @@ def evaluate(results: dict) -> list[dict]:
                 ratio = round(throughput_ratio(page), 2)
                 check("req/s vs baseline", page["name"], size, ratio, PUBLIC_THROUGHPUT,
                       ratio >= PUBLIC_THROUGHPUT)  # fmt: skip
-            if page["kind"] == "staff":
-                check("queries", page["name"], size, page["queries"], STAFF_QUERIES,
-                      page["queries"] <= STAFF_QUERIES)  # fmt: skip
+            if page["kind"] == "staff" and size == "large":
                 ratio = round(latency_ratio(page), 2)
-                check("p95 vs baseline", page["name"], size, ratio, STAFF_P95, ratio <= STAFF_P95)
+                check("p50 vs floor", page["name"], size, ratio, STAFF_P50, ratio <= STAFF_P50)
         booking = results["sizes"][size]["booking"]["one visit"]["queries"]
         check("queries", "book one visit", size, booking, BOOKING_QUERIES,
               booking <= BOOKING_QUERIES)  # fmt: skip
@@ -66,15 +65,15 @@ def evaluate(results: dict) -> list[dict]:
 
 def table(results: dict) -> str:
     sizes = list(results["sizes"])
-    head = f"{'page':<17}{'queries':>9}"
+    head = f"{'page':<18}{'queries':>9}"
     for size in sizes:
-        head += f" | {size + ' req/s':>12}{'p50 ms':>8}{'p95 ms':>8}{'x rps':>7}{'x p95':>7}"
+        head += f" | {size + ' req/s':>12}{'p50 ms':>8}{'p95 ms':>8}{'x rps':>7}{'x p50':>7}"
     head += " | large/small" if len(sizes) == 2 else ""
     lines = [head, "-" * len(head)]
     first = pages_of(results, sizes[0])
     for name, page in first.items():
         counts = "/".join(str(pages_of(results, size)[name]["queries"]) for size in sizes)
-        line = f"{name:<17}{counts:>9}"
+        line = f"{name:<18}{counts:>9}"
         for size in sizes:
             this = pages_of(results, size)[name]
             line += (f" | {this['rps']:>12.0f}{this['p50_ms']:>8.1f}{this['p95_ms']:>8.1f}"
@@ -83,7 +82,7 @@ def table(results: dict) -> str:
             line += f" | {large_over_small(results, name):>11.2f}"
         lines.append(line)
     for what in ["one visit", "weekly series of 12"]:
-        line = f"{'book ' + what:<26}"
+        line = f"{'book ' + what:<27}"
         for size in sizes:
             booking = results["sizes"][size]["booking"][what]
             line += f" | {size}: {booking['median_ms']:.1f} ms, {booking['queries']} queries"

@@ -28,8 +28,8 @@ from bench.report import evaluate, table
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SIZES = {
-    "small": {"patients": 500, "visits": 5_000},
-    "large": {"patients": 50_000, "visits": 500_000},
+    "small": {"locations": 1, "physiotherapists": 4, "patients": 500, "visits": 5_000},
+    "large": {"locations": 5, "physiotherapists": 40, "patients": 50_000, "visits": 500_000},
 }
 WORKERS = 2  # gunicorn workers: the machine has 2 cores, and wrk needs some of one
 CONNECTIONS = 4  # wrk's open connections: a few visitors at once, so requests queue a little
@@ -80,8 +80,13 @@ def prepare(server_url: str, size: str, url: str, reuse: bool) -> float | None:
     numbers = SIZES[size]
     print(f"{size}: loading {numbers['patients']:,} patients into {name}", flush=True)
     started = time.monotonic()
-    command = [PYTHON, "manage.py", "load_demo", f"--patients={numbers['patients']}",
-               f"--visits={numbers['visits']}"]  # fmt: skip
+    command = [
+        PYTHON,
+        "manage.py",
+        "load_demo",
+        *(f"--{key}={value}" for key, value in numbers.items()),
+    ]
+    # Its summary is left out; its progress bar (on the error stream) shows.
     run(command, env, stdout=subprocess.PIPE, text=True)
     return round(time.monotonic() - started, 1)
 
@@ -182,19 +187,21 @@ def measure(size: str, url: str, seconds: int) -> dict:
         with gunicorn(env) as base:
             done = run([PYTHON, "-m", "bench.inprocess"], env, capture_output=True, text=True)
             found = json.loads(done.stdout)
+            cookies = {page["path"]: page.get("cookie", "") for page in found["pages"]}
             for page in found["pages"]:
                 url, cookie = base + page["path"], page.get("cookie", "")
+                against, against_cookie = base + page["against"], cookies[page["against"]]
                 status, size_bytes = get(url, cookie)
                 if status != 200:
                     raise SystemExit(f"{page['path']} answered {status}, not 200.")
                 wrk(url, cookie, 2)  # warm up
-                # The baseline is measured again with each page, in turns of a few seconds: a
-                # ratio of runs that close together holds while other work on the machine
-                # comes and goes. Who goes first alternates: of two runs back to back, the
-                # second was measurably slower here (about 15%), whichever page it was.
+                # The page it is read against is measured again with each page, in turns of a
+                # few seconds: a ratio of runs that close together holds while other work on
+                # the machine comes and goes. Who goes first alternates: of two runs back to
+                # back, the second was measurably slower here (about 15%), whichever page it was.
                 own, baseline = [], []
                 for turn in range(ROUNDS):
-                    pair = [(baseline, base + "/health/", ""), (own, url, cookie)]
+                    pair = [(baseline, against, against_cookie), (own, url, cookie)]
                     for runs, address, sent in pair if turn % 2 else reversed(pair):
                         runs.append(wrk(address, sent, max(seconds // ROUNDS, 1)))
                 page.update(combined(own))
@@ -203,11 +210,12 @@ def measure(size: str, url: str, seconds: int) -> dict:
                 # A signed-out visit would be redirected to sign in, quickly: make sure not.
                 if get(url, cookie)[0] != 200 or page["bad_status"] or page["socket_errors"]:
                     raise SystemExit(f"{page['path']} stopped answering 200 during the run.")
-                page.pop("cookie", None)
                 print(f"{size}: {page['name']:<16} {page['rps']:>8} req/s  "
                       f"p50 {page['p50_ms']:.1f} ms  p95 {page['p95_ms']:.1f} ms  "
-                      f"{page['queries']} queries  (baseline {paired['rps']} req/s, "
-                      f"p95 {paired['p95_ms']:.1f} ms)", flush=True)  # fmt: skip
+                      f"{page['queries']} queries  ({page['against']}: {paired['rps']} req/s, "
+                      f"p50 {paired['p50_ms']:.1f} ms)", flush=True)  # fmt: skip
+            for page in found["pages"]:
+                page.pop("cookie", None)
     return found
 
 

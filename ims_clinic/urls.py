@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from ims_clinic import audit_views, two_factor
 from ims_clinic.forms import StaffAuthenticationForm
-from ims_clinic.views import health, ready, staff_home
+from ims_clinic.views import health, ready, staff_home, staff_menu
 
 admin.site.site_header = f"{settings.CLINIC_NAME} administration"
 admin.site.site_title = settings.CLINIC_NAME
@@ -27,6 +27,7 @@ urlpatterns = [
     path("ready/", ready, name="ready"),
     path("admin/", admin.site.urls),
     path("staff/", staff_home, name="staff-home"),
+    path("staff/menu/", staff_menu, name="staff-menu"),
     path("staff/", include(audit_views.urlpatterns)),
     path("patients/", include("patients.urls")),
     path("treatments/", include("treatments.urls")),

@@ -4,12 +4,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from ims_clinic import audit, readiness
-from patients.roles import CLINIC_ADMIN, FRONT_DESK, PHYSIOTHERAPIST, has_role
+from patients.roles import (
+    ALL_ROLES,
+    CLINIC_ADMIN,
+    FRONT_DESK,
+    PHYSIOTHERAPIST,
+    has_role,
+    role_required,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +31,14 @@ def staff_home(request):
     if has_role(request.user, CLINIC_ADMIN):
         return redirect("admin:index")
     raise PermissionDenied
+
+
+@role_required(*ALL_ROLES)
+def staff_menu(request):
+    """The menu of the signed-in staff member's pages, and nothing else. It reads only the
+    session, the user and their roles: the floor every staff page stands on, which the
+    benchmark measures staff pages against."""
+    return render(request, "staff_menu.html")
 
 
 def permission_denied(request, exception):

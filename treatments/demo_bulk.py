@@ -1,14 +1,18 @@
-"""A large demo clinic for the benchmark: years of records, written in bulk.
+"""A demo clinic for the benchmark, shaped like a real one and written in bulk.
 
 create_clinic() in demo.py books every visit through the services, about a minute per 500
 patients. The benchmark needs 50,000 patients and 500,000 visits, so this writes rows
 straight into the tables instead (COPY on PostgreSQL), and keeps the booking rules true by
 construction:
 
-- each physiotherapist's weekday is a column of 10-minute "chairs" from 08:00 to 18:00;
-- a patient keeps one chair for all their courses: one visit a week, on the same weekday at
-  the same time. So no patient has two visits within a week, and no physiotherapist has two
-  booked or attended visits at once.
+- the clinic has one or more locations; each physiotherapist works eight hours a weekday at
+  their location (a few spend two weekdays at a second one), with an hour for lunch;
+- their day is seven hour-long slots, each holding one visit of its type's real length (an
+  initial assessment 60 minutes, an IMS treatment 30, a re-assessment 45): about 33 visits a
+  week, with free time between them, and never two at once;
+- a patient keeps one slot for all their courses: one visit a week, on the same weekday at the
+  same time, so needling visits are at least 7 days apart. Each course starts with an
+  assessment; most visits are IMS treatments.
 
 On PostgreSQL the exclusion constraints check both rules on every row as well.
 
@@ -23,9 +27,8 @@ import io
 import json
 import math
 import random
-import time as clock
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.management.color import no_style
@@ -33,45 +36,74 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from patients.models import Consent, Patient, Precaution, Screening, digits_only
-from patients.roles import PHYSIOTHERAPIST
-from treatments.demo import DEMO_STAFF, FIRST_NAMES, REGIONS, create_staff
+from patients.roles import CLINIC_ADMIN, FRONT_DESK, PHYSIOTHERAPIST
+from treatments.demo import FIRST_NAMES, LAST_NAMES, REGIONS, create_staff
 from treatments.models import (
     AdverseEvent,
     Chart,
+    ClinicHours,
+    Location,
     NeedledSite,
     TreatmentCourse,
     Visit,
     VisitType,
+    WaitlistEntry,
+    WorkingHours,
     main_location_id,
 )
 
-MORE_PHYSIOTHERAPISTS = [
-    ("okafor", "demo-physio-2026", "Ngozi", "Okafor", PHYSIOTHERAPIST),
-    ("tanaka", "demo-physio-2026", "Ken", "Tanaka", PHYSIOTHERAPIST),
-    ("reid", "demo-physio-2026", "Sam", "Reid", PHYSIOTHERAPIST),
-]
-BULK_STAFF = DEMO_STAFF + MORE_PHYSIOTHERAPISTS
 # fmt: off
+# The first physiotherapists keep the small demo's names and logins.
+NAMED_PHYSIOTHERAPISTS = [("lee", "Jordan", "Lee"), ("singh", "Priya", "Singh"),
+                          ("morgan", "Casey", "Morgan"), ("okafor", "Ngozi", "Okafor"),
+                          ("tanaka", "Ken", "Tanaka"), ("reid", "Sam", "Reid")]
+# The locations after the first (the one a fresh install has).
+MORE_LOCATIONS = [("Kitsilano", "2150 West 4th Avenue, Vancouver"),
+                  ("Burnaby", "4720 Kingsway, Burnaby"),
+                  ("North Shore", "1350 Lonsdale Avenue, North Vancouver"),
+                  ("Richmond", "6060 Minoru Boulevard, Richmond"),
+                  ("New Westminster", "610 Sixth Street, New Westminster")]
 SURNAME_STARTS = ["Al", "Bar", "Cal", "Dun", "El", "Fer", "Gar", "Hal", "Ings", "Kir", "Lan", "Mor",
                   "Nor", "Ost", "Pen", "Ros", "Sal", "Tor", "Wes", "Yor"]
 SURNAME_ENDS = ["den", "ley", "ton", "mar", "win", "ford", "berg", "wood", "shaw", "well",
                 "croft", "by", "field", "more", "land", "hurst", "stone", "worth", "ridge", "ham"]
 # fmt: on
-CHAIR_MINUTES = 10
-CHAIRS_PER_DAY = 60  # 08:00 to 18:00, the clinic's default hours
 WEEKDAYS = 5
+# A working day of eight hours: seven hour-long slots and an hour for lunch after the fourth.
+SLOT_HOURS = [0, 1, 2, 3, 5, 6, 7]
+DAY_HOURS = 8
+SECOND_LOCATION_WEEKDAYS = (1, 3)  # Tuesday and Thursday
 FUTURE_WEEKS = 4  # visits are booked up to four weeks ahead
 MIN_WEEKS = 26  # a small clinic still has half a year of records
-PATIENTS_PER_BATCH = 2500
+REASSESS_EVERY = 6  # a course's 7th visit is a re-assessment
+PATIENTS_PER_BATCH = 2000
 MODELS = [Patient, Screening, Precaution, Consent, TreatmentCourse, Visit, Chart,
-          NeedledSite, AdverseEvent]  # fmt: skip
+          NeedledSite, AdverseEvent, WaitlistEntry]  # fmt: skip
+
+
+def bulk_staff(physiotherapists: int) -> list[tuple]:
+    """The clinic admin, the front desk and `physiotherapists` physiotherapists, as
+    create_staff() takes them: (username, password, first name, last name, role)."""
+    people = [("admin", "demo-admin-2026", "Alex", "Admin", CLINIC_ADMIN),
+              ("desk", "demo-desk-2026", "Robin", "Front", FRONT_DESK)]  # fmt: skip
+    for n in range(physiotherapists):
+        if n < len(NAMED_PHYSIOTHERAPISTS):
+            username, first, last = NAMED_PHYSIOTHERAPISTS[n]
+        else:
+            username = f"physio{n + 1:02}"
+            first, last = FIRST_NAMES[n % len(FIRST_NAMES)], LAST_NAMES[n * 7 % len(LAST_NAMES)]
+        people.append((username, "demo-physio-2026", first, last, PHYSIOTHERAPIST))
+    return people
 
 
 @dataclass
-class Chair:
+class Slot:
+    """An hour of one physiotherapist's weekday, where they work then; a patient keeps it."""
+
     physiotherapist_id: int
     weekday: int
     at: time
+    location_id: int
 
 
 @dataclass
@@ -79,20 +111,93 @@ class Written:
     patients: int = 0
     visits: int = 0
     charts: int = 0
-    started: float = field(default_factory=clock.monotonic)
 
 
-def chairs_for(physiotherapist_ids: list[int], count: int) -> list[Chair]:
-    """`count` chairs spread evenly over the physiotherapists, the weekdays and the day."""
-    per_day = math.ceil(count / (len(physiotherapist_ids) * WEEKDAYS))
-    chairs = []
-    for k in range(per_day):
-        minutes = 8 * 60 + k * CHAIRS_PER_DAY // per_day * CHAIR_MINUTES
+@dataclass
+class VisitTypes:
+    """The installed types a course is made of."""
+
+    assessment: VisitType
+    ims: VisitType
+    reassessment: VisitType
+    follow_up: VisitType
+
+    @classmethod
+    def installed(cls) -> "VisitTypes":
+        types = list(VisitType.objects.filter(is_active=True).order_by("position", "pk"))
+        needling = [t for t in types if t.is_needling]
+        others = sorted([t for t in types if not t.is_needling], key=lambda t: -t.length_minutes)
+        # The longest type without needling is the first assessment, the next a re-assessment;
+        # a clinic with fewer types uses what it has.
+        assessment = next(iter(others), needling[0])
+        reassessment = others[1] if len(others) > 1 else assessment
+        follow_up = others[-1] if others else needling[0]
+        return cls(assessment, needling[0], reassessment, follow_up)
+
+    def of(self, index: int, length: int, first_course: bool, finished: bool) -> VisitType:
+        """The type of a course's visit number `index` (from 0) of `length`."""
+        if index == 0:
+            return self.assessment if first_course else self.reassessment
+        if finished and index == length - 1 and length >= 4:
+            return self.follow_up
+        return self.reassessment if index % REASSESS_EVERY == 0 else self.ims
+
+
+def add_locations(count: int) -> list[int]:
+    """The clinic's first `count` open locations, made when missing, each open on weekdays."""
+    first = main_location_id()
+    for name, address in MORE_LOCATIONS[: max(count - 1, 0)]:
+        Location.objects.get_or_create(name=name, defaults={"address": address,
+                                                            "phone": "604-555-0100"})  # fmt: skip
+    others = Location.objects.open().exclude(pk=first).order_by("pk")
+    ids = [first, *others.values_list("pk", flat=True)][:count]
+    # The small demo's second location (treatments/demo.py) is closed if this clinic has fewer:
+    # a clinic with one location shows nothing about locations.
+    Location.objects.open().exclude(pk__in=ids).update(is_open=False)
+    for location_id in ids:
         for weekday in range(WEEKDAYS):
-            chairs += [
-                Chair(pk, weekday, time(minutes // 60, minutes % 60)) for pk in physiotherapist_ids
-            ]
-    return chairs[:count]
+            ClinicHours.objects.get_or_create(
+                location_id=location_id, weekday=weekday,
+                defaults={"opens_at": time(8), "closes_at": time(18)},
+            )  # fmt: skip
+    return ids
+
+
+def working_week(physiotherapist_ids: list[int], location_ids: list[int]) -> list[list[Slot]]:
+    """Each physiotherapist's hours at their location(s), replacing what they had, and the
+    slots of those hours: one list per physiotherapist."""
+    WorkingHours.objects.filter(physiotherapist_id__in=physiotherapist_ids).delete()
+    per_location = max(len(physiotherapist_ids) // len(location_ids), 1)
+    hours, slots = [], []
+    for n, pk in enumerate(physiotherapist_ids):
+        home = location_ids[min(n // per_location, len(location_ids) - 1)]
+        # The last physiotherapist of each location spends two days a week at the next one.
+        second = None
+        if len(location_ids) > 1 and n % per_location == per_location - 1:
+            second = location_ids[(location_ids.index(home) + 1) % len(location_ids)]
+        starts = 8 if n % 2 == 0 else 10  # early and late shifts
+        own = []
+        for weekday in range(WEEKDAYS):
+            where = second if second and weekday in SECOND_LOCATION_WEEKDAYS else home
+            hours.append(WorkingHours(
+                physiotherapist_id=pk, location_id=where, weekday=weekday,
+                starts_at=time(starts), ends_at=time(starts + DAY_HOURS),
+            ))  # fmt: skip
+            own += [Slot(pk, weekday, time(starts + h), where) for h in SLOT_HOURS]
+        slots.append(own)
+    WorkingHours.objects.bulk_create(hours)
+    return slots
+
+
+def slots_for(week: list[list[Slot]], count: int) -> list[Slot]:
+    """`count` slots spread evenly over the physiotherapists, the weekdays and the day."""
+    per_day = min(math.ceil(count / (len(week) * WEEKDAYS)), len(SLOT_HOURS))
+    picked = [k * len(SLOT_HOURS) // per_day for k in range(per_day)]
+    chosen = []
+    for k in picked:
+        for weekday in range(WEEKDAYS):
+            chosen += [own[weekday * len(SLOT_HOURS) + k] for own in week]
+    return chosen[:count]
 
 
 class Table:
@@ -114,6 +219,10 @@ class Table:
         return row["id"]
 
     def write(self) -> None:
+        write_rows(self.model, self.columns, self.rows)
+        if not hasattr(self.model, "history"):
+            self.rows = []
+            return
         history = self.model.history.model
         first_versions = [
             {**row, "history_date": self.now, "history_change_reason": None,
@@ -121,7 +230,6 @@ class Table:
             for row in self.rows
         ]  # fmt: skip
         columns = [f.column for f in history._meta.concrete_fields if not f.primary_key]
-        write_rows(self.model, self.columns, self.rows)
         write_rows(history, columns, first_versions)
         self.rows = []
 
@@ -170,43 +278,42 @@ def as_text(value) -> str:
 
 
 def create_large_clinic(
-    patients: int, visits: int, *, seed: int = 2026, progress: Callable[[str], None] = print
+    patients: int,
+    visits: int,
+    *,
+    locations: int = 1,
+    physiotherapists: int = 4,
+    seed: int = 2026,
+    progress: Callable[[int], None] = lambda patients_written: None,
 ) -> Written:
-    """Add `patients` patients and about `visits` visits, the last ones booked ahead."""
+    """Add `patients` patients and about `visits` visits, the last ones booked ahead, at
+    `locations` locations with `physiotherapists` physiotherapists. `progress` is told how many
+    patients are written after each batch."""
     rng = random.Random(seed)  # noqa: S311 (repeatable demo data, not security)
-    staff = create_staff(BULK_STAFF)
+    staff = create_staff(bulk_staff(physiotherapists))
     physiotherapist_ids = [
-        staff[name].pk for name, *_, role in BULK_STAFF if role == PHYSIOTHERAPIST
+        staff[name].pk for name, *_, role in bulk_staff(physiotherapists) if role == PHYSIOTHERAPIST
     ]
-    capacity = len(physiotherapist_ids) * WEEKDAYS * CHAIRS_PER_DAY
+    week = working_week(physiotherapist_ids, add_locations(locations))
+    capacity = sum(len(own) for own in week)
     # Planned a little over: weeks off between courses and patients who stop booking leave
-    # some chairs empty.
+    # some slots empty.
     visits = round(visits * 1.07)
     weeks = max(math.ceil(visits / capacity), MIN_WEEKS)
-    chairs = (
-        chairs_for(physiotherapist_ids, min(math.ceil(visits / weeks), capacity)) if visits else []
-    )
+    slots = slots_for(week, min(math.ceil(visits / weeks), capacity)) if visits else []
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday(), weeks=weeks - 1 - FUTURE_WEEKS)
-    plan = Plan(rng, chairs, weeks, monday, today, mean=visits / max(patients, 1))
-    ims = VisitType.objects.filter(is_needling=True).order_by("position").first()
-    location_id = main_location_id()
+    plan = Plan(rng, slots, weeks, monday, today, mean=visits / max(patients, 1))
+    types = VisitTypes.installed()
     written = Written()
     for first in range(0, patients, PATIENTS_PER_BATCH):
         with transaction.atomic():
             tables = {model: Table(model, timezone.now()) for model in MODELS}
-            # Every bulk visit is an IMS treatment, its type's flag copied as booking does.
-            tables[Visit].defaults.update(
-                visit_type_id=ims.pk, is_needling=True, location_id=location_id
-            )
             for n in range(first, min(first + PATIENTS_PER_BATCH, patients)):
-                add_patient(plan, tables, n, written)
+                add_patient(plan, types, tables, n, written)
             for table in tables.values():
                 table.write()
-        progress(
-            f"  {written.patients:,} of {patients:,} patients, {written.visits:,} visits "
-            f"({clock.monotonic() - written.started:.0f} s)"
-        )
+        progress(written.patients)
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), MODELS):
             cursor.execute(sql)  # the next record saved the usual way gets the next free id
@@ -220,40 +327,40 @@ def create_large_clinic(
 
 
 class Plan:
-    """Which chair and which weeks each patient gets, in the order the patients arrive."""
+    """Which slot and which weeks each patient gets, in the order the patients arrive."""
 
-    def __init__(self, rng, chairs: list[Chair], weeks: int, monday: date, today: date, mean):
-        self.rng, self.chairs, self.weeks = rng, chairs, weeks
+    def __init__(self, rng, slots: list[Slot], weeks: int, monday: date, today: date, mean):
+        self.rng, self.slots, self.weeks = rng, slots, weeks
         self.monday, self.today = monday, today
         self.low = max(2, round(mean * 0.4))
         self.high = max(self.low, round(mean * 1.6))
-        self.free = [(0, n) for n in range(len(chairs))]  # (first free week, chair), a heap
+        self.free = [(0, n) for n in range(len(slots))]  # (first free week, slot), a heap
 
-    def courses(self) -> tuple[Chair | None, list[list[date]], bool]:
-        """A chair, the days of each course (one a week, up to FUTURE_WEEKS ahead), and
+    def courses(self) -> tuple[Slot | None, list[list[date]], bool]:
+        """A slot, the days of each course (one a week, up to FUTURE_WEEKS ahead), and
         whether the patient stopped booking before the end of their last course."""
         if not self.free or self.free[0][0] >= self.weeks:
             return None, [], False  # the clinic is full: a new patient, not yet booked
         length = self.rng.randint(self.low, self.high)
         lengths = [min(length, 12)] + ([length - 12] if length > 12 else [])
         week, number = heapq.heappop(self.free)
-        chair, courses = self.chairs[number], []
+        slot, courses = self.slots[number], []
         for n in lengths:
-            days = [self.day(chair, w) for w in range(week, min(week + n, self.weeks))]
+            days = [self.day(slot, w) for w in range(week, min(week + n, self.weeks))]
             courses += [days] if days else []
             week += n + 1  # a week off between two courses
         heapq.heappush(self.free, (week - 1, number))
         # A few patients have not booked the rest of their course: the due list calls them.
         if courses[-1][-1] >= self.today and self.rng.random() < 0.15:
             courses = [[d for d in days if d < self.today] for days in courses]
-            return chair, [days for days in courses if days], True
-        return chair, courses, False
+            return slot, [days for days in courses if days], True
+        return slot, courses, False
 
-    def day(self, chair: Chair, week: int) -> date:
-        return self.monday + timedelta(weeks=week, days=chair.weekday)
+    def day(self, slot: Slot, week: int) -> date:
+        return self.monday + timedelta(weeks=week, days=slot.weekday)
 
 
-def add_patient(plan: Plan, tables: dict, n: int, written: Written) -> None:
+def add_patient(plan: Plan, types: VisitTypes, tables: dict, n: int, written: Written) -> None:
     rng, today = plan.rng, plan.today
     phone = f"604-{555 + n // 10_000:03}-{n % 10_000:04}"
     patient = tables[Patient].add(
@@ -266,10 +373,12 @@ def add_patient(plan: Plan, tables: dict, n: int, written: Written) -> None:
         referral_source=rng.choice(["Family doctor", "Friend", "Clinic website", "Sports club"]),
     )  # fmt: skip
     written.patients += 1
-    chair, courses, stopped = plan.courses()
+    slot, courses, stopped = plan.courses()
     if not courses:
+        if n % 25 == 0:  # a new patient waiting for a first visit
+            tables[WaitlistEntry].add(patient_id=patient, note="Mornings only.")
         return
-    physiotherapist = chair.physiotherapist_id
+    physiotherapist = slot.physiotherapist_id
     started = min(courses[0][0] - timedelta(days=1), today)
     screening = tables[Screening].add(
         patient_id=patient, screened_on=started, signed_by_id=physiotherapist
@@ -281,12 +390,17 @@ def add_patient(plan: Plan, tables: dict, n: int, written: Written) -> None:
         )  # fmt: skip
     tables[Consent].add(patient_id=patient, consented_on=started, obtained_by_id=physiotherapist,
                         explained=list(Consent.Topic.values))  # fmt: skip
+    if stopped and n % 3 == 0:  # would like an earlier time than their usual one
+        tables[WaitlistEntry].add(
+            patient_id=patient, note="Any afternoon.", location_id=slot.location_id
+        )
     for i, days in enumerate(courses):
         region, segment, muscle = REGIONS[(n + i) % len(REGIONS)]
         baseline = rng.randint(5, 9)
         course = {"started_on": min(days[0] - timedelta(days=1), today)}
         # Finished courses have ended; the last one of a patient who stopped booking has not.
-        if days[-1] < today and not (stopped and i == len(courses) - 1):
+        finished = days[-1] < today and not (stopped and i == len(courses) - 1)
+        if finished:
             if rng.random() < 0.1:
                 course.update(status="discontinued", end_reason="Moved away.")
             else:
@@ -301,20 +415,19 @@ def add_patient(plan: Plan, tables: dict, n: int, written: Written) -> None:
             baseline_pain=baseline,
             **course,
         )
-        for day in days:
-            visit = add_visit(
-                tables, rng, today, patient, course_id, physiotherapist, day, chair.at
-            )
+        for index, day in enumerate(days):
+            visit_type = types.of(index, len(days), i == 0, finished)
+            visit = add_visit(tables, rng, today, patient, course_id, slot, visit_type, day)
             written.visits += 1
             if visit and (day < today - timedelta(days=3) or n % 3):
                 add_chart(tables, rng, today, visit, physiotherapist, baseline, segment, muscle)
                 written.charts += 1
 
 
-def add_visit(tables, rng, today, patient, course, physiotherapist, day, at) -> tuple | None:
-    """Add a visit; returns (its id, when it ended) if it was attended."""
-    starts_at = timezone.make_aware(datetime.combine(day, at))  # what Visit.save() does
-    ends_at = starts_at + timedelta(minutes=CHAIR_MINUTES)
+def add_visit(tables, rng, today, patient, course, slot, visit_type, day) -> tuple | None:
+    """Add a visit; returns (its id, when it ended, whether it was needling) if attended."""
+    starts_at = timezone.make_aware(datetime.combine(day, slot.at))  # what Visit.save() does
+    ends_at = starts_at + timedelta(minutes=visit_type.length_minutes)
     chance, status, cancelled = rng.random(), "booked", {}
     if day < today:
         status = "cancelled" if chance < 0.06 else "no_show" if chance < 0.11 else "attended"
@@ -326,10 +439,13 @@ def add_visit(tables, rng, today, patient, course, physiotherapist, day, at) -> 
     pk = tables[Visit].add(
         patient_id=patient,
         course_id=course,
-        physiotherapist_id=physiotherapist,
+        physiotherapist_id=slot.physiotherapist_id,
+        location_id=slot.location_id,
+        visit_type_id=visit_type.pk,
+        is_needling=visit_type.is_needling,  # copied from the type, as booking does
         date=day,
-        start_time=at,
-        duration_minutes=CHAIR_MINUTES,
+        start_time=slot.at,
+        duration_minutes=visit_type.length_minutes,
         starts_at=starts_at,
         ends_at=ends_at,
         status=status,
@@ -337,13 +453,24 @@ def add_visit(tables, rng, today, patient, course, physiotherapist, day, at) -> 
         updated_at=starts_at,
         **cancelled,
     )
-    return (pk, ends_at) if status == "attended" else None
+    return (pk, ends_at, visit_type.is_needling) if status == "attended" else None
 
 
 def add_chart(tables, rng, today, visit, physiotherapist, baseline, segment, muscle) -> None:
-    visit_id, ended = visit
+    visit_id, ended, needling = visit
     pain = max(1, baseline - rng.randint(0, 3))
     signed = ended.date() < today - timedelta(days=14) or rng.random() < 0.7
+    signature = {"signed_by_id": physiotherapist if signed else None,
+                 "signed_at": ended + timedelta(hours=2) if signed else None}  # fmt: skip
+    if not needling:  # an assessment or a follow-up: a visit note
+        tables[Chart].add(
+            visit_id=visit_id, kind=Chart.Kind.NOTE, pain_before=pain,
+            charted_by_id=physiotherapist, charted_at=ended, updated_at=ended,
+            reported=f"Pain in the {muscle.lower()} area, worse after sitting.",
+            findings=f"Tender taut bands at {segment}; range of motion reduced.",
+            plan="IMS once a week; home exercises.", **signature,
+        )  # fmt: skip
+        return
     chart = tables[Chart].add(
         visit_id=visit_id,
         consent_confirmed=True,
@@ -355,8 +482,7 @@ def add_chart(tables, rng, today, visit, physiotherapist, baseline, segment, mus
         note=f"Needled {muscle.lower()} and paraspinals at {segment}.",
         charted_at=ended,
         updated_at=ended,
-        signed_by_id=physiotherapist if signed else None,
-        signed_at=ended + timedelta(hours=2) if signed else None,
+        **signature,
     )
     tables[NeedledSite].add(
         chart_id=chart,

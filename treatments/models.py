@@ -213,6 +213,12 @@ class TreatmentCourse(models.Model):
             models.Index(
                 fields=["patient"], condition=Q(status="active"), name="course_active_patient_idx"
             ),
+            # The courses completed in a period (the clinic's results), not all years of them.
+            models.Index(
+                fields=["ended_on"],
+                condition=Q(status="completed"),
+                name="course_completed_ended_on_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -512,6 +518,8 @@ class Visit(models.Model):
             models.Index(fields=["patient", "date"], name="visit_patient_date_idx"),
             # A physiotherapist's week (the calendar) and day (the double-booking check).
             models.Index(fields=["physiotherapist", "date"], name="visit_physiotherapist_date_idx"),
+            # Every physiotherapist's visits of a day or a month (the day sheet, the reports).
+            models.Index(fields=["date"], name="visit_date_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -81,6 +81,12 @@ EXPECTED = {
         "no_role": 403,
         "patient": LOGIN,
     },
+    "staff-menu": {
+        **dict.fromkeys(ROLES, 200),
+        "anonymous": LOGIN,
+        "no_role": 403,
+        "patient": LOGIN,
+    },
     "health": PUBLIC,
     "ready": PUBLIC,
     "audit-trail": ADMIN_ONLY,
@@ -167,6 +173,7 @@ EXPECTED_POST = {
     "login": STAFF_SIGN_IN,  # an empty form, shown again
     "logout": dict.fromkeys(ROLES, 200),  # "You are signed out"
     "staff-home": EXPECTED["staff-home"],
+    "staff-menu": EXPECTED["staff-menu"],  # only reads, whatever the method
     # The audit trail and the record export only read, whatever the method.
     "audit-trail": ADMIN_ONLY,
     "audit-trail-csv": ADMIN_ONLY,

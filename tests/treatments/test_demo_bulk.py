@@ -10,7 +10,16 @@ from django.utils import timezone
 
 from patients.models import Consent, Patient, Screening
 from treatments.demo_bulk import create_large_clinic
-from treatments.models import Chart, NeedledSite, TreatmentCourse, Visit
+from treatments.models import (
+    Chart,
+    Location,
+    NeedledSite,
+    TreatmentCourse,
+    Visit,
+    VisitType,
+    WaitlistEntry,
+    WorkingHours,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +27,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def clinic(settings):
     settings.DEBUG = True
-    return create_large_clinic(30, 300, progress=lambda line: None)
+    return create_large_clinic(30, 300)
+
+
+@pytest.fixture
+def two_locations(settings):
+    """Eight physiotherapists at two locations: the large clinic's shape, smaller."""
+    settings.DEBUG = True
+    return create_large_clinic(60, 600, locations=2, physiotherapists=8)
 
 
 def test_it_writes_about_as_many_visits_as_asked(clinic):
@@ -45,8 +61,63 @@ def test_no_physiotherapist_has_two_visits_at_once(clinic):
         assert all(end <= next_start for (_, end), (next_start, _) in pairwise(spans))
 
 
-def test_it_spreads_the_work_over_six_physiotherapists(clinic):
-    assert Visit.objects.values("physiotherapist").distinct().count() == 6
+def test_it_spreads_the_work_over_four_physiotherapists_at_one_location(clinic):
+    assert Visit.objects.values("physiotherapist").distinct().count() == 4
+    assert set(Visit.objects.values_list("location", flat=True)) == {
+        Location.objects.open().get().pk
+    }
+
+
+def test_it_tells_how_many_patients_are_written_as_it_goes(settings):
+    settings.DEBUG = True
+    told = []
+    create_large_clinic(30, 300, progress=told.append)
+    assert told[-1] == 30
+
+
+def test_a_physiotherapist_sees_at_most_35_patients_a_week(two_locations):
+    weeks = defaultdict(int)
+    for visit in Visit.objects.counting():
+        weeks[visit.physiotherapist_id, visit.date.isocalendar()[:2]] += 1
+    assert max(weeks.values()) <= 35
+
+
+def test_each_location_has_its_physiotherapists_and_one_also_works_at_the_other(two_locations):
+    assert Location.objects.open().count() == 2
+    places = defaultdict(set)
+    for physiotherapist, location in WorkingHours.objects.values_list(
+        "physiotherapist", "location"
+    ):
+        places[physiotherapist].add(location)
+    assert len(places) == 8
+    assert sorted(len(where) for where in places.values()) == [1] * 6 + [2] * 2
+
+
+def test_every_visit_is_within_its_physiotherapists_hours_where_they_work_then(two_locations):
+    hours = {(h.physiotherapist_id, h.weekday): h for h in WorkingHours.objects.all()}
+    visits = Visit.objects.all()
+    assert visits.values("location").distinct().count() == 2
+    for visit in visits:
+        working = hours[visit.physiotherapist_id, visit.date.weekday()]
+        assert working.starts_at <= visit.start_time
+        assert visit.ends_at.astimezone(timezone.get_current_timezone()).time() <= working.ends_at
+        assert visit.location_id == working.location_id
+
+
+def test_each_course_starts_with_an_assessment_and_most_visits_are_ims(two_locations):
+    for course in TreatmentCourse.objects.all()[:40]:
+        first = course.visits.order_by("date").first()
+        assert not first.is_needling
+        assert first.visit_type.length_minutes >= 45
+    assert Visit.objects.filter(is_needling=True).count() > 0.6 * Visit.objects.count()
+    for visit in Visit.objects.select_related("visit_type")[:50]:
+        assert visit.duration_minutes == visit.visit_type.length_minutes
+        assert visit.is_needling == visit.visit_type.is_needling
+    assert VisitType.objects.filter(visits__isnull=False).distinct().count() >= 3
+
+
+def test_a_few_patients_are_on_the_waitlist(two_locations):
+    assert WaitlistEntry.objects.waiting().exists()
 
 
 def test_visits_look_like_a_real_clinics(clinic):
@@ -63,11 +134,16 @@ def test_visits_look_like_a_real_clinics(clinic):
         assert visit.starts_at == starts_at
 
 
-def test_attended_visits_have_charts_with_needled_sites(clinic):
+def test_attended_visits_have_charts_with_needled_sites_or_a_visit_note(clinic):
     week_ago = timezone.localdate() - timedelta(days=7)
     old = Visit.objects.filter(status="attended", date__lt=week_ago)
     assert not old.filter(chart__isnull=True).exists()
-    assert NeedledSite.objects.count() == 2 * Chart.objects.count()
+    needling = Chart.objects.filter(kind="needling")
+    assert NeedledSite.objects.count() == 2 * needling.count()
+    assert set(needling.values_list("visit__is_needling", flat=True)) == {True}
+    assert set(Chart.objects.filter(kind="note").values_list("visit__is_needling", flat=True)) == {
+        False
+    }
 
 
 def test_every_patient_with_visits_is_screened_and_has_consented(clinic):
@@ -97,14 +173,29 @@ def test_records_saved_afterwards_get_the_next_free_ids(clinic):
 
 def test_the_command_writes_in_bulk_when_given_a_number_of_visits(settings, capsys):
     settings.DEBUG = True
-    call_command("load_demo", patients=12, visits=120)
+    call_command("load_demo", patients=12, visits=120, locations=2, physiotherapists=6)
     output = capsys.readouterr().out
     assert "Loaded a demo clinic with 12 patients" in output
     assert "okafor" in output  # six physiotherapists
     assert Visit.objects.count() > 100
+    assert Location.objects.open().count() == 2
 
 
 def test_the_command_refuses_a_silly_number_of_visits(settings):
     settings.DEBUG = True
     with pytest.raises(CommandError, match="--visits must be from 0"):
         call_command("load_demo", patients=10, visits=-1)
+
+
+@pytest.mark.parametrize(
+    ("locations", "physiotherapists", "message"),
+    [(0, 4, "--locations must be from 1 to 6"), (7, 40, "--locations must be from 1 to 6"),
+     (5, 4, "--physiotherapists must be from --locations to 200")],
+)  # fmt: skip
+def test_the_command_refuses_a_clinic_it_cannot_make(
+    settings, locations, physiotherapists, message
+):
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match=message):
+        call_command("load_demo", patients=10, visits=100, locations=locations,
+                     physiotherapists=physiotherapists)  # fmt: skip

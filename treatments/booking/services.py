@@ -20,7 +20,14 @@ from django.utils import timezone
 from patients.models import Patient
 from treatments.booking import rules
 from treatments.booking.rules import BookingRefused, refuse
-from treatments.models import TreatmentCourse, Visit, VisitType, WaitlistEntry
+from treatments.models import (
+    NOT_A_PHYSIOTHERAPIST,
+    PHYSIOTHERAPISTS_ONLY,
+    TreatmentCourse,
+    Visit,
+    VisitType,
+    WaitlistEntry,
+)
 
 
 def save_visit(
@@ -40,15 +47,24 @@ def save_visit(
             # here for the first to commit, then its checks see the first one's visit. Always
             # the patient first, then the physiotherapist, so two saves never wait on each other.
             Patient.objects.select_for_update().only("pk").get(pk=visit.patient_id)
-            get_user_model().objects.select_for_update().only("pk").get(pk=visit.physiotherapist_id)
+            # Locked only if they hold the role: one query instead of a second for full_clean().
+            physiotherapist = (
+                get_user_model().objects.filter(**PHYSIOTHERAPISTS_ONLY)
+                .select_for_update(of=("self",)).filter(pk=visit.physiotherapist_id)
+            )  # fmt: skip
+            if not physiotherapist.values_list("pk", flat=True):
+                raise ValidationError({"physiotherapist": NOT_A_PHYSIOTHERAPIST}, code="invalid")
             if change is not None:
                 stored = Visit.objects.filter(pk=visit.pk).values_list("status", flat=True)
                 rules.check_change_allowed(visit, change, status=stored.first())
             if visit.location_id is None:
                 rules.place_visit(visit)
-            # Both rows were just locked, and the location was read from the hours: checking
-            # again that each exists would cost queries.
-            visit.full_clean(exclude=["patient", "visit_type", "course", "location"])
+            # Both rows were just locked (the physiotherapist's with their role), and the
+            # location was read from the hours: checking again that each exists would cost
+            # queries.
+            visit.full_clean(
+                exclude=["patient", "physiotherapist", "visit_type", "course", "location"]
+            )
             rules.check_once_a_week(visit, earliest=earliest)
             rules.check_no_double_booking(visit)
             visit._change_reason = reason or None

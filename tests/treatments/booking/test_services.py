@@ -17,6 +17,7 @@ from tests.factories import (
     TODAY,
     chart_visit,
     make_course,
+    make_front_desk,
     make_patient,
     make_physiotherapist,
     make_visit,
@@ -185,6 +186,19 @@ def test_a_past_visit_keeps_the_physiotherapist_to_one_visit_at_a_time(course, p
     with pytest.raises(ValidationError, match="from 10:00 to 11:00"):
         record(other, TODAY - timedelta(days=8), time(10, 45))
     assert Visit.objects.count() == 1
+
+
+def test_a_visit_is_given_only_to_a_physiotherapist(course):
+    # The role is checked with the lock on the physiotherapist's row (not again by full_clean).
+    with pytest.raises(ValidationError) as refused:
+        services.record_past_visit(
+            patient=course.patient, course=course, physiotherapist=make_front_desk(),
+            visit_type=visit_type(), day=TODAY - timedelta(days=8), start_time=time(10),
+        )  # fmt: skip
+    assert refused.value.message_dict == {
+        "physiotherapist": ["Choose a physiotherapist: only staff with that role see patients."]
+    }
+    assert not Visit.objects.exists()
 
 
 def test_a_past_visit_may_be_outside_todays_hours(course):

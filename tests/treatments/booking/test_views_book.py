@@ -758,10 +758,10 @@ def test_booking_one_visit_takes_the_same_queries_however_long_the_records(
     client.force_login(front_desk)
     data = booking(course, start_time="17:00")
     # Session, user; the patient, course, type and physiotherapist posted; clinic hours,
-    # working hours, days off; a savepoint, the patient and physiotherapist locked, their role
-    # checked, the patient's needling visits that week, a clash; the visit, its history and
+    # working hours, days off; a savepoint, the patient locked, the physiotherapist locked with
+    # their role, the patient's needling visits that week, a clash; the visit, its history and
     # audit entry; the savepoint released; the physiotherapist's authorization for a warning.
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         response = client.post(URL, data)
     assert response.status_code == 302
     assert Visit.objects.filter(course=course, status="booked").count() == 1

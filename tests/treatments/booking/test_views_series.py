@@ -341,8 +341,8 @@ def test_booking_a_series_takes_the_same_queries_however_long_the_records(
     client.force_login(front_desk)
     data = booking(course, start_time="17:00", weeks="12")
     # Session, user, what was posted (patient, course, type, physiotherapist); the series'
-    # savepoint; for each week the 13 queries of one booking (test_views_book.py); the series
+    # savepoint; for each week the 12 queries of one booking (test_views_book.py); the series
     # saved, the savepoint released; its visits and the authorization read for a warning.
-    with django_assert_num_queries(6 + 1 + 12 * 13 + 2 + 2):
+    with django_assert_num_queries(6 + 1 + 12 * 12 + 2 + 2):
         client.post(BOOK, data)
     assert Visit.objects.filter(course=course, status="booked").count() == 12
