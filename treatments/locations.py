@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
-from treatments.models import Location
+from treatments.models import Location, WorkingHours
 
 SESSION_KEY = "location"
 NOT_A_LOCATION = _("That location is not one of the clinic's: showing every location.")
@@ -47,3 +47,17 @@ def location_choice(request) -> LocationChoice:
     if asked is not None and request.session.get(SESSION_KEY, "") != raw:
         request.session[SESSION_KEY] = raw
     return choice
+
+
+def working_at(physiotherapists: list, choice: LocationChoice) -> list:
+    """Those of `physiotherapists` who work at the chosen location, in one query; one with no
+    working hours set works at the main location (the first open one made), as booking has it."""
+    places = set(WorkingHours.objects.values_list("physiotherapist_id", "location_id"))
+    with_hours = {physiotherapist_id for physiotherapist_id, _ in places}
+    main = min(location.pk for location in choice.locations)
+    return [
+        user
+        for user in physiotherapists
+        if (user.pk, choice.chosen_id) in places
+        or (user.pk not in with_hours and choice.chosen_id == main)
+    ]

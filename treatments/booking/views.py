@@ -36,7 +36,7 @@ from treatments.booking.forms import (
 )
 from treatments.booking.rules import BookingRefused, booking_warnings
 from treatments.forms import active_physiotherapists, add_service_errors
-from treatments.locations import location_choice
+from treatments.locations import location_choice, working_at
 from treatments.models import BookingSeries, TreatmentCourse, Visit, VisitType, WaitlistEntry
 
 
@@ -46,10 +46,7 @@ def calendar(request):
     physiotherapists = list(active_physiotherapists())
     if locations.chosen:
         # The physiotherapists who work there; their hours elsewhere show as not bookable.
-        today = timezone.localdate()
-        hours = Availability.load([u.pk for u in physiotherapists], today, today, visits=False,
-                                  location_id=locations.chosen_id)  # fmt: skip
-        physiotherapists = [u for u in physiotherapists if hours.works_at_the_location(u.pk)]
+        physiotherapists = working_at(physiotherapists, locations)
     form = CalendarForm(request.GET, physiotherapists=physiotherapists)
     valid = form.is_valid()
     # A value that could not be read is left out: the page falls back to its default and says so.
