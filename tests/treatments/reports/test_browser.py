@@ -68,7 +68,9 @@ def test_a_clinic_admin_opens_the_reports_from_the_header(
     show_menu = page.get_by_role("button", name="Show the menu")
     if show_menu.is_visible():
         show_menu.click()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    reports = page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports")
+    expect(reports).to_be_visible()  # the phone's menu has finished opening
+    reports.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
     page.get_by_role("link", name="Attendance", exact=True).first.click()
 
