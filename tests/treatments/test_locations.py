@@ -302,3 +302,17 @@ def test_the_visit_page_names_the_location_only_when_there_are_several(
     Location.objects.create(name="Kitsilano", address="2100 West 4th Avenue")
     page = client.get(visit.get_absolute_url()).content.decode()
     assert "Location" in page and main.name in page
+
+
+def test_a_calendar_link_shows_its_physiotherapist_whatever_the_location_chosen(
+    client, front_desk, two_places, kitsilano
+):
+    elsewhere = make_physiotherapist(first_name="Omar", last_name="Other")
+    works(elsewhere, 0, Location.objects.exclude(pk=kitsilano.pk).get())
+    client.force_login(front_desk)
+    client.get(reverse("treatments:day-sheet"), {"location": kitsilano.pk})
+    response = client.get(reverse("treatments:calendar"), {"physiotherapist": elsewhere.pk})
+    assert response.status_code == 200
+    assert response.context["physiotherapist"] == elsewhere
+    listed = client.get(reverse("treatments:calendar")).context["physiotherapists"]
+    assert listed == [two_places]

@@ -45,8 +45,11 @@ def calendar(request):
     locations = location_choice(request)
     physiotherapists = list(active_physiotherapists())
     if locations.chosen:
-        # The physiotherapists who work there; their hours elsewhere show as not bookable.
-        physiotherapists = working_at(physiotherapists, locations)
+        # The physiotherapists who work there; their hours elsewhere show as not bookable. One
+        # asked for by a link (a visit's, a booking's) is shown whatever the location.
+        asked = request.GET.get("physiotherapist", "")
+        there = working_at(physiotherapists, locations)
+        physiotherapists = [u for u in physiotherapists if u in there or str(u.pk) == asked]
     form = CalendarForm(request.GET, physiotherapists=physiotherapists)
     valid = form.is_valid()
     # A value that could not be read is left out: the page falls back to its default and says so.
