@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from tests.factories import TODAY, chart_visit, make_visit, ready_for_needling
@@ -74,7 +74,7 @@ def test_a_paraspinal_site_needs_its_level_and_a_pain_site_does_not(physiotherap
     assert chart.sites.get().spinal_segment == ""
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the constraints, on PostgreSQL")
+@pytest.mark.postgresql
 def test_the_database_refuses_a_paraspinal_site_without_a_level_or_a_free_text_without_a_side(
     physiotherapist, visit
 ):

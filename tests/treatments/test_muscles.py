@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.urls import reverse
 
 from tests.factories import (
@@ -61,7 +61,7 @@ def test_the_database_refuses_a_muscle_named_twice():
         Muscle.objects.create(name="gluteus MEDIUS", region="hip_leg", source="A textbook")
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the constraint, on PostgreSQL")
+@pytest.mark.postgresql
 def test_the_database_refuses_a_muscle_with_one_level_on_postgresql():
     with pytest.raises(IntegrityError):
         Muscle.objects.create(name="Half", region="trunk", first_segment="L1", source="A book")
