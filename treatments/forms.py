@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from patients.roles import PHYSIOTHERAPIST, display_name
 from treatments.charting import match_listed_muscle
 from treatments.models import MOST_SITES, AdverseEvent, Chart, NeedledSite, TreatmentCourse
+from treatments.widgets import Select
 
 PAIN_ERRORS = {
     "min_value": _("Score pain from 0 (none) to 10 (worst)."),
@@ -149,6 +150,8 @@ class ChartForm(forms.ModelForm):
         ]  # fmt: skip
         field_classes = {"pain_before": PainField, "pain_after": PainField}
         widgets = {
+            "consent_confirmed_by": Select,
+            "patient_position": Select,
             "retest_note": forms.Textarea(attrs={"rows": 2, "maxlength": LONG_TEXT}),
             "note": forms.Textarea(attrs={"rows": 4, "maxlength": LONG_TEXT}),
         }
@@ -222,7 +225,10 @@ class NeedledSiteForm(forms.ModelForm):
             "muscle", "side", "site_type", "spinal_segment", "response", "insertions",
             "over_thorax",
         ]  # fmt: skip
-        widgets = {"muscle": forms.TextInput(attrs={"list": "muscle-list", "autocomplete": "off"})}
+        widgets = {
+            "muscle": forms.TextInput(attrs={"list": "muscle-list", "autocomplete": "off"}),
+            **dict.fromkeys(["side", "site_type", "spinal_segment", "response"], Select),
+        }
         error_messages = {
             "spinal_segment": {"invalid_choice": _("Choose a spinal segment from C1 to S2.")},
         }
@@ -245,7 +251,11 @@ class AdverseEventForm(forms.ModelForm):
     class Meta:
         model = AdverseEvent
         fields = ["kind", "severity", "note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 1, "maxlength": LONG_TEXT})}
+        widgets = {
+            "kind": Select,
+            "severity": Select,
+            "note": forms.Textarea(attrs={"rows": 1, "maxlength": LONG_TEXT}),
+        }
 
     def clean_note(self) -> str:
         return _limit(self.cleaned_data["note"])
