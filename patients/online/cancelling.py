@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from patients.models import Patient
 from treatments.booking.services import cancel_visit
@@ -37,12 +38,14 @@ def why_not_cancellable(visit: Visit, *, notice_hours: int) -> str | None:
         return _("This visit has started or is over, so it cannot be cancelled.")
     if visit.starts_at - timezone.now() < timedelta(hours=notice_hours):
         phone = clinic_phone(visit)
+        away = ngettext(
+            "This visit is less than %(hours)s hour away, so it cannot be cancelled online.",
+            "This visit is less than %(hours)s hours away, so it cannot be cancelled online.",
+            notice_hours,
+        ) % {"hours": notice_hours}
         if phone:
-            return _("This visit is less than %(hours)s hours away, so it cannot be cancelled "
-                     "online. Please call us at %(phone)s.") % {"hours": notice_hours,
-                                                               "phone": phone}  # fmt: skip
-        return _("This visit is less than %(hours)s hours away, so it cannot be cancelled "
-                 "online. Please call the clinic.") % {"hours": notice_hours}  # fmt: skip
+            return away + " " + _("Please call us at %(phone)s.") % {"phone": phone}
+        return away + " " + _("Please call the clinic.")
     return None
 
 

@@ -1,5 +1,6 @@
 """A patient on a phone (375 px): asks for a link, opens it from the email, sees their visits,
-downloads a calendar file, cancels a visit and signs out; axe-core finds nothing on any of those pages."""
+downloads a calendar file, cancels a visit and signs out; axe-core finds nothing on any of
+those pages."""
 
 import re
 from datetime import time, timedelta

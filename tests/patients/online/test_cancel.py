@@ -182,3 +182,11 @@ def test_the_confirmation_page_runs_a_fixed_number_of_queries(
     sign_in_by_link(client, avery)
     with django_assert_num_queries(5):  # session, patient, visit, settings, locations
         client.get(cancel_url(visit))
+
+
+def test_a_visit_changed_by_the_front_desk_since_the_page_opened_is_not_cancelled(avery):
+    visit = visit_of(avery, TODAY + timedelta(days=3))
+    Visit.objects.filter(pk=visit.pk).update(status=Visit.Status.NO_SHOW)
+    with pytest.raises(CancelError, match="changed in the meantime"):
+        cancel_online(patient=avery, visit=visit)  # as the page loaded it: still booked
+    assert Visit.objects.get(pk=visit.pk).status == Visit.Status.NO_SHOW
