@@ -1286,6 +1286,13 @@ class ClinicSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(26)],
         help_text=_("Questionnaires are due again after this many IMS treatments."),
     )
+    online_cancellation_notice_hours = models.PositiveSmallIntegerField(
+        _("online cancellation notice (hours)"),
+        default=24,
+        validators=[MinValueValidator(0), MaxValueValidator(168)],
+        help_text=_("Patients may cancel a visit online up to this many hours before it starts; "
+                    "after that they call the clinic. 0 to 168."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = verbose_name_plural = _("clinic settings")
@@ -1298,6 +1305,11 @@ class ClinicSettings(models.Model):
                 condition=Q(reassess_every__gte=1, reassess_every__lte=26),
                 name="clinic_settings_reassess_1_to_26",
                 violation_error_message=_("Re-assess every 1 to 26 IMS treatments."),
+            ),
+            models.CheckConstraint(
+                condition=Q(online_cancellation_notice_hours__lte=168),
+                name="clinic_settings_cancellation_notice_0_to_168",
+                violation_error_message=_("The online cancellation notice is 0 to 168 hours."),
             ),
         ]  # fmt: skip
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("online/link/<str:token>/", views.open_link, name="online-link"),
     path("online/visits/", views.visits, name="online-visits"),
     path("online/visits/<int:pk>/calendar.ics", views.visit_calendar, name="online-visit-ics"),
+    path("online/visits/<int:pk>/cancel/", views.cancel_visit, name="online-visit-cancel"),
     path("online/sign-out/", views.sign_out, name="online-sign-out"),
     path("<int:pk>/online-access/", views.online_access, name="online-access"),
 ]

@@ -9,19 +9,20 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ims_clinic import audit
 from patients.models import Patient
-from patients.online import services, session, throttle
-from patients.online.forms import SignInForm
+from patients.online import cancelling, services, session, throttle
+from patients.online.forms import CancelVisitForm, SignInForm
 from patients.online.session import patient_required
 from patients.roles import booking_staff
 from treatments import ical
 from treatments.ical_views import TOKEN, _calendar_response
-from treatments.models import Location, Visit
+from treatments.models import ClinicSettings, Location, Visit
 
 Action = audit.AuditEntry.Action
 
@@ -85,9 +86,14 @@ def visits(request):
         Q(status=Visit.Status.ATTENDED) | Q(status=Visit.Status.BOOKED, starts_at__lt=now)
     ).order_by("-starts_at")
     _audit(request, Action.VIEWED, patient, "Their visits, online")
+    notice = ClinicSettings.load().online_cancellation_notice_hours
     ctx = {
         "patient": patient,
-        "upcoming": list(upcoming),
+        # Each with why it cannot be cancelled online, or None when it can.
+        "upcoming": [
+            (visit, cancelling.why_not_cancellable(visit, notice_hours=notice))
+            for visit in upcoming
+        ],
         "past": list(past[:50]),
         "several_locations": Location.objects.open().count() > 1,
     }
@@ -107,6 +113,36 @@ def visit_calendar(request, pk: int):
     return _calendar_response(
         ical.appointment_calendar(visit), filename=f"appointment-{visit.date:%Y-%m-%d}.ics"
     )
+
+
+@never_cache
+@patient_required
+def cancel_visit(request, pk: int):
+    """Asks to confirm, then cancels one of the patient's own visits; another's is not found."""
+    visit = get_object_or_404(
+        Visit.objects.select_related("physiotherapist", "location", "visit_type"),
+        pk=pk,
+        patient=request.patient,
+    )
+    notice = ClinicSettings.load().online_cancellation_notice_hours
+    form = CancelVisitForm(request.POST if request.method == "POST" else None)
+    refusal = cancelling.why_not_cancellable(visit, notice_hours=notice)
+    if refusal is None and form.is_valid():
+        try:
+            cancelling.cancel_online(
+                patient=request.patient, visit=visit, reason_given=form.cleaned_data["reason"]
+            )
+        except cancelling.CancelError as error:
+            refusal = str(error)
+        else:
+            _audit(request, Action.CHANGED, visit, "Visit cancelled online by the patient")
+            messages.success(request, _("Your visit on %(day)s is cancelled.")
+                             % {"day": date_format(visit.date, "j F")})  # fmt: skip
+            return redirect("patients:online-visits")
+    status = 400 if form.is_bound else 200
+    ctx = {"visit": visit, "form": form, "refusal": refusal,
+           "several_locations": Location.objects.open().count() > 1}  # fmt: skip
+    return render(request, "patients/online/cancel_visit.html", ctx, status=status)
 
 
 @patient_required

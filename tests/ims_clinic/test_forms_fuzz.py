@@ -36,7 +36,8 @@ from patients.forms import (
     ScreeningForm,
 )
 from patients.models import Consent, Precaution
-from patients.online.forms import SignInForm
+from patients.online.forms import CancelVisitForm, SignInForm
+from patients.online.session import SESSION_KEY as PATIENT_SESSION_KEY
 from tests.factories import (
     INITIAL_ASSESSMENT,
     PASSWORD,
@@ -338,6 +339,9 @@ CASES = {
     "sign-in": Case(VISITOR, "post", url("login"), sign_in_data, NEXT),
     "patient-sign-in": Case(VISITOR, "post", url("patients:online-sign-in"),
                             fields_of(SignInForm)),
+    "patient-cancel-visit": Case("patient", "post",
+                                 url("patients:online-visit-cancel", "online_visit"),
+                                 fields_of(CancelVisitForm)),
     "education-search": Case(VISITOR, "get", url("content:search"), fields_of(SearchForm)),
     "patient-search": Case(
         DESK, "get", url("patients:patient-list"), fields_of(PatientSearchForm), {"page": junk}
@@ -462,6 +466,14 @@ def records():
         clients = {"anonymous": Client(), "front_desk": signed_in(front_desk),
                    "physiotherapist": signed_in(physiotherapist),
                    "clinic_admin": signed_in(make_clinic_admin())}  # fmt: skip
+        # A patient signed in online, cancelling a visit of theirs a week ahead.
+        online = make_patient(email="online@example.com")
+        online.turn_on_online_access()
+        online_visit = make_visit(make_course(online, physiotherapist), TODAY + timedelta(days=9))
+        clients["patient"] = Client()
+        client_session = clients["patient"].session
+        client_session[PATIENT_SESSION_KEY] = online.pk
+        client_session.save()
         series = book_a_series_with_a_clash(
             clients["front_desk"], make_course(make_patient(), physiotherapist)
         )
@@ -500,6 +512,7 @@ def records():
         "other_site_ids": [site.pk for site in other_chart.sites.all()],
         "answer_urls": answer_urls, "typed_url": typed_url, "other_measure": other_measure.pk,
         "typed_response": typed_response.pk, "arriving": arriving.pk, "missed": missed.pk,
+        "online_visit": online_visit.pk,
     }  # fmt: skip
 
 

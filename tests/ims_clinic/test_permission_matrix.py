@@ -115,6 +115,7 @@ EXPECTED = {
     "patients:online-link": dict.fromkeys(ROLES, 404),  # the records' token is no link of ours
     "patients:online-visits": PATIENT_ONLY,
     "patients:online-visit-ics": PATIENT_ONLY,
+    "patients:online-visit-cancel": PATIENT_ONLY,  # asks to confirm first
     "patients:online-sign-out": PATIENT_POST_ONLY,
     "treatments:dashboard": CLINICAL,
     "treatments:course-create": CLINICAL,
@@ -200,6 +201,7 @@ EXPECTED_POST = {
     "patients:online-link": dict.fromkeys(ROLES, 404),
     "patients:online-visits": PATIENT_ONLY,  # only reads, whatever the method
     "patients:online-visit-ics": PATIENT_ONLY,
+    "patients:online-visit-cancel": {**dict.fromkeys(ROLES, PATIENT_SIGN_IN), "patient": 302},
     # Signed out, the patient is sent to the sign-in page, as everyone else is.
     "patients:online-sign-out": dict.fromkeys(ROLES, PATIENT_SIGN_IN),
     "treatments:dashboard": CLINICAL,
@@ -253,7 +255,8 @@ EXPECTED_POST = {
 CHANGES_RECORDS = {
     "patients:patient-create", "patients:patient-edit", "patients:patient-archive",
     "patients:patient-restore", "patients:screening-create", "patients:consent-create",
-    "patients:consent-withdraw", "patients:online-access", "treatments:course-create",
+    "patients:consent-withdraw", "patients:online-access", "patients:online-visit-cancel",
+    "treatments:course-create",
     "treatments:course-edit",
     "treatments:visit-move", "treatments:visit-cancel", "treatments:visit-undo",
     "treatments:visit-restore", "treatments:visit-attended", "treatments:visit-no-show",
@@ -346,7 +349,7 @@ def records(clock, monkeypatch):
         "treatments:response-correct": typed_in.pk,
         "treatments:discharge-summary": course.pk,
         "treatments:day-sheet-check-in": arriving.pk,
-        "patients:online-visit-ics": coming.pk,
+        "patients:online-visit-ics": coming.pk, "patients:online-visit-cancel": coming.pk,
     }  # fmt: skip
     booking = {"physiotherapist": physiotherapist.pk, "date": NEXT_MONDAY, "start_time": "10:00",
                "visit_type": visit_type().pk}  # fmt: skip

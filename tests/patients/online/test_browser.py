@@ -1,5 +1,6 @@
 """A patient on a phone (375 px): asks for a link, opens it from the email, sees their visits,
-downloads a calendar file and signs out; axe-core finds nothing on any of those pages."""
+downloads a calendar file, cancels a visit and signs out; axe-core finds nothing on any of
+those pages."""
 
 import re
 from datetime import time, timedelta
@@ -31,6 +32,7 @@ def test_a_patient_on_a_phone_signs_in_by_link_and_takes_a_visit_to_their_calend
     # The live server runs on the real clock.
     day = timezone.localdate() + timedelta(days=3)
     make_visit(course, day, time(10))
+    make_visit(course, day + timedelta(days=7), time(11))
     make_visit(course, timezone.localdate() - timedelta(days=7), status="attended")
     axe, violations = Axe(), {}
 
@@ -57,9 +59,18 @@ def test_a_patient_on_a_phone_signs_in_by_link_and_takes_a_visit_to_their_calend
     check("visits")
 
     with phone.expect_download() as download:
-        phone.get_by_role("link", name=re.compile("Add to my calendar")).click()
+        phone.get_by_role("link", name=re.compile("Add to my calendar")).first.click()
     ics = Path(download.value.path()).read_text(encoding="utf-8")
     assert "BEGIN:VEVENT" in ics and "Priya Physio" in ics
+
+    later = day + timedelta(days=7)
+    phone.get_by_role("link", name=f"Cancel this visit ({later.day} {later:%B})").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Cancel a visit")
+    check("cancel a visit")
+    phone.get_by_label("Why are you cancelling? (optional)").fill("Away for work")
+    phone.locator("main button[type=submit]").click()
+    expect(phone.locator("main")).to_contain_text("is cancelled.")
+    check("visits after cancelling")
 
     phone.locator("main").get_by_role("button", name="Sign out").click()
     expect(phone.locator("main")).to_contain_text("You are signed out.")

@@ -40,7 +40,9 @@ def test_a_patient_sees_their_upcoming_and_earlier_visits_but_not_cancelled_ones
     client, avery, django_assert_num_queries
 ):
     sign_in_by_link(client, avery)
-    with django_assert_num_queries(6):  # session, patient, upcoming, past, locations, audit
+    with django_assert_num_queries(
+        7
+    ):  # session, patient, upcoming, past, settings, locations, audit
         page = client.get(VISITS).content.decode()
     assert page.count("<h1") == 1
     assert "Thursday 12 March 2026, 09:30" in page

@@ -3,7 +3,9 @@
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from tests.treatments.outcomes.helpers import licensed_text
@@ -11,6 +13,7 @@ from treatments.models import ClinicSettings, Instrument
 
 pytestmark = pytest.mark.django_db
 SETTINGS_URL = reverse("admin:treatments_clinicsettings_change", args=[1])
+NOTICE = {"online_cancellation_notice_hours": "24"}
 
 
 def test_the_settings_list_opens_the_clinics_one_row(client, clinic_admin):
@@ -21,7 +24,7 @@ def test_the_settings_list_opens_the_clinics_one_row(client, clinic_admin):
 
 def test_a_clinic_admin_sets_how_often_to_reassess(client, clinic_admin):
     client.force_login(clinic_admin)
-    response = client.post(SETTINGS_URL, {"reassess_every": "6"})
+    response = client.post(SETTINGS_URL, {"reassess_every": "6", **NOTICE})
     assert response.status_code == 302
     assert ClinicSettings.load().reassess_every == 6
 
@@ -29,9 +32,38 @@ def test_a_clinic_admin_sets_how_often_to_reassess(client, clinic_admin):
 @pytest.mark.parametrize("value", ["0", "27", "-4", "abc", "", "9" * 400, "\x00"])
 def test_a_bad_reassessment_interval_is_refused_with_a_message(client, clinic_admin, value):
     client.force_login(clinic_admin)
-    response = client.post(SETTINGS_URL, {"reassess_every": value})
+    response = client.post(SETTINGS_URL, {"reassess_every": value, **NOTICE})
     assert response.status_code in (200, 400)
     assert ClinicSettings.load().reassess_every == 4
+
+
+def test_a_clinic_admin_sets_how_long_before_a_visit_patients_may_cancel_online(
+    client, clinic_admin
+):
+    client.force_login(clinic_admin)
+    assert ClinicSettings.load().online_cancellation_notice_hours == 24
+    data = {"reassess_every": "4", "online_cancellation_notice_hours": "48"}
+    assert client.post(SETTINGS_URL, data).status_code == 302
+    assert ClinicSettings.load().online_cancellation_notice_hours == 48
+
+
+@pytest.mark.parametrize("value", ["-1", "169", "abc", "", "\x00"])
+def test_a_bad_cancellation_notice_is_refused_with_a_message(client, clinic_admin, value):
+    client.force_login(clinic_admin)
+    data = {"reassess_every": "4", "online_cancellation_notice_hours": value}
+    response = client.post(SETTINGS_URL, data)
+    assert response.status_code in (200, 400)
+    assert "errornote" in response.content.decode()
+    assert ClinicSettings.load().online_cancellation_notice_hours == 24
+
+
+def test_the_database_holds_the_cancellation_notice_to_a_week():
+    settings = ClinicSettings(pk=1, online_cancellation_notice_hours=169)
+    with pytest.raises(ValidationError, match="0 to 168 hours"):
+        settings.validate_constraints()
+    ClinicSettings.objects.get_or_create(pk=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClinicSettings.objects.update(online_cancellation_notice_hours=169)
 
 
 def test_the_front_desk_and_physiotherapists_do_not_change_the_settings(
@@ -39,7 +71,7 @@ def test_the_front_desk_and_physiotherapists_do_not_change_the_settings(
 ):
     for person in (front_desk, physiotherapist):
         client.force_login(person)
-        client.post(SETTINGS_URL, {"reassess_every": "2"})
+        client.post(SETTINGS_URL, {"reassess_every": "2", **NOTICE})
     assert ClinicSettings.load().reassess_every == 4
 
 
