@@ -52,7 +52,9 @@ def location_choice(request) -> LocationChoice:
 def working_at(physiotherapists: list, choice: LocationChoice) -> list:
     """Those of `physiotherapists` who work at the chosen location, in one query; one with no
     working hours set works at the main location (the first open one made), as booking has it."""
-    places = set(WorkingHours.objects.values_list("physiotherapist_id", "location_id"))
+    ids = [user.pk for user in physiotherapists]
+    hours = WorkingHours.objects.filter(physiotherapist_id__in=ids)
+    places = set(hours.values_list("physiotherapist_id", "location_id"))
     with_hours = {physiotherapist_id for physiotherapist_id, _ in places}
     main = min(location.pk for location in choice.locations)
     return [

@@ -128,19 +128,6 @@ class Availability:
                 return location_id
         return hours[0][2] if hours else self.main_location_id
 
-    def works_at_the_location(self, physiotherapist_id: int) -> bool:
-        """Whether they work at the chosen location on some day (any, with none chosen)."""
-        if self.location_id is None:
-            return True
-        if not self.has_working_hours(physiotherapist_id):
-            return self.location_id == self.main_location_id
-        return any(
-            row.location_id == self.location_id
-            for (someone, _), rows in self.working_hours.items()
-            if someone == physiotherapist_id
-            for row in rows
-        )
-
     def has_working_hours(self, physiotherapist_id: int) -> bool:
         return any(key[0] == physiotherapist_id for key in self.working_hours)
 

@@ -138,13 +138,13 @@ def day_sheet(request):
     else:
         dates, step = [day], timedelta(days=1)
     locations = location_choice(request)
-    everyone = list(active_physiotherapists())
-    availability = Availability.load(
-        [user.pk for user in everyone], dates[0], dates[-1], visits=False,
-        location_id=locations.chosen_id,
-    )  # fmt: skip
-    physiotherapists = [u for u in everyone if availability.works_at_the_location(u.pk)]
+    physiotherapists = list(active_physiotherapists())
+    if locations.chosen:
+        physiotherapists = working_at(physiotherapists, locations)
     ids = [user.pk for user in physiotherapists]
+    availability = Availability.load(
+        ids, dates[0], dates[-1], visits=False, location_id=locations.chosen_id
+    )
     visits = Visit.objects.filter(physiotherapist_id__in=ids, date__range=(dates[0], dates[-1]))
     if locations.chosen:
         visits = visits.filter(location=locations.chosen)
