@@ -287,6 +287,11 @@ class LocationQuerySet(models.QuerySet):
         """Locations still in use: a closed one keeps its visits and hours on the record."""
         return self.filter(is_open=True)
 
+    def several(self) -> bool:
+        """Whether the clinic has more than one open location: with one, the pages say
+        nothing about locations."""
+        return self.open().count() > 1
+
 
 class Location(models.Model):
     """A place where the clinic sees patients, with its own address, phone and opening hours.

@@ -193,7 +193,7 @@ def visit_detail(request, pk: int):
     visit = get_object_or_404(visits, pk=pk)
     ctx = {
         # Where the visit is, said only when the clinic has more than one location.
-        "several_locations": Location.objects.open().count() > 1,
+        "several_locations": Location.objects.several(),
         "visit": visit,
         "clinical": clinical,
         "changes": visit.allowed_changes,

@@ -95,7 +95,7 @@ def visits(request):
             for visit in upcoming
         ],
         "past": list(past[:50]),
-        "several_locations": Location.objects.open().count() > 1,
+        "several_locations": Location.objects.several(),
     }
     return render(request, "patients/online/visits.html", ctx)
 
@@ -141,7 +141,7 @@ def cancel_visit(request, pk: int):
             return redirect("patients:online-visits")
     status = 400 if form.is_bound else 200
     ctx = {"visit": visit, "form": form, "refusal": refusal,
-           "several_locations": Location.objects.open().count() > 1}  # fmt: skip
+           "several_locations": Location.objects.several()}  # fmt: skip
     return render(request, "patients/online/cancel_visit.html", ctx, status=status)
 
 
