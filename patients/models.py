@@ -223,6 +223,64 @@ class SignInLink(models.Model):
         return f"{self.patient} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class Intake(models.Model):
+    """What a patient tells the clinic online before their first visit.
+
+    It is the patient's account, not a clinical decision: its screening answers prefill a
+    draft screening, which the physiotherapist reviews and signs (the decision stays theirs).
+    Sent again, a new intake is kept beside the earlier ones."""
+
+    class HeardAbout(models.TextChoices):
+        DOCTOR = "doctor", _("My doctor or another health professional")
+        PERSON = "person", _("A friend, family member or another patient")
+        SEARCH = "search", _("Searching the internet")
+        INSURER = "insurer", _("My insurer or employer")
+        OTHER = "other", _("Another way")
+
+    class HowLong(models.TextChoices):
+        WEEKS = "weeks", _("Less than 6 weeks")
+        MONTHS = "months", _("6 weeks to 3 months")
+        YEAR = "year", _("3 months to a year")
+        LONGER = "longer", _("More than a year")
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="intakes")
+    submitted_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    heard_about = models.CharField(
+        _("how they heard of the clinic"), max_length=10, choices=HeardAbout.choices
+    )
+    problem = models.TextField(_("the problem, in their words"), max_length=2000)
+    how_long = models.CharField(_("how long they have had it"), max_length=10,
+                                choices=HowLong.choices)  # fmt: skip
+    # The screening questions in plain words: {question key: true/false}; the keys are the
+    # screening's (patients.online intake questions).
+    screening_answers = models.JSONField(_("screening answers"), default=dict)
+    other_health = models.TextField(_("anything else about their health"), blank=True,
+                                    max_length=2000)  # fmt: skip
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        editable=False, related_name="+", verbose_name=_("reviewed by"),
+    )  # fmt: skip
+
+    history = HistoricalRecords()
+    objects = ClinicalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        get_latest_by = "submitted_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reviewed_at__isnull=True, reviewed_by__isnull=True)
+                | Q(reviewed_at__isnull=False, reviewed_by__isnull=False),
+                name="intake_reviewed_by_someone",
+                violation_error_message=_("A reviewed intake names who reviewed it."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Intake of {self.patient} on {self.submitted_at:%Y-%m-%d}"
+
+
 class Screening(models.Model):
     """The physiotherapist's check before needling (IMS_FACTS section 6), dated and signed.
 

@@ -126,6 +126,11 @@ class PhysiotherapistProfile(models.Model):
         editable=False,
         help_text=_("The secret part of the private calendar feed's address."),
     )
+    bookable_online = models.BooleanField(
+        _("patients may book with them online"),
+        default=False,
+        help_text=_("Used only while the clinic's online booking is on."),
+    )
 
     history = HistoricalRecords(excluded_fields=["calendar_token"])
     objects = PhysiotherapistProfileQuerySet.as_manager()
@@ -511,6 +516,9 @@ class Visit(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
     # When the front desk saw the patient arrive (the day sheet); set by services.check_in.
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True, editable=False)
+    # Booked by the patient online (or from a new patient's online request): the day sheet
+    # marks it, and it counts towards the clinic's limit of visits a patient holds online.
+    booked_online = models.BooleanField(_("booked online"), default=False, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -718,6 +726,12 @@ class Chart(models.Model):
     reported = models.TextField(_("what the patient reports"), blank=True)
     findings = models.TextField(_("findings"), blank=True)
     plan = models.TextField(_("plan"), blank=True)
+    home_plan = models.TextField(
+        _("home plan for the patient"),
+        blank=True,
+        help_text=_("What the patient does until the next visit (exercises, heat or cold, "
+                    "activity), in plain words: the patient reads it online."),
+    )  # fmt: skip
     charted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -1208,6 +1222,67 @@ class WaitlistEntry(models.Model):
             raise ValidationError(_("This patient's record is archived. Restore it first."))
 
 
+class AppointmentRequest(models.Model):
+    """A new patient asking online for a first assessment, with the times that suit them.
+
+    The front desk confirms it by booking the visit (with a record found or made for them)
+    or declines it with a reason; either way it stays on file."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting for the front desk")
+        BOOKED = "booked", _("Booked")
+        DECLINED = "declined", _("Declined")
+
+    first_name = models.CharField(_("first name"), max_length=80)
+    last_name = models.CharField(_("last name"), max_length=80)
+    date_of_birth = models.DateField(_("date of birth"))
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=30)
+    problem = models.CharField(_("what brings them"), max_length=500)
+    times_that_suit = models.CharField(_("times that suit them"), max_length=500)
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("location"), help_text=_("Empty when any location will do."),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True, editable=False)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        editable=False, related_name="+", verbose_name=_("handled by"),
+    )  # fmt: skip
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="appointment_requests", verbose_name=_("patient"),
+    )  # fmt: skip
+    visit = models.OneToOneField(
+        Visit, on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="appointment_request", verbose_name=_("visit booked"),
+    )  # fmt: skip
+    decline_reason = models.CharField(_("why declined"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="waiting", handled_at__isnull=True)
+                | (~Q(status="waiting") & Q(handled_at__isnull=False)),
+                name="appointment_request_handled_when_not_waiting",
+                violation_error_message=_("A request is handled once it is booked or declined."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="booked") | Q(visit__isnull=False, patient__isnull=False),
+                name="appointment_request_booked_has_visit",
+                violation_error_message=_("A booked request names its patient and visit."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.created_at:%Y-%m-%d})"
+
+
 class ReminderSent(models.Model):
     """An email sent about a visit: one of each kind per visit and time, so a visit that
     is moved after its reminder went out is reminded again at its new time."""
@@ -1298,6 +1373,36 @@ class ClinicSettings(models.Model):
         help_text=_("Patients may cancel a visit online up to this many hours before it starts; "
                     "after that they call the clinic. 0 to 168."),
     )  # fmt: skip
+    online_booking = models.BooleanField(
+        _("online booking is on"),
+        default=False,
+        help_text=_("Patients with an email on file may sign in and book the visit types and "
+                    "physiotherapists marked bookable online."),
+    )  # fmt: skip
+    online_booking_notice_hours = models.PositiveSmallIntegerField(
+        _("online booking notice (hours)"),
+        default=12,
+        validators=[MinValueValidator(0), MaxValueValidator(168)],
+        help_text=_("The earliest a patient may book online is this many hours ahead. 0 to 168."),
+    )
+    online_booking_weeks_ahead = models.PositiveSmallIntegerField(
+        _("online booking up to (weeks ahead)"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text=_("Patients may book online up to this many weeks ahead. 1 to 52."),
+    )
+    online_booking_most_upcoming = models.PositiveSmallIntegerField(
+        _("most upcoming visits booked online"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("A patient may hold at most this many upcoming visits booked online. 1 to 10."),
+    )
+    new_patients_book_directly = models.BooleanField(
+        _("new patients may book an initial assessment directly"),
+        default=False,
+        help_text=_("Off: a new patient asks for a first assessment with the times that suit "
+                    "them, and the front desk confirms it. On: they pick a free time themselves."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = verbose_name_plural = _("clinic settings")
@@ -1315,6 +1420,21 @@ class ClinicSettings(models.Model):
                 condition=Q(online_cancellation_notice_hours__lte=168),
                 name="clinic_settings_cancellation_notice_0_to_168",
                 violation_error_message=_("The online cancellation notice is 0 to 168 hours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(online_booking_notice_hours__lte=168),
+                name="clinic_settings_booking_notice_0_to_168",
+                violation_error_message=_("The online booking notice is 0 to 168 hours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(online_booking_weeks_ahead__gte=1, online_booking_weeks_ahead__lte=52),
+                name="clinic_settings_weeks_ahead_1_to_52",
+                violation_error_message=_("Online booking reaches 1 to 52 weeks ahead."),
+            ),
+            models.CheckConstraint(
+                condition=Q(online_booking_most_upcoming__range=(1, 10)),
+                name="clinic_settings_most_upcoming_1_to_10",
+                violation_error_message=_("A patient may hold 1 to 10 visits booked online."),
             ),
         ]  # fmt: skip
 
@@ -1399,6 +1519,7 @@ class MeasureResponse(models.Model):
         TYPED = "typed", _("Typed in by the physiotherapist")
         KIOSK = "kiosk", _("Answered at the clinic")
         LINK = "link", _("Answered through an emailed link")
+        ONLINE = "online", _("Answered online by the patient, signed in")
 
     measure = models.ForeignKey(CourseMeasure, on_delete=models.PROTECT, related_name="responses")
     occasion = models.CharField(_("occasion"), max_length=15, choices=Occasion.choices)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from patients.models import Patient, SignInLink
+from patients.online import access
 
 LINK_LIFETIME = timedelta(minutes=15)
 # At most this many links go to one patient's record in a day, whatever the address asks.
@@ -39,12 +40,6 @@ def hash_of(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def patients_for(email: str):
-    """The records a link may go to for this address: online access turned on for it and the
-    email on file still the one confirmed. A family may share an address."""
-    return Patient.objects.active().filter(online_access_email__iexact=email, email__iexact=email)
-
-
 def make_link(patient: Patient) -> str:
     """A new link's secret, kept as a hash."""
     token = secrets.token_urlsafe(32)
@@ -60,7 +55,7 @@ def send_links(email: str) -> list[Patient]:
     none. Returns the patients a link went to (the page says the same either way)."""
     sent = []
     day_ago = timezone.now() - timedelta(days=1)
-    for patient in patients_for(email)[:5]:
+    for patient in access.records_for(email)[:5]:
         if patient.sign_in_links.sent_since(day_ago).count() >= LINKS_PER_PATIENT_PER_DAY:
             continue
         token = make_link(patient)
@@ -87,7 +82,7 @@ def valid_link(token: str, *, lock: bool = False) -> SignInLink:
         raise LinkError(_("This link has been used already. Each link works once."))
     if link.expires_at <= timezone.now():
         raise LinkError(_("This link has expired: links work for 15 minutes."))
-    if link.patient.is_archived or not link.patient.has_online_access:
+    if not access.may_sign_in(link.patient):
         raise LinkError(_("Online access is not turned on for you. Please call the clinic."))
     return link
 

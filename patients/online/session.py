@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 
 from patients.models import Patient
+from patients.online import access
 
 SESSION_KEY = "signed_in_patient"
 # A patient's session ends 30 minutes after the link is opened; a new link signs in again.
@@ -36,7 +37,7 @@ def signed_in_patient(request) -> Patient | None:
     if not isinstance(pk, int):
         return None
     patient = Patient.objects.active().filter(pk=pk).first()
-    if patient is None or not patient.has_online_access:
+    if patient is None or not access.may_sign_in(patient):
         return None
     return patient
 
