@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ims_clinic.context_processors.clinic",
                 "ims_clinic.context_processors.staff_roles",
+                "ims_clinic.context_processors.patient_signed_in",
             ],
             "builtins": ["patients.templatetags.staff"],
         },
