@@ -116,6 +116,9 @@ EXPECTED = {
     "patients:online-visits": PATIENT_ONLY,
     "patients:online-visit-ics": PATIENT_ONLY,
     "patients:online-visit-cancel": PATIENT_ONLY,  # asks to confirm first
+    "patients:online-intake": PATIENT_ONLY,
+    "patients:online-home-plan": PATIENT_ONLY,
+    "patients:online-progress": PATIENT_ONLY,
     "patients:online-sign-out": PATIENT_POST_ONLY,
     "treatments:dashboard": CLINICAL,
     "treatments:course-create": CLINICAL,
@@ -202,6 +205,9 @@ EXPECTED_POST = {
     "patients:online-visits": PATIENT_ONLY,  # only reads, whatever the method
     "patients:online-visit-ics": PATIENT_ONLY,
     "patients:online-visit-cancel": {**dict.fromkeys(ROLES, PATIENT_SIGN_IN), "patient": 302},
+    "patients:online-intake": {**dict.fromkeys(ROLES, PATIENT_SIGN_IN), "patient": 302},
+    "patients:online-home-plan": PATIENT_ONLY,  # only reads, whatever the method
+    "patients:online-progress": PATIENT_ONLY,
     # Signed out, the patient is sent to the sign-in page, as everyone else is.
     "patients:online-sign-out": dict.fromkeys(ROLES, PATIENT_SIGN_IN),
     "treatments:dashboard": CLINICAL,
@@ -256,6 +262,7 @@ CHANGES_RECORDS = {
     "patients:patient-create", "patients:patient-edit", "patients:patient-archive",
     "patients:patient-restore", "patients:screening-create", "patients:consent-create",
     "patients:consent-withdraw", "patients:online-access", "patients:online-visit-cancel",
+    "patients:online-intake",
     "treatments:course-create",
     "treatments:course-edit",
     "treatments:visit-move", "treatments:visit-cancel", "treatments:visit-undo",
@@ -384,6 +391,8 @@ def records(clock, monkeypatch):
         "treatments:answer": psfs_answers,
         "patients:online-access": {"turn": "on"},
         "patients:online-sign-in": {"email": "nobody@example.com"},
+        "patients:online-intake": {"phone": "604-555-0100", "problem": "Sore neck",
+                                   "how_long": "weeks", "heard_about": "search"},
     }  # fmt: skip
     people = {
         "anonymous": None,
