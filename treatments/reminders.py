@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from patients.online.access import may_sign_in
 from patients.roles import display_name
 from treatments.ical import absolute_url, address_lines
 from treatments.models import ReminderSent, Visit
@@ -74,7 +75,13 @@ def visits_due_aftercare(now: datetime):
     visits = Visit.objects.needling().filter(
         status=Visit.Status.ATTENDED, starts_at__gt=now - AFTERCARE_WITHIN, starts_at__lte=now
     )
-    return _emailable(visits, ReminderSent.Kind.AFTERCARE)
+    return _emailable(visits, ReminderSent.Kind.AFTERCARE).select_related("chart")
+
+
+def has_home_plan_to_read(visit: Visit) -> bool:
+    """The visit's signed chart has a home plan, and the patient may sign in to read it."""
+    chart = visit.chart if visit.is_charted else None
+    return bool(chart and chart.is_signed and chart.home_plan) and may_sign_in(visit.patient)
 
 
 def render_email(visit: Visit, kind: str) -> tuple[str, str]:
@@ -91,6 +98,9 @@ def render_email(visit: Visit, kind: str) -> tuple[str, str]:
         "address_lines": address_lines(visit.location),
         "page_url": absolute_url(reverse("content:page-detail", args=[PAGES[kind]])),
     }
+    if kind == ReminderSent.Kind.AFTERCARE and has_home_plan_to_read(visit):
+        # Only a link: the plan itself stays behind the patient's sign-in.
+        ctx["home_plan_url"] = absolute_url(reverse("patients:online-home-plan"))
     subject = render_to_string(f"treatments/email/{kind}_subject.txt", ctx)
     body = render_to_string(f"treatments/email/{kind}_body.txt", ctx)
     return " ".join(subject.split()), body.strip() + "\n"

@@ -1,10 +1,13 @@
 """The home plan on the chart: written with the chart or the visit note, shown on the visit
-page and kept in the whole-record export."""
+page, kept in the whole-record export, and linked (never copied) in the aftercare email."""
 
 import json
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests.factories import INITIAL_ASSESSMENT, TODAY, chart_visit, make_visit, ready_for_needling
@@ -56,3 +59,27 @@ def test_the_record_export_holds_the_home_plan(client, physiotherapist, visit):
     response = client.get(reverse("treatments:record-json", args=[visit.patient_id]))
     (course,) = json.loads(response.content)["patient"]["courses"]
     assert course["visits"][0]["chart"][0]["home_plan"] == PLAN
+
+
+def test_the_aftercare_email_links_to_the_home_plan_without_carrying_it(
+    physiotherapist, visit, settings
+):
+    visit.patient.turn_on_online_access()
+    chart_visit(visit, physiotherapist, home_plan=PLAN)
+    settings.SITE_URL = "https://clinic.example"
+    call_command("send_reminders", stdout=StringIO())
+    [message] = mail.outbox
+    assert "https://clinic.example/patients/online/home-plan/" in message.body
+    assert PLAN not in message.body
+
+
+def test_without_a_home_plan_or_online_access_the_aftercare_email_has_no_such_link(
+    physiotherapist, visit
+):
+    chart_visit(visit, physiotherapist, home_plan=PLAN)  # no online access
+    other = make_visit(ready_for_needling(physiotherapist=physiotherapist), TODAY - timedelta(1))
+    other.patient.turn_on_online_access()
+    chart_visit(other, physiotherapist)  # no home plan
+    call_command("send_reminders", stdout=StringIO())
+    assert len(mail.outbox) == 2
+    assert all("home-plan" not in message.body for message in mail.outbox)
