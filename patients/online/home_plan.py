@@ -18,7 +18,7 @@ from treatments.models import Chart, TreatmentCourse, Visit
 from treatments.outcomes.measures import MeasureProgress, measure_progress, with_measures
 
 # The newest home plans shown: the latest is the one to follow, the ones before for reference.
-HOME_PLANS_SHOWN = 10
+HOME_PLANS_SHOWN = 5
 
 
 @dataclass
