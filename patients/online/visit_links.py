@@ -78,7 +78,9 @@ def visit_for(token: str) -> Visit:
     if visit is None:
         raise VisitLinkError(NOT_OURS, status=404)
     if visit.status == Visit.Status.CANCELLED:
-        raise VisitLinkError(_("This visit is cancelled, so this link no longer works."), visit=visit)
+        raise VisitLinkError(
+            _("This visit is cancelled, so this link no longer works."), visit=visit
+        )
     if _seconds(visit.starts_at) != seconds:
         booked_for = timezone.localtime(datetime.fromtimestamp(seconds, tz=UTC))
         raise VisitLinkError(
