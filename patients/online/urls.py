@@ -12,6 +12,11 @@ urlpatterns = [
     # Opened from a reminder or aftercare email, without signing in.
     path("online/visit/<str:token>/", visit_link_views.visit_page, name="online-visit-link"),
     path(
+        "online/visit/<str:token>/cancelled/",
+        visit_link_views.visit_cancelled,
+        name="online-visit-link-cancelled",
+    ),
+    path(
         "online/visit/<str:token>/calendar.ics",
         visit_link_views.visit_calendar,
         name="online-visit-link-ics",

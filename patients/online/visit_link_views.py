@@ -5,7 +5,7 @@ link is the key to this visit and nothing else.
 The token is in the address, so no page keeps it: not the browser's cache, not a search
 engine, not another site as a referrer."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
@@ -14,7 +14,7 @@ from patients.online import cancelling, visit_links
 from patients.online.views import Action, _audit, cancel_on_page, cancelled_message
 from treatments import ical
 from treatments.ical_views import _calendar_response
-from treatments.models import Location
+from treatments.models import Location, Visit
 
 
 def _private(response):
@@ -42,15 +42,28 @@ def visit_page(request, token: str):
     cancel = cancel_on_page(
         request, visit, patient=visit.patient, detail="Visit cancelled by an emailed link"
     )
+    if cancel.done:
+        return _private(redirect("patients:online-visit-link-cancelled", token))
+    if request.method != "POST":
+        _audit(request, Action.VIEWED, visit, "Visit opened by an emailed link")
     ctx = {"visit": visit, "cancel": cancel, "token": token,
            "several_locations": Location.objects.several(),
            "phone": cancelling.clinic_phone(visit)}  # fmt: skip
-    if cancel.done:
-        ctx["cancelled"] = cancelled_message(visit)
-        return _private(render(request, "patients/online/visit_link_cancelled.html", ctx))
-    if request.method != "POST":
-        _audit(request, Action.VIEWED, visit, "Visit opened by an emailed link")
     return _private(render(request, "patients/online/visit_link.html", ctx, status=cancel.status))
+
+
+@never_cache
+def visit_cancelled(request, token: str):
+    """Where cancelling by the link leads: the link no longer opens the visit, but still says
+    it is cancelled. A visit not cancelled goes back to its page."""
+    try:
+        visit, _seconds = visit_links.signed_visit(token)
+    except visit_links.VisitLinkError as error:
+        return _private(_refused(request, error))
+    if visit.status != Visit.Status.CANCELLED:
+        return _private(redirect("patients:online-visit-link", token))
+    ctx = {"cancelled": cancelled_message(visit), "phone": cancelling.clinic_phone(visit)}
+    return _private(render(request, "patients/online/visit_link_cancelled.html", ctx))
 
 
 @never_cache

@@ -66,9 +66,9 @@ def _signed(token: str) -> tuple[int, int, int]:
     return visit_pk, patient_pk, seconds
 
 
-def visit_for(token: str) -> Visit:
-    """The visit this link opens, still open to the patient; VisitLinkError says why not.
-    Comes with its patient, physiotherapist, location and visit type."""
+def signed_visit(token: str) -> tuple[Visit, int]:
+    """The visit this link was made for, whatever became of it since, and the time (in
+    seconds) it was booked for then; VisitLinkError (404) if the link is not ours."""
     visit_pk, patient_pk, seconds = _signed(token)
     visit = (
         Visit.objects.select_related("patient", "physiotherapist", "location", "visit_type")
@@ -77,6 +77,13 @@ def visit_for(token: str) -> Visit:
     )
     if visit is None:
         raise VisitLinkError(NOT_OURS, status=404)
+    return visit, seconds
+
+
+def visit_for(token: str) -> Visit:
+    """The visit this link opens, still open to the patient; VisitLinkError says why not.
+    Comes with its patient, physiotherapist, location and visit type."""
+    visit, seconds = signed_visit(token)
     if visit.status == Visit.Status.CANCELLED:
         raise VisitLinkError(
             _("This visit is cancelled, so this link no longer works."), visit=visit

@@ -91,7 +91,11 @@ def test_the_calendar_file_is_that_visit(client, visit):
 
 
 def test_the_patient_cancels_by_the_link_and_the_link_then_says_so(client, visit):
-    response = client.post(page_of(visit), {"reason": "  Away   for work "})
+    url = page_of(visit)
+    response = client.post(url, {"reason": "  Away   for work "})
+    assert response["Location"] == url + "cancelled/"
+    assert_private(response)
+    response = client.get(response["Location"])
     page = response.content.decode()
     assert response.status_code == 200
     assert "Your visit on 12 March is cancelled." in page
@@ -102,7 +106,7 @@ def test_the_patient_cancels_by_the_link_and_the_link_then_says_so(client, visit
     assert visit.cancellation_reason == "Cancelled online by the patient: Away for work"
     entry = AuditEntry.objects.get(detail="Visit cancelled by an emailed link")
     assert (entry.action, entry.username) == (Action.CHANGED, f"patient {visit.patient_id}")
-    again = client.get(page_of(visit))  # the token names the same time: only the status says
+    again = client.get(url)  # the token names the same time: only the status says
     assert again.status_code == 400
     assert "This visit is cancelled, so this link no longer works." in again.content.decode()
     assert SESSION_KEY not in client.session
@@ -111,7 +115,7 @@ def test_the_patient_cancels_by_the_link_and_the_link_then_says_so(client, visit
 def test_cancelling_works_from_a_browser_that_sends_no_referrer(visit):
     """With Referrer-Policy no-referrer the browser posts with `Origin: null` and no Referer."""
     browser = Client(enforce_csrf_checks=True)
-    assert browser.post(page_of(visit), {}, HTTP_ORIGIN="null").status_code == 200
+    assert browser.post(page_of(visit), {}, HTTP_ORIGIN="null").status_code == 302
     assert Visit.objects.get(pk=visit.pk).status == Visit.Status.CANCELLED
 
 
@@ -133,7 +137,7 @@ def test_inside_the_notice_the_page_says_to_call_and_cancels_nothing(client, vis
 def test_the_clinics_own_notice_is_the_rule(client, visit, clock):
     ClinicSettings.objects.update_or_create(pk=1, defaults={"online_cancellation_notice_hours": 2})
     clock.shift(timedelta(days=1, hours=18))  # 3 and a half hours before
-    assert client.post(page_of(visit)).status_code == 200
+    assert client.post(page_of(visit)).status_code == 302
     visit.refresh_from_db()
     assert visit.status == Visit.Status.CANCELLED and visit.is_late_cancellation
 
@@ -169,6 +173,11 @@ def test_a_moved_visits_old_link_names_the_old_time(client, visit):
     assert (refused.username, refused.patient_id) == ("visit link", visit.patient_id)
 
 
+def test_the_cancelled_page_of_a_visit_still_booked_leads_back_to_the_visit(client, visit):
+    url = page_of(visit)
+    assert client.get(url + "cancelled/")["Location"] == url
+
+
 def tampered(visit: Visit) -> str:
     token = make_token(visit)
     return token[:-1] + ("A" if token[-1] != "A" else "B")
@@ -180,7 +189,8 @@ def tampered(visit: Visit) -> str:
      "%3Cscript%3Ealert(1)%3C%2Fscript%3E", "%00" * 30],
 )  # fmt: skip
 def test_a_link_we_never_sent_is_not_found(client, visit, token):
-    for url in [f"/patients/online/visit/{token}/", f"/patients/online/visit/{token}/calendar.ics"]:
+    for url in [f"/patients/online/visit/{token}/", f"/patients/online/visit/{token}/calendar.ics",
+                f"/patients/online/visit/{token}/cancelled/"]:  # fmt: skip
         for method in [client.get, client.post]:
             response = method(url)
             assert response.status_code == 404, url
@@ -230,7 +240,11 @@ TOKENS = (
 @given(token=TOKENS, reason=st.text(max_size=300))
 def test_no_token_and_no_reason_ever_fails_the_page(visit, token, reason):
     client = Client()
-    for name in ["patients:online-visit-link", "patients:online-visit-link-ics"]:
+    for name in [
+        "patients:online-visit-link",
+        "patients:online-visit-link-ics",
+        "patients:online-visit-link-cancelled",
+    ]:
         url = reverse(name, args=[token])
         assert client.get(url).status_code == 404
         assert client.post(url, {"reason": reason}).status_code == 404
@@ -247,7 +261,7 @@ def test_any_reason_cancels_or_is_refused_with_a_message_never_a_failure(visit, 
         status=Visit.Status.BOOKED, cancelled_at=None, cancellation_reason=""
     )
     response = Client().post(page_of(visit), {"reason": reason})
-    assert response.status_code in {200, 400}
+    assert response.status_code in {302, 400}
     assert b"<script>alert(" not in response.content
     cancelled = Visit.objects.get(pk=visit.pk).status == Visit.Status.CANCELLED
-    assert cancelled == (response.status_code == 200)
+    assert cancelled == (response.status_code == 302)
