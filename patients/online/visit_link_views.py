@@ -3,24 +3,18 @@ calendar file, and cancelling it, without signing in. It does not sign the patie
 link is the key to this visit and nothing else.
 
 The token is in the address, so no page keeps it: not the browser's cache, not a search
-engine, not another site as a referrer."""
+engine, not another site as a referrer (ims_clinic.token_pages)."""
 
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 
 from ims_clinic import audit
+from ims_clinic.token_pages import private
 from patients.online import cancelling, visit_links
 from patients.online.views import Action, _audit, cancel_on_page, cancelled_message
 from treatments import ical
 from treatments.ical_views import _calendar_response
 from treatments.models import Location, Visit
-
-
-def _private(response):
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 def _refused(request, error: visit_links.VisitLinkError):
@@ -29,27 +23,23 @@ def _refused(request, error: visit_links.VisitLinkError):
     return render(request, "patients/online/visit_link_refused.html", ctx, status=error.status)
 
 
-# With "no-referrer" the browser posts the form with `Origin: null`, which Django's CSRF check
-# refuses. Nothing here rides on a cookie: whoever may post holds the token, and could post
-# without a browser. So the CSRF check guards nothing on this page, and is left out.
-@csrf_exempt
 @never_cache
 def visit_page(request, token: str):
     try:
         visit = visit_links.visit_for(token)
     except visit_links.VisitLinkError as error:
-        return _private(_refused(request, error))
+        return private(_refused(request, error))
     cancel = cancel_on_page(
         request, visit, patient=visit.patient, detail="Visit cancelled by an emailed link"
     )
     if cancel.done:
-        return _private(redirect("patients:online-visit-link-cancelled", token))
+        return private(redirect("patients:online-visit-link-cancelled", token))
     if request.method != "POST":
         _audit(request, Action.VIEWED, visit, "Visit opened by an emailed link")
     ctx = {"visit": visit, "cancel": cancel, "token": token,
            "several_locations": Location.objects.several(),
            "phone": cancelling.clinic_phone(visit)}  # fmt: skip
-    return _private(render(request, "patients/online/visit_link.html", ctx, status=cancel.status))
+    return private(render(request, "patients/online/visit_link.html", ctx, status=cancel.status))
 
 
 @never_cache
@@ -59,11 +49,11 @@ def visit_cancelled(request, token: str):
     try:
         visit, _seconds = visit_links.signed_visit(token)
     except visit_links.VisitLinkError as error:
-        return _private(_refused(request, error))
+        return private(_refused(request, error))
     if visit.status != Visit.Status.CANCELLED:
-        return _private(redirect("patients:online-visit-link", token))
+        return private(redirect("patients:online-visit-link", token))
     ctx = {"cancelled": cancelled_message(visit), "phone": cancelling.clinic_phone(visit)}
-    return _private(render(request, "patients/online/visit_link_cancelled.html", ctx))
+    return private(render(request, "patients/online/visit_link_cancelled.html", ctx))
 
 
 @never_cache
@@ -71,9 +61,9 @@ def visit_calendar(request, token: str):
     try:
         visit = visit_links.visit_for(token)
     except visit_links.VisitLinkError as error:
-        return _private(_refused(request, error))
+        return private(_refused(request, error))
     _audit(request, Action.EXPORTED, visit, "Calendar file, by an emailed link")
     response = _calendar_response(
         ical.appointment_calendar(visit), filename=f"appointment-{visit.date:%Y-%m-%d}.ics"
     )
-    return _private(response)
+    return private(response)

@@ -41,7 +41,7 @@ def calendar_of(visit: Visit) -> str:
 
 def assert_private(response) -> None:
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Robots-Tag"] == "noindex"
 
 
@@ -112,11 +112,13 @@ def test_the_patient_cancels_by_the_link_and_the_link_then_says_so(client, visit
     assert SESSION_KEY not in client.session
 
 
-def test_cancelling_works_from_a_browser_that_sends_no_referrer(visit):
-    """With Referrer-Policy no-referrer the browser posts with `Origin: null` and no Referer."""
+def test_a_cancel_posted_from_another_site_is_refused_and_cancels_nothing(visit):
+    """The link's page keeps Django's CSRF check: a form on another site that knows the link
+    cannot cancel the visit through the patient's browser."""
     browser = Client(enforce_csrf_checks=True)
-    assert browser.post(page_of(visit), {}, HTTP_ORIGIN="null").status_code == 302
-    assert Visit.objects.get(pk=visit.pk).status == Visit.Status.CANCELLED
+    response = browser.post(page_of(visit), {}, HTTP_ORIGIN="https://elsewhere.example")
+    assert response.status_code == 403
+    assert Visit.objects.get(pk=visit.pk).status == Visit.Status.BOOKED
 
 
 def test_inside_the_notice_the_page_says_to_call_and_cancels_nothing(client, visit, clock):
