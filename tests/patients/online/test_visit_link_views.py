@@ -267,3 +267,11 @@ def test_any_reason_cancels_or_is_refused_with_a_message_never_a_failure(visit, 
     assert b"<script>alert(" not in response.content
     cancelled = Visit.objects.get(pk=visit.pk).status == Visit.Status.CANCELLED
     assert cancelled == (response.status_code == 302)
+
+
+def test_the_audit_trail_keeps_no_working_link(client, visit):
+    url = page_of(visit)
+    client.get(url)
+    entry = AuditEntry.objects.get(detail="Visit opened by an emailed link")
+    token = url.rstrip("/").rsplit("/", 1)[-1]
+    assert token not in entry.path and "[link secret]" in entry.path
