@@ -38,6 +38,7 @@ from patients.forms import (
 from patients.models import Consent, Precaution
 from patients.online.forms import CancelVisitForm, IntakeForm, SignInForm
 from patients.online.session import SESSION_KEY as PATIENT_SESSION_KEY
+from patients.online.visit_links import make_token
 from tests.factories import (
     INITIAL_ASSESSMENT,
     PASSWORD,
@@ -344,6 +345,8 @@ CASES = {
                                  fields_of(CancelVisitForm)),
     "patient-intake": Case("patient", "post", url("patients:online-intake"),
                            fields_of(IntakeForm)),
+    "visit-link-cancel": Case(VISITOR, "post", lambda records: records["visit_link"],
+                              fields_of(CancelVisitForm)),
     "education-search": Case(VISITOR, "get", url("content:search"), fields_of(SearchForm)),
     "patient-search": Case(
         DESK, "get", url("patients:patient-list"), fields_of(PatientSearchForm), {"page": junk}
@@ -516,6 +519,7 @@ def records():
         "answer_urls": answer_urls, "typed_url": typed_url, "other_measure": other_measure.pk,
         "typed_response": typed_response.pk, "arriving": arriving.pk, "missed": missed.pk,
         "online_visit": online_visit.pk,
+        "visit_link": reverse("patients:online-visit-link", args=[make_token(online_visit)]),
     }  # fmt: skip
 
 
