@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.online import visit_links
+from patients.online.access import may_sign_in
 from patients.roles import display_name
 from treatments.ical import absolute_url, address_lines, appointment_calendar
 from treatments.models import ReminderSent, Visit
@@ -81,7 +82,13 @@ def visits_due_aftercare(now: datetime):
     visits = Visit.objects.needling().filter(
         status=Visit.Status.ATTENDED, starts_at__gt=now - AFTERCARE_WITHIN, starts_at__lte=now
     )
-    return _emailable(visits, ReminderSent.Kind.AFTERCARE)
+    return _emailable(visits, ReminderSent.Kind.AFTERCARE).select_related("chart")
+
+
+def has_home_plan_to_read(visit: Visit) -> bool:
+    """The visit's signed chart has a home plan, and the patient may sign in to read it."""
+    chart = visit.chart if visit.is_charted else None
+    return bool(chart and chart.is_signed and chart.home_plan) and may_sign_in(visit.patient)
 
 
 def next_booked_visit(visit: Visit) -> Visit | None:
@@ -110,6 +117,9 @@ def render_email(visit: Visit, kind: str) -> tuple[str, str]:
         "address_lines": address_lines(visit.location),
         "page_url": absolute_url(reverse("content:page-detail", args=[PAGES[kind]])),
     }
+    if kind == ReminderSent.Kind.AFTERCARE and has_home_plan_to_read(visit):
+        # Only a link: the plan itself stays behind the patient's sign-in.
+        ctx["home_plan_url"] = absolute_url(reverse("patients:online-home-plan"))
     if kind == ReminderSent.Kind.REMINDER:
         ctx["visit_link"] = visit_links.link_for(visit)
     elif next_visit := next_booked_visit(visit):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from ims_clinic import audit
 from patients.models import Patient
-from patients.online import cancelling, services, session, throttle
+from patients.online import cancelling, intake, services, session, throttle
 from patients.online.forms import CancelVisitForm, SignInForm
 from patients.online.session import patient_required
 from patients.roles import booking_staff
@@ -98,6 +98,7 @@ def visits(request):
         ],
         "past": list(past[:50]),
         "several_locations": Location.objects.several(),
+        "intake_task": intake.first_visit_task(patient),
     }
     return render(request, "patients/online/visits.html", ctx)
 

@@ -36,7 +36,7 @@ from patients.forms import (
     ScreeningForm,
 )
 from patients.models import Consent, Precaution
-from patients.online.forms import CancelVisitForm, SignInForm
+from patients.online.forms import CancelVisitForm, IntakeForm, SignInForm
 from patients.online.session import SESSION_KEY as PATIENT_SESSION_KEY
 from patients.online.visit_links import make_token
 from tests.factories import (
@@ -343,6 +343,8 @@ CASES = {
     "patient-cancel-visit": Case("patient", "post",
                                  url("patients:online-visit-cancel", "online_visit"),
                                  fields_of(CancelVisitForm)),
+    "patient-intake": Case("patient", "post", url("patients:online-intake"),
+                           fields_of(IntakeForm)),
     "visit-link-cancel": Case(VISITOR, "post", lambda records: records["visit_link"],
                               fields_of(CancelVisitForm)),
     "education-search": Case(VISITOR, "get", url("content:search"), fields_of(SearchForm)),
@@ -358,7 +360,8 @@ CASES = {
         fields_of(PatientForm, clinical=True),
     ),
     "screening": Case(
-        PHYSIO, "post", url("patients:screening-create", "patient"), screening_data
+        PHYSIO, "post", url("patients:screening-create", "patient"), screening_data,
+        {"from_intake": junk},
     ),
     "consent": Case(PHYSIO, "post", url("patients:consent-create", "patient"), consent_data),
     "course-create": Case(

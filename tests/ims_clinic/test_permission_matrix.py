@@ -117,6 +117,9 @@ EXPECTED = {
     "patients:online-visits": PATIENT_ONLY,
     "patients:online-visit-ics": PATIENT_ONLY,
     "patients:online-visit-cancel": PATIENT_ONLY,  # asks to confirm first
+    "patients:online-intake": PATIENT_ONLY,
+    "patients:online-home-plan": PATIENT_ONLY,
+    "patients:online-progress": PATIENT_ONLY,
     "patients:online-sign-out": PATIENT_POST_ONLY,
     # An emailed visit link: its token is the key, whoever opens it (it signs no one in).
     "patients:online-visit-link": PUBLIC,
@@ -207,6 +210,9 @@ EXPECTED_POST = {
     "patients:online-visits": PATIENT_ONLY,  # only reads, whatever the method
     "patients:online-visit-ics": PATIENT_ONLY,
     "patients:online-visit-cancel": {**dict.fromkeys(ROLES, PATIENT_SIGN_IN), "patient": 302},
+    "patients:online-intake": {**dict.fromkeys(ROLES, PATIENT_SIGN_IN), "patient": 302},
+    "patients:online-home-plan": PATIENT_ONLY,  # only reads, whatever the method
+    "patients:online-progress": PATIENT_ONLY,
     # Signed out, the patient is sent to the sign-in page, as everyone else is.
     "patients:online-sign-out": dict.fromkeys(ROLES, PATIENT_SIGN_IN),
     "patients:online-visit-link": dict.fromkeys(ROLES, 302),  # cancelled, then "cancelled"
@@ -264,6 +270,7 @@ CHANGES_RECORDS = {
     "patients:patient-create", "patients:patient-edit", "patients:patient-archive",
     "patients:patient-restore", "patients:screening-create", "patients:consent-create",
     "patients:consent-withdraw", "patients:online-access", "patients:online-visit-cancel",
+    "patients:online-intake",
     "patients:online-visit-link",
     "treatments:course-create",
     "treatments:course-edit",
@@ -396,6 +403,8 @@ def records(clock, monkeypatch):
         "treatments:answer": psfs_answers,
         "patients:online-access": {"turn": "on"},
         "patients:online-sign-in": {"email": "nobody@example.com"},
+        "patients:online-intake": {"phone": "604-555-0100", "problem": "Sore neck",
+                                   "how_long": "weeks", "heard_about": "search"},
     }  # fmt: skip
     people = {
         "anonymous": None,
