@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.online import views
+from patients.online import questionnaire_views, record_views, views
 
 urlpatterns = [
     path("online/", views.sign_in, name="online-sign-in"),
@@ -9,6 +9,24 @@ urlpatterns = [
     path("online/visits/", views.visits, name="online-visits"),
     path("online/visits/<int:pk>/calendar.ics", views.visit_calendar, name="online-visit-ics"),
     path("online/visits/<int:pk>/cancel/", views.cancel_visit, name="online-visit-cancel"),
+    path(
+        "online/questionnaires/", questionnaire_views.questionnaires, name="online-questionnaires"
+    ),
+    path(
+        "online/questionnaires/<int:pk>/<slug:occasion>/",
+        questionnaire_views.answer_questionnaire,
+        name="online-questionnaire-answer",
+    ),
+    path(
+        "online/questionnaires/thanks/",
+        questionnaire_views.questionnaire_thanks,
+        name="online-questionnaire-thanks",
+    ),
+    path("online/record/", record_views.record, name="online-record"),
+    path("online/record/my-record.html", record_views.record_file, name="online-record-file"),
+    path(
+        "online/record/my-answers.json", record_views.record_answers, name="online-record-answers"
+    ),
     path("online/sign-out/", views.sign_out, name="online-sign-out"),
     path("<int:pk>/online-access/", views.online_access, name="online-access"),
 ]
