@@ -23,6 +23,7 @@ from tests.factories import (
     chart_visit,
     make_clinic_admin,
     make_consent,
+    make_course,
     make_front_desk,
     make_patient,
     make_physiotherapist,
@@ -116,6 +117,12 @@ EXPECTED = {
     "patients:online-visits": PATIENT_ONLY,
     "patients:online-visit-ics": PATIENT_ONLY,
     "patients:online-visit-cancel": PATIENT_ONLY,  # asks to confirm first
+    "patients:online-questionnaires": PATIENT_ONLY,
+    "patients:online-questionnaire-answer": PATIENT_ONLY,
+    "patients:online-questionnaire-thanks": PATIENT_ONLY,
+    "patients:online-record": PATIENT_ONLY,
+    "patients:online-record-file": PATIENT_ONLY,
+    "patients:online-record-answers": PATIENT_ONLY,
     "patients:online-sign-out": PATIENT_POST_ONLY,
     "treatments:dashboard": CLINICAL,
     "treatments:course-create": CLINICAL,
@@ -202,6 +209,12 @@ EXPECTED_POST = {
     "patients:online-visits": PATIENT_ONLY,  # only reads, whatever the method
     "patients:online-visit-ics": PATIENT_ONLY,
     "patients:online-visit-cancel": {**dict.fromkeys(ROLES, PATIENT_SIGN_IN), "patient": 302},
+    "patients:online-questionnaires": PATIENT_ONLY,  # only reads, whatever the method
+    "patients:online-questionnaire-answer": {**PATIENT_ONLY, "patient": 302},  # to thanks
+    "patients:online-questionnaire-thanks": PATIENT_ONLY,
+    "patients:online-record": PATIENT_ONLY,
+    "patients:online-record-file": PATIENT_ONLY,
+    "patients:online-record-answers": PATIENT_ONLY,
     # Signed out, the patient is sent to the sign-in page, as everyone else is.
     "patients:online-sign-out": dict.fromkeys(ROLES, PATIENT_SIGN_IN),
     "treatments:dashboard": CLINICAL,
@@ -256,6 +269,7 @@ CHANGES_RECORDS = {
     "patients:patient-create", "patients:patient-edit", "patients:patient-archive",
     "patients:patient-restore", "patients:screening-create", "patients:consent-create",
     "patients:consent-withdraw", "patients:online-access", "patients:online-visit-cancel",
+    "patients:online-questionnaire-answer",
     "treatments:course-create",
     "treatments:course-edit",
     "treatments:visit-move", "treatments:visit-cancel", "treatments:visit-undo",
@@ -313,6 +327,10 @@ def records(clock, monkeypatch):
     online.turn_on_online_access()
     coming = make_visit(None, TODAY + timedelta(days=14), kind="Initial assessment",
                         patient=online, physiotherapist=physiotherapist)  # fmt: skip
+    # The online patient's pain rating, due for its baseline: answered at home.
+    pain_rating = CourseMeasure.objects.create(
+        course=make_course(online, physiotherapist), instrument=Instrument.objects.get(code="nprs")
+    )
     # Every role asks for a sign-in link for one address: the throttle would stop the fourth.
     monkeypatch.setattr(throttle, "PER_EMAIL", 100)
     cache.clear()
@@ -333,6 +351,9 @@ def records(clock, monkeypatch):
         "treatments:measure-kiosk": reverse("treatments:measure-kiosk", kwargs=measure_kwargs),
         "treatments:measure-email": reverse("treatments:measure-email", kwargs=measure_kwargs),
         "treatments:answer": reverse("treatments:answer", args=[answer_token]),
+        "patients:online-questionnaire-answer": reverse(
+            "patients:online-questionnaire-answer", args=[pain_rating.pk, "baseline"]
+        ),
     }
     psfs_answers = {"1-name": "Gardening", "1": "3", "2-name": "Lifting", "2": "4",
                     "3-name": "Running", "3": "2"}  # fmt: skip
@@ -382,6 +403,7 @@ def records(clock, monkeypatch):
         "treatments:measure-answer": {**psfs_answers, "occasion": "baseline",
                                       "answered_on": TODAY.isoformat()},
         "treatments:answer": psfs_answers,
+        "patients:online-questionnaire-answer": {"1": "5"},
         "patients:online-access": {"turn": "on"},
         "patients:online-sign-in": {"email": "nobody@example.com"},
     }  # fmt: skip
@@ -483,6 +505,8 @@ def made_up_url(name: str) -> str | None:
     """The URL with a made-up id, if it takes one."""
     if name.startswith("treatments:measure-"):  # a course's measure: made-up both
         return reverse(name, kwargs={"pk": 999_999, "measure_pk": 999_999})
+    if name == "patients:online-questionnaire-answer":  # a measure, on its occasion
+        return reverse(name, kwargs={"pk": 999_999, "occasion": "baseline"})
     for argument, value in MADE_UP.items():
         try:
             return reverse(name, kwargs={argument: value})

@@ -277,10 +277,9 @@ def due_online(patient, measure_pk: int, occasion: str, today: date) -> CourseMe
                                       "physiotherapist will give it to you at your next "
                                       "visit."), status=409)  # fmt: skip
             return measure
-    answered = MeasureResponse.objects.filter(
-        measure_id=measure_pk, measure__course__patient=patient, occasion=occasion
-    )
-    if answered.exists():
+    # The id is compared here, not in the query: the URL may hold any number, however large.
+    answered = MeasureResponse.objects.filter(measure__course__patient=patient, occasion=occasion)
+    if measure_pk in set(answered.values_list("measure_id", flat=True)):
         raise OnlineRefused(_("You have answered this questionnaire already. Thank you."),
                             status=409)  # fmt: skip
     raise OnlineRefused(_("This questionnaire is not one for you to answer now."), status=404)
@@ -292,7 +291,7 @@ def answer_online(
     """Save the signed-in patient's answers to a questionnaire due for them now, once."""
     with transaction.atomic():
         # Two presses of "Send" wait here in turn: the second finds the questionnaire answered.
-        mine = CourseMeasure.objects.filter(pk=measure_pk, course__patient=patient)
+        mine = CourseMeasure.objects.filter(course__patient=patient)
         list(mine.select_for_update(of=("self",)))
         measure = due_online(patient, measure_pk, occasion, timezone.localdate())
         return record_response(
