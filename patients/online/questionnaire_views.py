@@ -21,7 +21,7 @@ from treatments.outcomes.measures import due_for_patient
 Occasion = MeasureResponse.Occasion
 # Why a questionnaire is asked now, as the patient reads it.
 OCCASION_IN_PLAIN_WORDS = {
-    Occasion.BASELINE: _("At the start of your treatment, to see where you begin"),
+    Occasion.BASELINE: _("Your starting point, to compare your later answers with"),
     Occasion.REASSESSMENT: _("A check on how you are doing since you started"),
     Occasion.DISCHARGE: _("At the end of your treatment, to see how far you have come"),
 }

@@ -53,7 +53,7 @@ def test_a_patient_sees_the_questionnaires_due_for_them_with_why_in_plain_words(
     page = client.get(LIST).content.decode()
     assert page.count("<h1") == 1
     assert "Numeric Pain Rating Scale" in page and "Oswestry" in page
-    assert "At the start of your treatment, to see where you begin." in page
+    assert "Your starting point, to compare your later answers with." in page
     assert "Your treatment for Right low back, with Priya Physio" in page
     assert answer_url(nprs(avery)) in page
     # The ODI's licensed text is not loaded: it is answered at the clinic, not here.
