@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.online import questionnaire_views, record_views, views
+from patients.online import questionnaire_views, record_views, views, visit_link_views
 
 urlpatterns = [
     path("online/", views.sign_in, name="online-sign-in"),
@@ -26,6 +26,18 @@ urlpatterns = [
     path("online/record/my-record.html", record_views.record_file, name="online-record-file"),
     path(
         "online/record/my-answers.json", record_views.record_answers, name="online-record-answers"
+    ),
+    # Opened from a reminder or aftercare email, without signing in.
+    path("online/visit/<str:token>/", visit_link_views.visit_page, name="online-visit-link"),
+    path(
+        "online/visit/<str:token>/cancelled/",
+        visit_link_views.visit_cancelled,
+        name="online-visit-link-cancelled",
+    ),
+    path(
+        "online/visit/<str:token>/calendar.ics",
+        visit_link_views.visit_calendar,
+        name="online-visit-link-ics",
     ),
     path("online/sign-out/", views.sign_out, name="online-sign-out"),
     path("<int:pk>/online-access/", views.online_access, name="online-access"),

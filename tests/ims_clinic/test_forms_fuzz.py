@@ -38,6 +38,7 @@ from patients.forms import (
 from patients.models import Consent, Precaution
 from patients.online.forms import CancelVisitForm, SignInForm
 from patients.online.session import SESSION_KEY as PATIENT_SESSION_KEY
+from patients.online.visit_links import make_token
 from tests.factories import (
     INITIAL_ASSESSMENT,
     PASSWORD,
@@ -345,6 +346,8 @@ CASES = {
     "patient-answers-questionnaire": Case("patient", "post",
                                           lambda records: records["online_answer_url"],
                                           answer_data("nprs")),
+    "visit-link-cancel": Case(VISITOR, "post", lambda records: records["visit_link"],
+                              fields_of(CancelVisitForm)),
     "education-search": Case(VISITOR, "get", url("content:search"), fields_of(SearchForm)),
     "patient-search": Case(
         DESK, "get", url("patients:patient-list"), fields_of(PatientSearchForm), {"page": junk}
@@ -524,6 +527,7 @@ def records():
         "answer_urls": answer_urls, "typed_url": typed_url, "other_measure": other_measure.pk,
         "typed_response": typed_response.pk, "arriving": arriving.pk, "missed": missed.pk,
         "online_visit": online_visit.pk, "online_answer_url": online_answer_url,
+        "visit_link": reverse("patients:online-visit-link", args=[make_token(online_visit)]),
     }  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from patients.models import Consent, Patient, Screening
 from patients.online import throttle
 from patients.online.session import SESSION_KEY as PATIENT_SESSION_KEY
+from patients.online.visit_links import make_token
 from tests.factories import (
     TODAY,
     chart_visit,
@@ -124,6 +125,10 @@ EXPECTED = {
     "patients:online-record-file": PATIENT_ONLY,
     "patients:online-record-answers": PATIENT_ONLY,
     "patients:online-sign-out": PATIENT_POST_ONLY,
+    # An emailed visit link: its token is the key, whoever opens it (it signs no one in).
+    "patients:online-visit-link": PUBLIC,
+    "patients:online-visit-link-ics": PUBLIC,
+    "patients:online-visit-link-cancelled": dict.fromkeys(ROLES, 302),  # booked: to its page
     "treatments:dashboard": CLINICAL,
     "treatments:course-create": CLINICAL,
     "treatments:course-detail": CLINICAL,
@@ -217,6 +222,9 @@ EXPECTED_POST = {
     "patients:online-record-answers": PATIENT_ONLY,
     # Signed out, the patient is sent to the sign-in page, as everyone else is.
     "patients:online-sign-out": dict.fromkeys(ROLES, PATIENT_SIGN_IN),
+    "patients:online-visit-link": dict.fromkeys(ROLES, 302),  # cancelled, then "cancelled"
+    "patients:online-visit-link-ics": PUBLIC,  # only reads, whatever the method
+    "patients:online-visit-link-cancelled": dict.fromkeys(ROLES, 302),
     "treatments:dashboard": CLINICAL,
     "treatments:course-create": CLINICAL_DONE,
     "treatments:course-detail": CLINICAL,
@@ -270,6 +278,7 @@ CHANGES_RECORDS = {
     "patients:patient-restore", "patients:screening-create", "patients:consent-create",
     "patients:consent-withdraw", "patients:online-access", "patients:online-visit-cancel",
     "patients:online-questionnaire-answer",
+    "patients:online-visit-link",
     "treatments:course-create",
     "treatments:course-edit",
     "treatments:visit-move", "treatments:visit-cancel", "treatments:visit-undo",
@@ -354,7 +363,10 @@ def records(clock, monkeypatch):
         "patients:online-questionnaire-answer": reverse(
             "patients:online-questionnaire-answer", args=[pain_rating.pk, "baseline"]
         ),
-    }
+        **{name: reverse(name, args=[make_token(coming)]) for name in [
+            "patients:online-visit-link", "patients:online-visit-link-ics",
+            "patients:online-visit-link-cancelled"]},
+    }  # fmt: skip
     psfs_answers = {"1-name": "Gardening", "1": "3", "2-name": "Lifting", "2": "4",
                     "3-name": "Running", "3": "2"}  # fmt: skip
     kwargs = {
