@@ -30,7 +30,11 @@ from treatments.models import (
     VisitType,
     WorkingHours,
 )
-from treatments.outcomes.demo import add_questionnaires, load_demo_texts
+from treatments.outcomes.demo import (
+    add_questionnaires,
+    left_to_answer_at_home,
+    load_demo_texts,
+)
 
 # fmt: off
 # username, password, first name, last name, role
@@ -78,6 +82,10 @@ STORIES = [
     Story("short", [], 0),  # new course, first visit booked
     Story("short", [7, 6], 1, uncharted_last=True),  # seen yesterday, not yet charted
 ]
+
+# The first demo patient with an email (patient2@example.com) tries the patient pages: online
+# access is on for them, with a questionnaire to answer.
+ONLINE_PATIENT = 1
 
 
 def weekday_on_or_before(day: date) -> date:
@@ -227,6 +235,9 @@ def add_course(patient, physiotherapist, story: Story, n: int, at: time, today: 
             cancel_visit(booked, reason="Patient unwell; will call to rebook.")
     # The newest courses wait for their baseline; every other one for its latest re-assessment.
     add_questionnaires(course, story.pains, rng, last_reassessment=n % 2 == 0)
+    if n == ONLINE_PATIENT:
+        patient.turn_on_online_access()
+        left_to_answer_at_home(course)
 
 
 # What a physiotherapist writes for the patient to do at home, in plain words.

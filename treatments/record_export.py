@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from patients.models import Consent, Patient, Screening
+from patients.roles import display_name
 from treatments.models import Chart, DischargeSummary, MeasureResponse, TreatmentCourse, Visit
 from treatments.outcomes import fhir
 from treatments.outcomes.measures import with_measures
@@ -17,6 +20,11 @@ from treatments.outcomes.measures import with_measures
 # Internal or derived columns that say nothing the rest of the record does not.
 LEFT_OUT = {"id", "phone_digits", "starts_at", "ends_at", "updated_at", "patient", "course",
             "visit", "screening", "chart", "measure", "definition"}  # fmt: skip
+
+# The whole record's sections as the printed page heads them.
+HEADINGS = {"screenings": _("Screenings"), "consents": _("Consents"),
+            "courses": _("Courses of treatment"),
+            "visits_outside_courses": _("Visits outside a course of treatment")}  # fmt: skip
 
 
 @dataclass
@@ -27,8 +35,14 @@ class Part:
     fields: list[tuple[str, str, object]]
     children: dict[str, list["Part"]] = field(default_factory=dict)
 
+    @property
+    def sections(self) -> list[tuple[str, list["Part"]]]:
+        """The records filed under this one, each kind under its heading, for the page."""
+        return [(HEADINGS.get(key, key.replace("_", " ").capitalize()), parts)
+                for key, parts in self.children.items()]  # fmt: skip
+
     def as_json(self) -> dict:
-        data = {name: value for name, _, value in self.fields}
+        data = {name: value for name, _label, value in self.fields}
         for key, parts in self.children.items():
             data[key] = [part.as_json() for part in parts]
         return data
@@ -37,6 +51,8 @@ class Part:
 def _value(record, model_field):
     if model_field.is_relation:
         related = getattr(record, model_field.name)
+        if isinstance(related, get_user_model()):  # staff, named as the pages name them
+            return display_name(related)
         return str(related) if related is not None else None
     if model_field.choices:
         return getattr(record, f"get_{model_field.name}_display")()
@@ -63,7 +79,7 @@ def _part(record, title: str, **children) -> Part:
 
 def _version_part(version) -> Part:
     at = timezone.localtime(version.history_date)
-    by = str(version.history_user) if version.history_user else None
+    by = display_name(version.history_user) if version.history_user else None
     fields = [("at", "when", at.isoformat()), ("by", "by", by),
               ("reason", "reason", version.history_change_reason)]  # fmt: skip
     return Part(f"Version of {at:%d %b %Y %H:%M}", fields)
@@ -145,6 +161,18 @@ def patient_record(patient_pk: int) -> Part:
     consents = [_part(c, f"Consent of {c.consented_on:%d %b %Y}") for c in patient.consents.all()]
     return _part(patient, patient.full_name, screenings=screenings, consents=consents,
                  courses=courses, visits_outside_courses=outside)  # fmt: skip
+
+
+# Left out of the patient's own copy: the front desk's switch for their online access (a copy
+# of their email on file), which says nothing about their care. Everything else they are owed.
+STAFF_ONLY = {"online_access_email"}
+
+
+def patients_copy(patient_pk: int) -> Part:
+    """The whole record as the patient downloads it, in the same number of queries."""
+    record = patient_record(patient_pk)
+    record.fields = [field for field in record.fields if field[0] not in STAFF_ONLY]
+    return record
 
 
 def fhir_answers(patient_pk: int) -> dict:

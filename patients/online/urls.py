@@ -1,6 +1,12 @@
 from django.urls import path
 
-from patients.online import care_views, views, visit_link_views
+from patients.online import (
+    care_views,
+    questionnaire_views,
+    record_views,
+    views,
+    visit_link_views,
+)
 
 urlpatterns = [
     path("online/", views.sign_in, name="online-sign-in"),
@@ -12,6 +18,24 @@ urlpatterns = [
     path("online/before-your-first-visit/", care_views.intake_form, name="online-intake"),
     path("online/home-plan/", care_views.home_plan_page, name="online-home-plan"),
     path("online/how-you-are-doing/", care_views.progress_page, name="online-progress"),
+    path(
+        "online/questionnaires/", questionnaire_views.questionnaires, name="online-questionnaires"
+    ),
+    path(
+        "online/questionnaires/<int:pk>/<slug:occasion>/",
+        questionnaire_views.answer_questionnaire,
+        name="online-questionnaire-answer",
+    ),
+    path(
+        "online/questionnaires/thanks/",
+        questionnaire_views.questionnaire_thanks,
+        name="online-questionnaire-thanks",
+    ),
+    path("online/record/", record_views.record, name="online-record"),
+    path("online/record/my-record.html", record_views.record_file, name="online-record-file"),
+    path(
+        "online/record/my-answers.json", record_views.record_answers, name="online-record-answers"
+    ),
     # Opened from a reminder or aftercare email, without signing in.
     path("online/visit/<str:token>/", visit_link_views.visit_page, name="online-visit-link"),
     path(

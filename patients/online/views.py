@@ -25,6 +25,7 @@ from patients.roles import booking_staff
 from treatments import ical
 from treatments.ical_views import TOKEN, _calendar_response
 from treatments.models import ClinicSettings, Location, Visit
+from treatments.outcomes.measures import due_for_patient
 
 Action = audit.AuditEntry.Action
 
@@ -99,6 +100,8 @@ def visits(request):
         "past": list(past[:50]),
         "several_locations": Location.objects.several(),
         "intake_task": intake.first_visit_task(patient),
+        # A task for the patient: the questionnaires waiting for their answers.
+        "questionnaires_due": len(due_for_patient(patient, timezone.localdate())),
     }
     return render(request, "patients/online/visits.html", ctx)
 

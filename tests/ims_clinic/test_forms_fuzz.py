@@ -345,6 +345,9 @@ CASES = {
                                  fields_of(CancelVisitForm)),
     "patient-intake": Case("patient", "post", url("patients:online-intake"),
                            fields_of(IntakeForm)),
+    "patient-answers-questionnaire": Case("patient", "post",
+                                          lambda records: records["online_answer_url"],
+                                          answer_data("nprs")),
     "visit-link-cancel": Case(VISITOR, "post", lambda records: records["visit_link"],
                               fields_of(CancelVisitForm)),
     "education-search": Case(VISITOR, "get", url("content:search"), fields_of(SearchForm)),
@@ -475,7 +478,15 @@ def records():
         # A patient signed in online, cancelling a visit of theirs a week ahead.
         online = make_patient(email="online@example.com")
         online.turn_on_online_access()
-        online_visit = make_visit(make_course(online, physiotherapist), TODAY + timedelta(days=9))
+        online_course = make_course(online, physiotherapist)
+        online_visit = make_visit(online_course, TODAY + timedelta(days=9))
+        # ...and answering their pain rating at home.
+        pain_rating = CourseMeasure.objects.create(
+            course=online_course, instrument=Instrument.objects.get(code="nprs")
+        )
+        online_answer_url = reverse(
+            "patients:online-questionnaire-answer", args=[pain_rating.pk, "baseline"]
+        )
         clients["patient"] = Client()
         client_session = clients["patient"].session
         client_session[PATIENT_SESSION_KEY] = online.pk
@@ -518,7 +529,7 @@ def records():
         "other_site_ids": [site.pk for site in other_chart.sites.all()],
         "answer_urls": answer_urls, "typed_url": typed_url, "other_measure": other_measure.pk,
         "typed_response": typed_response.pk, "arriving": arriving.pk, "missed": missed.pk,
-        "online_visit": online_visit.pk,
+        "online_visit": online_visit.pk, "online_answer_url": online_answer_url,
         "visit_link": reverse("patients:online-visit-link", args=[make_token(online_visit)]),
     }  # fmt: skip
 

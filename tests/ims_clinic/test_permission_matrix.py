@@ -24,6 +24,7 @@ from tests.factories import (
     chart_visit,
     make_clinic_admin,
     make_consent,
+    make_course,
     make_front_desk,
     make_patient,
     make_physiotherapist,
@@ -120,6 +121,12 @@ EXPECTED = {
     "patients:online-intake": PATIENT_ONLY,
     "patients:online-home-plan": PATIENT_ONLY,
     "patients:online-progress": PATIENT_ONLY,
+    "patients:online-questionnaires": PATIENT_ONLY,
+    "patients:online-questionnaire-answer": PATIENT_ONLY,
+    "patients:online-questionnaire-thanks": PATIENT_ONLY,
+    "patients:online-record": PATIENT_ONLY,
+    "patients:online-record-file": PATIENT_ONLY,
+    "patients:online-record-answers": PATIENT_ONLY,
     "patients:online-sign-out": PATIENT_POST_ONLY,
     # An emailed visit link: its token is the key, whoever opens it (it signs no one in).
     "patients:online-visit-link": PUBLIC,
@@ -213,6 +220,12 @@ EXPECTED_POST = {
     "patients:online-intake": {**dict.fromkeys(ROLES, PATIENT_SIGN_IN), "patient": 302},
     "patients:online-home-plan": PATIENT_ONLY,  # only reads, whatever the method
     "patients:online-progress": PATIENT_ONLY,
+    "patients:online-questionnaires": PATIENT_ONLY,  # only reads, whatever the method
+    "patients:online-questionnaire-answer": {**PATIENT_ONLY, "patient": 302},  # to thanks
+    "patients:online-questionnaire-thanks": PATIENT_ONLY,
+    "patients:online-record": PATIENT_ONLY,
+    "patients:online-record-file": PATIENT_ONLY,
+    "patients:online-record-answers": PATIENT_ONLY,
     # Signed out, the patient is sent to the sign-in page, as everyone else is.
     "patients:online-sign-out": dict.fromkeys(ROLES, PATIENT_SIGN_IN),
     "patients:online-visit-link": dict.fromkeys(ROLES, 302),  # cancelled, then "cancelled"
@@ -271,6 +284,7 @@ CHANGES_RECORDS = {
     "patients:patient-restore", "patients:screening-create", "patients:consent-create",
     "patients:consent-withdraw", "patients:online-access", "patients:online-visit-cancel",
     "patients:online-intake",
+    "patients:online-questionnaire-answer",
     "patients:online-visit-link",
     "treatments:course-create",
     "treatments:course-edit",
@@ -329,6 +343,10 @@ def records(clock, monkeypatch):
     online.turn_on_online_access()
     coming = make_visit(None, TODAY + timedelta(days=14), kind="Initial assessment",
                         patient=online, physiotherapist=physiotherapist)  # fmt: skip
+    # The online patient's pain rating, due for its baseline: answered at home.
+    pain_rating = CourseMeasure.objects.create(
+        course=make_course(online, physiotherapist), instrument=Instrument.objects.get(code="nprs")
+    )
     # Every role asks for a sign-in link for one address: the throttle would stop the fourth.
     monkeypatch.setattr(throttle, "PER_EMAIL", 100)
     cache.clear()
@@ -349,6 +367,9 @@ def records(clock, monkeypatch):
         "treatments:measure-kiosk": reverse("treatments:measure-kiosk", kwargs=measure_kwargs),
         "treatments:measure-email": reverse("treatments:measure-email", kwargs=measure_kwargs),
         "treatments:answer": reverse("treatments:answer", args=[answer_token]),
+        "patients:online-questionnaire-answer": reverse(
+            "patients:online-questionnaire-answer", args=[pain_rating.pk, "baseline"]
+        ),
         **{name: reverse(name, args=[make_token(coming)]) for name in [
             "patients:online-visit-link", "patients:online-visit-link-ics",
             "patients:online-visit-link-cancelled"]},
@@ -401,6 +422,7 @@ def records(clock, monkeypatch):
         "treatments:measure-answer": {**psfs_answers, "occasion": "baseline",
                                       "answered_on": TODAY.isoformat()},
         "treatments:answer": psfs_answers,
+        "patients:online-questionnaire-answer": {"1": "5"},
         "patients:online-access": {"turn": "on"},
         "patients:online-sign-in": {"email": "nobody@example.com"},
         "patients:online-intake": {"phone": "604-555-0100", "problem": "Sore neck",
@@ -504,6 +526,8 @@ def made_up_url(name: str) -> str | None:
     """The URL with a made-up id, if it takes one."""
     if name.startswith("treatments:measure-"):  # a course's measure: made-up both
         return reverse(name, kwargs={"pk": 999_999, "measure_pk": 999_999})
+    if name == "patients:online-questionnaire-answer":  # a measure, on its occasion
+        return reverse(name, kwargs={"pk": 999_999, "occasion": "baseline"})
     for argument, value in MADE_UP.items():
         try:
             return reverse(name, kwargs={argument: value})

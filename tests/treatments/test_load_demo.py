@@ -1,11 +1,13 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from patients.models import Patient
+from patients.online.access import may_sign_in
 from patients.roles import CLINIC_ADMIN, FRONT_DESK, PHYSIOTHERAPIST, has_role
 from treatments.models import Instrument, MeasureResponse, TreatmentCourse, Visit
-from treatments.outcomes.measures import measure_progress, with_measures
+from treatments.outcomes.measures import due_for_patient, measure_progress, with_measures
 from treatments.progress import course_progress
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +76,17 @@ def test_it_refuses_a_silly_number_of_patients(settings, patients):
     settings.DEBUG = True
     with pytest.raises(CommandError, match="from 0 to 100000"):
         call_command("load_demo", patients=patients)
+
+
+def test_its_patient_for_the_online_pages_may_sign_in_and_has_a_questionnaire_to_answer(
+    settings, capsys
+):
+    settings.DEBUG = True
+    call_command("load_demo", patients=3)
+    assert "as patient2@example.com" in capsys.readouterr().out
+    patient = Patient.objects.get(email="patient2@example.com")
+    assert may_sign_in(patient)
+    due = due_for_patient(patient, timezone.localdate())
+    assert [(measure.instrument.code, occasion) for _course, measure, occasion in due] == [
+        ("nprs", "baseline")
+    ]

@@ -86,3 +86,10 @@ def add_questionnaires(
                    pains[number - 1] / 10, rng)  # fmt: skip
         if course.status == TreatmentCourse.Status.COMPLETED:
             answer(measure, Occasion.DISCHARGE, course.ended_on, pains[-1] / 10, rng)
+
+
+def left_to_answer_at_home(course: TreatmentCourse) -> None:
+    """The pain rating added to the course and not yet answered, so the demo patient who tries
+    the patient pages has a questionnaire waiting for them there."""
+    instruments = [measure.instrument for measure in course.measures.select_related("instrument")]
+    services.set_measures(course, [*instruments, Instrument.objects.get(code="nprs")])

@@ -24,6 +24,7 @@ from treatments.models import (
     Visit,
 )
 from treatments.outcomes import scoring
+from treatments.outcomes.measures import due_for_patient
 
 Occasion = MeasureResponse.Occasion
 # Every course follows the patient's own activities; the region adds its disability index.
@@ -250,3 +251,50 @@ def answer_by_link(token: str, answers: dict, activities: dict | None = None) ->
         link.used_at, link.response = timezone.now(), response
         link.save(update_fields=["used_at", "response"])
     return response
+
+
+# Answered online by the signed-in patient ----------------------------------------------------
+
+
+class OnlineRefused(Exception):
+    """The patient cannot answer this questionnaire online: the message says why, in their
+    words. `status`: 404 when it is not one due for them, 409 when they answered it already or
+    it is answered at the clinic."""
+
+    def __init__(self, message: str, *, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+def due_online(patient, measure_pk: int, occasion: str, today: date) -> CourseMeasure:
+    """One of the questionnaires due for this patient now (measures.due_for_patient), on that
+    occasion: the only ones they may answer online. Another patient's measure, or one not due,
+    is not found; one they answered already, or whose licensed text is not loaded, says so."""
+    for _course, measure, due in due_for_patient(patient, today):
+        if measure.pk == measure_pk and due == occasion:
+            if not measure.instrument.has_text:
+                raise OnlineRefused(_("This questionnaire is filled in at the clinic. Your "
+                                      "physiotherapist will give it to you at your next "
+                                      "visit."), status=409)  # fmt: skip
+            return measure
+    # The id is compared here, not in the query: the URL may hold any number, however large.
+    answered = MeasureResponse.objects.filter(measure__course__patient=patient, occasion=occasion)
+    if measure_pk in set(answered.values_list("measure_id", flat=True)):
+        raise OnlineRefused(_("You have answered this questionnaire already. Thank you."),
+                            status=409)  # fmt: skip
+    raise OnlineRefused(_("This questionnaire is not one for you to answer now."), status=404)
+
+
+def answer_online(
+    patient, measure_pk: int, occasion: str, answers: dict, activities: dict | None = None
+) -> MeasureResponse:
+    """Save the signed-in patient's answers to a questionnaire due for them now, once."""
+    with transaction.atomic():
+        # Two presses of "Send" wait here in turn: the second finds the questionnaire answered.
+        mine = CourseMeasure.objects.filter(course__patient=patient)
+        list(mine.select_for_update(of=("self",)))
+        measure = due_online(patient, measure_pk, occasion, timezone.localdate())
+        return record_response(
+            measure, occasion=occasion, answers=answers, activities=activities,
+            source=MeasureResponse.Source.ONLINE,
+        )  # fmt: skip

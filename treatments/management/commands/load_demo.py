@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from patients.models import Patient
-from treatments.demo import DEMO_STAFF, create_clinic, create_staff
+from treatments.demo import DEMO_STAFF, ONLINE_PATIENT, create_clinic, create_staff
 from treatments.demo_bulk import MORE_LOCATIONS, bulk_staff, create_large_clinic
 
 MAX_VISITS = 2_000_000
@@ -61,6 +61,11 @@ class Command(BaseCommand):
         elif visits is None:
             create_clinic(patients)
             self.stdout.write(f"Loaded a demo clinic with {patients} patients.")
+            if patients > ONLINE_PATIENT:
+                self.stdout.write(
+                    f"Try the patient pages at http://127.0.0.1:8000/patients/online/ as "
+                    f"patient{ONLINE_PATIENT + 1}@example.com (the link prints on the console)."
+                )
         else:
             self.stdout.write(
                 f"Writing {patients:,} patients and about {visits:,} visits at {locations} "
