@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.online import views
+from patients.online import booking_views, views
 
 urlpatterns = [
     path("online/", views.sign_in, name="online-sign-in"),
@@ -9,6 +9,8 @@ urlpatterns = [
     path("online/visits/", views.visits, name="online-visits"),
     path("online/visits/<int:pk>/calendar.ics", views.visit_calendar, name="online-visit-ics"),
     path("online/visits/<int:pk>/cancel/", views.cancel_visit, name="online-visit-cancel"),
+    path("online/book/", booking_views.book, name="online-book"),
+    path("online/visits/<int:pk>/move/", booking_views.move_visit, name="online-visit-move"),
     path("online/sign-out/", views.sign_out, name="online-sign-out"),
     path("<int:pk>/online-access/", views.online_access, name="online-access"),
 ]
