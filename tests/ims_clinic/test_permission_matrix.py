@@ -37,6 +37,8 @@ from treatments.booking.services import cancel_visit
 from treatments.models import (
     AnswerLink,
     Chart,
+    ClinicSettings,
+    PhysiotherapistProfile,
     CourseMeasure,
     Instrument,
     NeedledSite,
@@ -116,6 +118,8 @@ EXPECTED = {
     "patients:online-visits": PATIENT_ONLY,
     "patients:online-visit-ics": PATIENT_ONLY,
     "patients:online-visit-cancel": PATIENT_ONLY,  # asks to confirm first
+    "patients:online-book": PATIENT_ONLY,  # each step asks, the last one to confirm
+    "patients:online-visit-move": PATIENT_ONLY,
     "patients:online-sign-out": PATIENT_POST_ONLY,
     "treatments:dashboard": CLINICAL,
     "treatments:course-create": CLINICAL,
@@ -202,6 +206,9 @@ EXPECTED_POST = {
     "patients:online-visits": PATIENT_ONLY,  # only reads, whatever the method
     "patients:online-visit-ics": PATIENT_ONLY,
     "patients:online-visit-cancel": {**dict.fromkeys(ROLES, PATIENT_SIGN_IN), "patient": 302},
+    # The online patient has a visit but no course: nothing is bookable for them online.
+    "patients:online-book": {**dict.fromkeys(ROLES, PATIENT_SIGN_IN), "patient": 400},
+    "patients:online-visit-move": {**dict.fromkeys(ROLES, PATIENT_SIGN_IN), "patient": 302},
     # Signed out, the patient is sent to the sign-in page, as everyone else is.
     "patients:online-sign-out": dict.fromkeys(ROLES, PATIENT_SIGN_IN),
     "treatments:dashboard": CLINICAL,
@@ -256,6 +263,7 @@ CHANGES_RECORDS = {
     "patients:patient-create", "patients:patient-edit", "patients:patient-archive",
     "patients:patient-restore", "patients:screening-create", "patients:consent-create",
     "patients:consent-withdraw", "patients:online-access", "patients:online-visit-cancel",
+    "patients:online-book", "patients:online-visit-move",
     "treatments:course-create",
     "treatments:course-edit",
     "treatments:visit-move", "treatments:visit-cancel", "treatments:visit-undo",
@@ -311,6 +319,8 @@ def records(clock, monkeypatch):
     newcomer = make_patient()
     online = make_patient(email="online@example.com")
     online.turn_on_online_access()
+    ClinicSettings.objects.update_or_create(pk=1, defaults={"online_booking": True})
+    PhysiotherapistProfile.objects.filter(user=physiotherapist).update(bookable_online=True)
     coming = make_visit(None, TODAY + timedelta(days=14), kind="Initial assessment",
                         patient=online, physiotherapist=physiotherapist)  # fmt: skip
     # Every role asks for a sign-in link for one address: the throttle would stop the fourth.
@@ -350,6 +360,7 @@ def records(clock, monkeypatch):
         "treatments:discharge-summary": course.pk,
         "treatments:day-sheet-check-in": arriving.pk,
         "patients:online-visit-ics": coming.pk, "patients:online-visit-cancel": coming.pk,
+        "patients:online-visit-move": coming.pk,
     }  # fmt: skip
     booking = {"physiotherapist": physiotherapist.pk, "date": NEXT_MONDAY, "start_time": "10:00",
                "visit_type": visit_type().pk}  # fmt: skip
@@ -384,6 +395,9 @@ def records(clock, monkeypatch):
         "treatments:answer": psfs_answers,
         "patients:online-access": {"turn": "on"},
         "patients:online-sign-in": {"email": "nobody@example.com"},
+        "patients:online-visit-move": {"day": NEXT_MONDAY, "start_time": "10:00"},
+        "patients:online-book": {"visit_type": visit_type().pk, "physiotherapist": "any",
+                                 "day": NEXT_MONDAY, "slot": f"{physiotherapist.pk}-10:00"},
     }  # fmt: skip
     people = {
         "anonymous": None,
