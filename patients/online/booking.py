@@ -260,8 +260,13 @@ def book_online(
             )  # fmt: skip
         except ValidationError as error:
             raise OnlineBookingError(
-                _refusal(error, patient=patient, visit_type=visit_type,
-                         needling=visit_type.is_needling, day=day)  # fmt: skip
+                _refusal(
+                    error,
+                    patient=patient,
+                    visit_type=visit_type,
+                    needling=visit_type.is_needling,
+                    day=day,
+                )
             ) from None
 
 
@@ -276,15 +281,23 @@ def move_online(*, patient: Patient, visit: Visit, day: date, start_time: time) 
         raise OnlineBookingError(refusal)
     if not bookable_physiotherapists().filter(pk=visit.physiotherapist_id).exists():
         raise OnlineBookingError(
-            _("Visits with this physiotherapist are moved by the clinic.") + " " + please_call(visit)
+            _("Visits with this physiotherapist are moved by the clinic.")
+            + " "
+            + please_call(visit)
         )
     _check_window(clinic, day, start_time)
     try:
         return services.move_visit(visit, day=day, start_time=start_time)
     except ValidationError as error:
         raise OnlineBookingError(
-            _refusal(error, patient=patient, visit_type=visit.visit_type,
-                     needling=visit.is_needling, day=day, ignoring=visit.pk)  # fmt: skip
+            _refusal(
+                error,
+                patient=patient,
+                visit_type=visit.visit_type,
+                needling=visit.is_needling,
+                day=day,
+                ignoring=visit.pk,
+            )
         ) from None
 
 

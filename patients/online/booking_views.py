@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 from patients.online import booking, throttle
 from patients.online.forms import ANYONE, BookingChoiceForm, MoveChoiceForm
 from patients.online.session import patient_required
-from patients.roles import display_name
 from patients.online.views import Action, _audit
+from patients.roles import display_name
 from treatments.models import ClinicSettings, Location, Visit
 
 STEPS = ["visit_type", "physiotherapist", "day", "slot"]
@@ -77,7 +77,9 @@ def book(request):
            "anyone": ANYONE}  # fmt: skip
     visit_type, who = chosen.get("visit_type"), chosen.get("physiotherapist")
     if visit_type is not None and who:
-        ctx["weekly_rule"] = booking.weekly_rule_before_choosing(patient, visit_type, clinic, course)
+        ctx["weekly_rule"] = booking.weekly_rule_before_choosing(
+            patient, visit_type, clinic, course
+        )
         offered = (
             physiotherapists if who == ANYONE else [p for p in physiotherapists if str(p.pk) == who]
         )
@@ -173,7 +175,8 @@ def move_visit(request, pk: int):
         visit.refresh_from_db()
         ctx["refusal_at_save"] = str(error)
         return render(request, template, ctx, status=400)
-    _audit(request, Action.CHANGED, visit, f"Visit moved online by the patient from {was:%Y-%m-%d %H:%M}")
+    _audit(request, Action.CHANGED, visit,
+           f"Visit moved online by the patient from {was:%Y-%m-%d %H:%M}")  # fmt: skip
     messages.success(request, _("Your visit is moved to %(day)s at %(time)s.") % {
         "day": date_format(day, "l j F"), "time": f"{start_time:%H:%M}"})  # fmt: skip
     return redirect("patients:online-visits")

@@ -33,6 +33,4 @@ def too_many(*, email: str, ip: str | None) -> bool:
 
 def too_many_bookings(patient_id: int) -> bool:
     """Count one booking or move asked for by this patient; True once past the limit."""
-    return _over(
-        f"patient-booking:{patient_id}", BOOKINGS_PER_PATIENT, BOOKING_WINDOW_SECONDS
-    )
+    return _over(f"patient-booking:{patient_id}", BOOKINGS_PER_PATIENT, BOOKING_WINDOW_SECONDS)
