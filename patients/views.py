@@ -23,6 +23,7 @@ from patients.forms import (
     ScreeningForm,
 )
 from patients.models import Consent, Patient, Screening
+from patients.online import access
 from patients.roles import booking_staff, clinical_staff, is_physiotherapist
 from treatments.booking.services import cancel_upcoming
 from treatments.outcomes.measures import due_for_patient
@@ -89,6 +90,8 @@ def patient_detail(request, pk: int):
         ctx["consents"] = patient.consents.select_related("obtained_by")
     if not patient.is_archived:
         ctx["questionnaires_due"] = due_for_patient(patient, timezone.localdate())
+    # Once the clinic books online, every record with an email may sign in: the switch says so.
+    ctx["online_for_everyone"] = access.on_for_everyone()
     audit.viewed(request, patient, "clinical record" if clinical else "contact details")
     return render(request, "patients/patient_detail.html", ctx)
 
