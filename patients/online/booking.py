@@ -213,20 +213,34 @@ def _check_window(clinic: ClinicSettings, day: date, start_time: time) -> None:
     )  # fmt: skip
 
 
+def too_close_words(
+    patient: Patient, visit_type: VisitType, day: date, *, ignoring: int | None = None
+) -> str | None:
+    """Why the weekly rule refuses a needling visit on `day`, with the first day it allows from
+    then on; None when it allows that day."""
+    if not visit_type.is_needling:
+        return None
+    taken = needling_dates(patient, ignoring=ignoring)
+    if not any(too_close_for_needling(day, other) for other in taken):
+        return None
+    return (
+        _("IMS is given at most once a week.")
+        + " "
+        + weekly_rule_words(visit_type, next_needling_day(taken, from_day=day))
+    )
+
+
 def _refusal(
-    error: ValidationError, *, patient: Patient, visit_type: VisitType, needling: bool,
-    day: date, ignoring: int | None = None,
+    error: ValidationError, *, patient: Patient, visit_type: VisitType, day: date,
+    ignoring: int | None = None,
 ) -> str:  # fmt: skip
     """A refusal by the booking rules, in words for the patient. The weekly rule's names the
     first day it allows from the one asked for (a visit saved meanwhile may have taken it)."""
     codes = {item.code for item in getattr(error, "error_list", [])}
-    if needling and codes & {"once_a_week", "patient_race"}:
-        taken = needling_dates(patient, ignoring=ignoring)
-        return (
-            _("IMS is given at most once a week.")
-            + " "
-            + weekly_rule_words(visit_type, next_needling_day(taken, from_day=day))
-        )
+    if codes & {"once_a_week", "patient_race"}:
+        words = too_close_words(patient, visit_type, day, ignoring=ignoring)
+        if words:
+            return words
     return _("This time has just been taken or can no longer be booked. Please choose another.")
 
 
@@ -264,7 +278,6 @@ def book_online(
                     error,
                     patient=patient,
                     visit_type=visit_type,
-                    needling=visit_type.is_needling,
                     day=day,
                 )
             ) from None
@@ -294,7 +307,6 @@ def move_online(*, patient: Patient, visit: Visit, day: date, start_time: time) 
                 error,
                 patient=patient,
                 visit_type=visit.visit_type,
-                needling=visit.is_needling,
                 day=day,
                 ignoring=visit.pk,
             )

@@ -90,7 +90,8 @@ def book(request):
         ctx["days"], ctx["who_name"] = list(times), who_name(who, offered)
         day = chosen.get("day")
         if day is not None and day not in times:
-            form.add_error("day", NO_TIMES_THAT_DAY)
+            too_close = booking.too_close_words(patient, visit_type, day)
+            form.add_error("day", too_close or NO_TIMES_THAT_DAY)
             step = ctx["step"] = "day"
         elif day is not None:
             ctx["times"] = times[day]
@@ -153,7 +154,10 @@ def move_visit(request, pk: int):
     chosen = getattr(form, "cleaned_data", {})
     day, start_time = chosen.get("day"), chosen.get("start_time")
     if day is not None and day not in times:
-        form.add_error("day", NO_TIMES_THAT_DAY)
+        too_close = booking.too_close_words(
+            request.patient, visit.visit_type, day, ignoring=visit.pk
+        )
+        form.add_error("day", too_close or NO_TIMES_THAT_DAY)
     elif day is not None:
         ctx["times"], ctx["step"] = times[day], "start_time"
         if start_time is not None:

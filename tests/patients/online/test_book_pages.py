@@ -88,7 +88,8 @@ def test_a_second_ims_treatment_in_the_same_week_is_refused_with_the_date_it_can
     slot = choices(physiotherapist="any", day=tuesday, slot=f"{priya.pk}-10:00")
     response = client.post(BOOK, slot)
     assert response.status_code == 400
-    assert "no free time on that day" in response.content.decode()
+    message = "IMS is given at most once a week. Your next IMS treatment can be on Monday 23 March"
+    assert message in response.content.decode()
     assert Visit.objects.count() == 1
 
 
