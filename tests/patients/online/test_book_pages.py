@@ -236,3 +236,18 @@ def test_bad_move_choices_are_refused_never_a_500(client, avery, params):
 def test_staff_are_refused_the_patient_booking_pages(client, priya):
     client.force_login(priya)
     assert client.get(BOOK)["Location"] == reverse("patients:online-sign-in")
+
+
+@pytest.mark.parametrize("visits", [1, 4])
+def test_the_visits_and_move_pages_run_a_fixed_number_of_queries(
+    client, avery, priya, visits, django_assert_num_queries
+):
+    course = avery.courses.get()
+    for week in range(visits):
+        make_visit(course, MONDAY + timedelta(weeks=week), time(9), booked_online=week < 2)
+    visit = course.visits.first()
+    with django_assert_num_queries(7):
+        page = client.get(VISITS).content.decode()
+    assert page.count("Move this visit") == visits
+    with django_assert_num_queries(10):
+        assert client.get(move_url(visit), {"day": "2026-03-16"}).status_code == 200
