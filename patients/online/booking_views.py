@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from patients.online import booking, throttle
@@ -17,8 +18,10 @@ from patients.roles import display_name
 from treatments.models import ClinicSettings, Location, Visit
 
 STEPS = ["visit_type", "physiotherapist", "day", "slot"]
-NO_TIMES_THAT_DAY = _("There is no free time on that day any more: please choose another day.")
-NO_LONGER_FREE = _("That time is not free any more: please choose another.")
+NO_TIMES_THAT_DAY = gettext_lazy(
+    "There is no free time on that day any more: please choose another day."
+)
+NO_LONGER_FREE = gettext_lazy("That time is not free any more: please choose another.")
 
 
 def _too_fast(request, template: str, ctx: dict):
