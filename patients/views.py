@@ -23,9 +23,11 @@ from patients.forms import (
     ScreeningForm,
 )
 from patients.models import Consent, Patient, Screening
+from patients.online import access
 from patients.online import intake as intake_service
 from patients.roles import booking_staff, clinical_staff, is_physiotherapist
 from treatments.booking.services import cancel_upcoming
+from treatments.models import ClinicSettings
 from treatments.outcomes.measures import due_for_patient
 
 PATIENTS_PER_PAGE = 25
@@ -96,8 +98,11 @@ def patient_detail(request, pk: int):
     ctx["latest_intake"] = intakes.first()
     if clinical and ctx["latest_intake"]:
         ctx["intake_yes"] = intake_service.answered_yes(ctx["latest_intake"])
+    clinic = ClinicSettings.load()
     if not patient.is_archived:
-        ctx["questionnaires_due"] = due_for_patient(patient, timezone.localdate())
+        ctx["questionnaires_due"] = due_for_patient(patient, timezone.localdate(), clinic)
+    # Once the clinic books online, every record with an email may sign in: the switch says so.
+    ctx["online_for_everyone"] = access.on_for_everyone(clinic)
     audit.viewed(request, patient, "clinical record" if clinical else "contact details")
     return render(request, "patients/patient_detail.html", ctx)
 

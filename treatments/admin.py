@@ -54,8 +54,10 @@ class PhysiotherapistProfileAdmin(ClinicAdminOnly, NoDeleteAdmin):
         "registration_number",
         "needling_authorized",
         "authorization_expires",
+        "bookable_online",
     ]
-    list_filter = [AuthorizationExpiring]
+    list_editable = ["bookable_online"]
+    list_filter = [AuthorizationExpiring, "bookable_online"]
     list_select_related = ["user"]
 
 
@@ -66,8 +68,8 @@ class VisitTypeAdmin(ClinicAdminOnly, admin.ModelAdmin):
 
     list_display = ["name", "length_minutes", "is_needling", "colour", "bookable_online",
                     "is_active", "position"]  # fmt: skip
-    list_editable = ["position"]
-    list_filter = ["is_active", "is_needling"]
+    list_editable = ["bookable_online", "position"]
+    list_filter = ["is_active", "is_needling", "bookable_online"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

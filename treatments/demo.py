@@ -22,6 +22,7 @@ from treatments.charting import record_chart
 from treatments.models import (
     Chart,
     ClinicHours,
+    ClinicSettings,
     Location,
     NeedledSite,
     PhysiotherapistProfile,
@@ -149,6 +150,16 @@ def create_staff(people: list[tuple] = DEMO_STAFF) -> dict[str, object]:
     return staff
 
 
+def open_online_booking(physiotherapists: list) -> None:
+    """Online booking on, with the IMS treatment and the follow-up bookable with every demo
+    physiotherapist: a demo patient with an email signs in and books (README, patients online)."""
+    ClinicSettings.objects.update_or_create(pk=1, defaults={"online_booking": True})
+    VisitType.objects.filter(name__in=["IMS treatment", "Follow-up without needling"]).update(
+        bookable_online=True
+    )
+    PhysiotherapistProfile.objects.filter(user__in=physiotherapists).update(bookable_online=True)
+
+
 @transaction.atomic
 def create_clinic(patients: int = 40, seed: int = 2026) -> int:
     """Add `patients` demo patients with their records; returns how many were added."""
@@ -156,6 +167,7 @@ def create_clinic(patients: int = 40, seed: int = 2026) -> int:
     staff = create_staff()
     load_demo_texts()
     physiotherapists = [staff["lee"], staff["singh"], staff["morgan"]]
+    open_online_booking(physiotherapists)
     today = timezone.localdate()
     for n in range(patients):
         physiotherapist = physiotherapists[n % len(physiotherapists)]

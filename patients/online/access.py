@@ -11,8 +11,9 @@ from patients.models import Patient
 from treatments.models import ClinicSettings
 
 
-def on_for_everyone() -> bool:
-    return ClinicSettings.load().online_booking
+def on_for_everyone(clinic: ClinicSettings | None = None) -> bool:
+    """`clinic`: the clinic's settings, when the caller has read them already."""
+    return (clinic or ClinicSettings.load()).online_booking
 
 
 def may_sign_in(patient: Patient) -> bool:

@@ -26,27 +26,46 @@ class CancelError(Exception):
     """Why this visit cannot be cancelled online, in words for the patient."""
 
 
-def clinic_phone(visit: Visit) -> str:
-    return (visit.location.phone if visit.location_id else "") or settings.CLINIC_PHONE
+def clinic_phone(visit: Visit | None) -> str:
+    return (visit.location.phone if visit and visit.location_id else "") or settings.CLINIC_PHONE
 
 
 def why_not_cancellable(visit: Visit, *, notice_hours: int) -> str | None:
     """None if the patient may cancel this visit online now; otherwise why not."""
+    return why_not_changeable(visit, notice_hours=notice_hours, moving=False)
+
+
+def why_not_changeable(visit: Visit, *, notice_hours: int, moving: bool) -> str | None:
+    """None if the patient may cancel (or move) this visit online now; otherwise why not.
+    Cancelling and moving keep the same notice (ClinicSettings.online_cancellation_notice_hours)."""
     if visit.status == Visit.Status.CANCELLED:
         return _("This visit is already cancelled.")
     if visit.status != Visit.Status.BOOKED or visit.checked_in_at or not visit.has_not_started:
+        if moving:
+            return _("This visit has started or is over, so it cannot be moved.")
         return _("This visit has started or is over, so it cannot be cancelled.")
     if visit.starts_at - timezone.now() < timedelta(hours=notice_hours):
-        phone = clinic_phone(visit)
-        away = ngettext(
-            "This visit is less than %(hours)s hour away, so it cannot be cancelled online.",
-            "This visit is less than %(hours)s hours away, so it cannot be cancelled online.",
-            notice_hours,
-        ) % {"hours": notice_hours}
-        if phone:
-            return away + " " + _("Please call us at %(phone)s.") % {"phone": phone}
-        return away + " " + _("Please call the clinic.")
+        if moving:
+            away = ngettext(
+                "This visit is less than %(hours)s hour away, so it cannot be moved online.",
+                "This visit is less than %(hours)s hours away, so it cannot be moved online.",
+                notice_hours,
+            ) % {"hours": notice_hours}
+        else:
+            away = ngettext(
+                "This visit is less than %(hours)s hour away, so it cannot be cancelled online.",
+                "This visit is less than %(hours)s hours away, so it cannot be cancelled online.",
+                notice_hours,
+            ) % {"hours": notice_hours}
+        return away + " " + please_call(visit)
     return None
+
+
+def please_call(visit: Visit | None = None) -> str:
+    phone = clinic_phone(visit) if visit is not None else settings.CLINIC_PHONE
+    if phone:
+        return _("Please call us at %(phone)s.") % {"phone": phone}
+    return _("Please call the clinic.")
 
 
 def cancel_online(*, patient: Patient, visit: Visit, reason_given: str = "") -> Visit:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from patients.online import (
+    booking_views,
     care_views,
     questionnaire_views,
     record_views,
@@ -48,6 +49,8 @@ urlpatterns = [
         visit_link_views.visit_calendar,
         name="online-visit-link-ics",
     ),
+    path("online/book/", booking_views.book, name="online-book"),
+    path("online/visits/<int:pk>/move/", booking_views.move_visit, name="online-visit-move"),
     path("online/sign-out/", views.sign_out, name="online-sign-out"),
     path("<int:pk>/online-access/", views.online_access, name="online-access"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from ims_clinic import audit
 from patients.models import Patient
-from patients.online import cancelling, intake, services, session, throttle
+from patients.online import booking, cancelling, intake, services, session, throttle
 from patients.online.forms import CancelVisitForm, SignInForm
 from patients.online.session import patient_required
 from patients.roles import booking_staff
@@ -89,19 +89,26 @@ def visits(request):
         Q(status=Visit.Status.ATTENDED) | Q(status=Visit.Status.BOOKED, starts_at__lt=now)
     ).order_by("-starts_at")
     _audit(request, Action.VIEWED, patient, "Their visits, online")
-    notice = ClinicSettings.load().online_cancellation_notice_hours
+    clinic = ClinicSettings.load()
+    notice = clinic.online_cancellation_notice_hours
     ctx = {
         "patient": patient,
-        # Each with why it cannot be cancelled online, or None when it can.
+        # Each with why it cannot be cancelled online (None when it can), and whether it can
+        # be moved online.
         "upcoming": [
-            (visit, cancelling.why_not_cancellable(visit, notice_hours=notice))
+            (
+                visit,
+                cancelling.why_not_cancellable(visit, notice_hours=notice),
+                booking.why_not_movable(visit, clinic) is None,
+            )
             for visit in upcoming
         ],
+        "online_booking": clinic.online_booking,
         "past": list(past[:50]),
         "several_locations": Location.objects.several(),
         "intake_task": intake.first_visit_task(patient),
         # A task for the patient: the questionnaires waiting for their answers.
-        "questionnaires_due": len(due_for_patient(patient, timezone.localdate())),
+        "questionnaires_due": len(due_for_patient(patient, timezone.localdate(), clinic)),
     }
     return render(request, "patients/online/visits.html", ctx)
 

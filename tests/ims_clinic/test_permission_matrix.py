@@ -39,9 +39,11 @@ from treatments.booking.services import cancel_visit
 from treatments.models import (
     AnswerLink,
     Chart,
+    ClinicSettings,
     CourseMeasure,
     Instrument,
     NeedledSite,
+    PhysiotherapistProfile,
     TreatmentCourse,
     Visit,
     WaitlistEntry,
@@ -127,6 +129,8 @@ EXPECTED = {
     "patients:online-record": PATIENT_ONLY,
     "patients:online-record-file": PATIENT_ONLY,
     "patients:online-record-answers": PATIENT_ONLY,
+    "patients:online-book": PATIENT_ONLY,  # each step asks, the last one to confirm
+    "patients:online-visit-move": PATIENT_ONLY,
     "patients:online-sign-out": PATIENT_POST_ONLY,
     # An emailed visit link: its token is the key, whoever opens it (it signs no one in).
     "patients:online-visit-link": PUBLIC,
@@ -226,6 +230,9 @@ EXPECTED_POST = {
     "patients:online-record": PATIENT_ONLY,
     "patients:online-record-file": PATIENT_ONLY,
     "patients:online-record-answers": PATIENT_ONLY,
+    # The online patient has a visit but no course: nothing is bookable for them online.
+    "patients:online-book": {**dict.fromkeys(ROLES, PATIENT_SIGN_IN), "patient": 400},
+    "patients:online-visit-move": {**dict.fromkeys(ROLES, PATIENT_SIGN_IN), "patient": 302},
     # Signed out, the patient is sent to the sign-in page, as everyone else is.
     "patients:online-sign-out": dict.fromkeys(ROLES, PATIENT_SIGN_IN),
     "patients:online-visit-link": dict.fromkeys(ROLES, 302),  # cancelled, then "cancelled"
@@ -286,6 +293,7 @@ CHANGES_RECORDS = {
     "patients:online-intake",
     "patients:online-questionnaire-answer",
     "patients:online-visit-link",
+    "patients:online-book", "patients:online-visit-move",
     "treatments:course-create",
     "treatments:course-edit",
     "treatments:visit-move", "treatments:visit-cancel", "treatments:visit-undo",
@@ -341,6 +349,8 @@ def records(clock, monkeypatch):
     newcomer = make_patient()
     online = make_patient(email="online@example.com")
     online.turn_on_online_access()
+    ClinicSettings.objects.update_or_create(pk=1, defaults={"online_booking": True})
+    PhysiotherapistProfile.objects.filter(user=physiotherapist).update(bookable_online=True)
     coming = make_visit(None, TODAY + timedelta(days=14), kind="Initial assessment",
                         patient=online, physiotherapist=physiotherapist)  # fmt: skip
     # The online patient's pain rating, due for its baseline: answered at home.
@@ -390,6 +400,7 @@ def records(clock, monkeypatch):
         "treatments:discharge-summary": course.pk,
         "treatments:day-sheet-check-in": arriving.pk,
         "patients:online-visit-ics": coming.pk, "patients:online-visit-cancel": coming.pk,
+        "patients:online-visit-move": coming.pk,
     }  # fmt: skip
     booking = {"physiotherapist": physiotherapist.pk, "date": NEXT_MONDAY, "start_time": "10:00",
                "visit_type": visit_type().pk}  # fmt: skip
@@ -427,6 +438,9 @@ def records(clock, monkeypatch):
         "patients:online-sign-in": {"email": "nobody@example.com"},
         "patients:online-intake": {"phone": "604-555-0100", "problem": "Sore neck",
                                    "how_long": "weeks", "heard_about": "search"},
+        "patients:online-visit-move": {"day": NEXT_MONDAY, "start_time": "10:00"},
+        "patients:online-book": {"visit_type": visit_type().pk, "physiotherapist": "any",
+                                 "day": NEXT_MONDAY, "slot": f"{physiotherapist.pk}-10:00"},
     }  # fmt: skip
     people = {
         "anonymous": None,

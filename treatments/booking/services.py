@@ -121,8 +121,12 @@ def book_visit(
     start_time: time,
     course: TreatmentCourse | None = None,
     waitlist_entry: WaitlistEntry | None = None,
+    booked_online: bool = False,
 ) -> Visit:
     """Book a visit of this type, ahead, within the hours, keeping every rule.
+
+    `booked_online`: the patient booked it themselves (patients/online/booking.py), which the
+    day sheet shows and the clinic's limit of visits held online counts.
 
     Booked from the waitlist (`waitlist_entry`, the patient's entry still waiting), the entry
     is taken off the waitlist with the visit it got, in the same transaction. An entry of
@@ -131,9 +135,10 @@ def book_visit(
         patient=patient, course=course, physiotherapist=physiotherapist, visit_type=visit_type,
         day=day, start_time=start_time,
     )  # fmt: skip
+    visit.booked_online = booked_online
     rules.check_can_book(visit)
     if waitlist_entry is None:
-        return _save_booking(visit, reason="Booked")
+        return _save_booking(visit, reason="Booked online" if booked_online else "Booked")
     with transaction.atomic():
         visit = _save_booking(visit, reason="Booked")
         WaitlistEntry.objects.waiting().filter(pk=waitlist_entry.pk, patient=patient).update(

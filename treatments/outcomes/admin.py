@@ -22,6 +22,27 @@ MAX_TEXT_FILE = 512 * 1024
 class ClinicSettingsAdmin(ClinicAdminOnly, admin.ModelAdmin):
     """One row of settings: the list opens it straight away."""
 
+    fieldsets = [
+        (_("Questionnaires"), {"fields": ["reassess_every"]}),
+        (
+            _("Patients online"),
+            {
+                "fields": [
+                    "online_cancellation_notice_hours",
+                    "online_booking",
+                    "online_booking_notice_hours",
+                    "online_booking_weeks_ahead",
+                    "online_booking_most_upcoming",
+                    "new_patients_book_directly",
+                ],
+                "description": _(
+                    "Which visit types and physiotherapists patients may book online is set on "
+                    "each visit type and each physiotherapist's profile."
+                ),
+            },
+        ),
+    ]
+
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_or_change_permission(request):
             return super().changelist_view(request, extra_context)

@@ -209,9 +209,12 @@ def due_summary(due: list[tuple[CourseMeasure, str]]) -> str:
     )
 
 
-def due_for_patient(patient, today: date) -> list[tuple[TreatmentCourse, CourseMeasure, str]]:
+def due_for_patient(
+    patient, today: date, clinic: ClinicSettings | None = None
+) -> list[tuple[TreatmentCourse, CourseMeasure, str]]:
     """Every questionnaire the patient should answer next, across their active courses and
-    those completed lately: what the front desk offers on the tablet or by email."""
+    those completed lately: what the front desk offers on the tablet or by email. `clinic` is
+    the clinic's settings when the caller has read them already."""
     courses = with_measures(
         TreatmentCourse.objects.filter(patient=patient)
         .select_related("physiotherapist")
@@ -221,7 +224,7 @@ def due_for_patient(patient, today: date) -> list[tuple[TreatmentCourse, CourseM
         .annotate(treatments=Count("visits", filter=Q(visits__status=Visit.Status.ATTENDED,
                                                       visits__is_needling=True)))
     )  # fmt: skip
-    every = ClinicSettings.load().reassess_every
+    every = (clinic or ClinicSettings.load()).reassess_every
     return [
         (course, measure, Occasion(occasion))
         for course in courses

@@ -4,8 +4,10 @@ from django.core import mail
 from django.urls import reverse
 
 from patients.models import Patient
-from tests.factories import make_patient
+from tests.factories import IMS_TREATMENT, make_patient
+from treatments.models import ClinicSettings, PhysiotherapistProfile, VisitType
 
+FOLLOW_UP = "Follow-up without needling"
 LINK = re.compile(r"/patients/online/link/([A-Za-z0-9_-]+)/")
 
 
@@ -26,3 +28,18 @@ def ask_for_link(client, email: str):
 def sign_in_by_link(client, patient: Patient):
     ask_for_link(client, patient.email)
     return client.post(reverse("patients:online-link", args=[emailed_token()]))
+
+
+def open_online_booking(**fields) -> ClinicSettings:
+    """The clinic turns online booking on, with its defaults unless told otherwise, and makes
+    the IMS treatment and the follow-up without needling bookable online."""
+    clinic, _created = ClinicSettings.objects.update_or_create(
+        pk=1, defaults={"online_booking": True, **fields}
+    )
+    VisitType.objects.filter(name__in=[IMS_TREATMENT, FOLLOW_UP]).update(bookable_online=True)
+    return clinic
+
+
+def bookable_online(physiotherapist):
+    PhysiotherapistProfile.objects.filter(user=physiotherapist).update(bookable_online=True)
+    return physiotherapist

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from ims_clinic.models import AuditEntry
 from tests.factories import make_patient
+from treatments.models import ClinicSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,12 @@ def test_changing_the_email_stops_online_access_until_confirmed_again(db):
     patient.email = "new@example.com"
     patient.save()
     assert not patient.has_online_access
+
+
+def test_the_switch_says_access_is_on_for_everyone_while_online_booking_is_on(client, front_desk):
+    ClinicSettings.objects.update_or_create(pk=1, defaults={"online_booking": True})
+    patient = make_patient(email="avery@example.com")
+    client.force_login(front_desk)
+    page = client.get(patient.get_absolute_url()).content.decode()
+    assert "On for everyone with an email, because the clinic's online booking is on" in page
+    assert "Turn online access on" not in page

@@ -219,7 +219,7 @@ def test_the_visits_page_takes_the_same_queries_however_many_are_due(
                         source="typed")  # fmt: skip
     sign_in_by_link(client, patient)
     # session, patient, upcoming, past, settings, locations, the intake task; the
-    # questionnaires due: courses, their measures, their answers, settings; audit
-    with django_assert_num_queries(12):
+    # questionnaires due: courses, their measures, their answers; audit
+    with django_assert_num_queries(11):
         page = client.get(reverse("patients:online-visits")).content.decode()
     assert f"answer {2 * courses} questionnaires" in page

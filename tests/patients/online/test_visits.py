@@ -41,9 +41,9 @@ def test_a_patient_sees_their_upcoming_and_earlier_visits_but_not_cancelled_ones
 ):
     sign_in_by_link(client, avery)
     # session, patient, upcoming, past, settings, locations, the intake task, the
-    # questionnaires due (courses, their measures, settings:
-    # tests/patients/online/test_questionnaires.py), audit
-    with django_assert_num_queries(11):
+    # questionnaires due (courses, their measures: tests/patients/online/test_questionnaires.py),
+    # audit
+    with django_assert_num_queries(10):
         page = client.get(VISITS).content.decode()
     assert page.count("<h1") == 1
     assert "Thursday 12 March 2026, 09:30" in page

@@ -13,7 +13,9 @@ from treatments.models import ClinicSettings, Instrument
 
 pytestmark = pytest.mark.django_db
 SETTINGS_URL = reverse("admin:treatments_clinicsettings_change", args=[1])
-NOTICE = {"online_cancellation_notice_hours": "24"}
+# The other settings as they are by default: the form posts every field of the page.
+NOTICE = {"online_cancellation_notice_hours": "24", "online_booking_notice_hours": "12",
+          "online_booking_weeks_ahead": "8", "online_booking_most_upcoming": "2"}  # fmt: skip
 
 
 def test_the_settings_list_opens_the_clinics_one_row(client, clinic_admin):
@@ -42,7 +44,7 @@ def test_a_clinic_admin_sets_how_long_before_a_visit_patients_may_cancel_online(
 ):
     client.force_login(clinic_admin)
     assert ClinicSettings.load().online_cancellation_notice_hours == 24
-    data = {"reassess_every": "4", "online_cancellation_notice_hours": "48"}
+    data = {"reassess_every": "4", **NOTICE, "online_cancellation_notice_hours": "48"}
     assert client.post(SETTINGS_URL, data).status_code == 302
     assert ClinicSettings.load().online_cancellation_notice_hours == 48
 
@@ -50,7 +52,7 @@ def test_a_clinic_admin_sets_how_long_before_a_visit_patients_may_cancel_online(
 @pytest.mark.parametrize("value", ["-1", "169", "abc", "", "\x00"])
 def test_a_bad_cancellation_notice_is_refused_with_a_message(client, clinic_admin, value):
     client.force_login(clinic_admin)
-    data = {"reassess_every": "4", "online_cancellation_notice_hours": value}
+    data = {"reassess_every": "4", **NOTICE, "online_cancellation_notice_hours": value}
     response = client.post(SETTINGS_URL, data)
     assert response.status_code in (200, 400)
     assert "errornote" in response.content.decode()
