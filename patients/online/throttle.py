@@ -1,13 +1,17 @@
-"""How often sign-in links may be asked for: per email address and per network address.
+"""How often the public patient forms may be used: per email address and per network address.
 
 Counted in the cache (shared by the app servers when CACHE_URL is set), over a 15-minute window.
-The limits hold whether or not the address is on file, so they tell nobody which emails are."""
+Sign-in links: the limits hold whether or not the address is on file, so they tell nobody which
+emails are. New patients' requests for a first assessment: a person asks once or twice, so more
+than that from one address is a script filling the clinic's list."""
 
 from django.core.cache import cache
 
 WINDOW_SECONDS = 15 * 60
 PER_EMAIL = 3
 PER_IP = 20
+REQUESTS_PER_EMAIL = 3
+REQUESTS_PER_IP = 10
 
 
 def _over(key: str, limit: int) -> bool:
@@ -20,8 +24,19 @@ def _over(key: str, limit: int) -> bool:
     return count > limit
 
 
-def too_many(*, email: str, ip: str | None) -> bool:
-    """Count one request; True once either limit is passed."""
-    over_email = _over(f"patient-link:email:{email.casefold()}", PER_EMAIL)
-    over_ip = _over(f"patient-link:ip:{ip or 'unknown'}", PER_IP)
+def _counted(kind: str, *, email: str, ip: str | None, per_email: int, per_ip: int) -> bool:
+    over_email = _over(f"{kind}:email:{email.casefold()}", per_email)
+    over_ip = _over(f"{kind}:ip:{ip or 'unknown'}", per_ip)
     return over_email or over_ip
+
+
+def too_many(*, email: str, ip: str | None) -> bool:
+    """Count one sign-in link asked for; True once either limit is passed."""
+    return _counted("patient-link", email=email, ip=ip, per_email=PER_EMAIL, per_ip=PER_IP)
+
+
+def too_many_requests(*, email: str, ip: str | None) -> bool:
+    """Count one new patient's request (or booking); True once either limit is passed."""
+    return _counted(
+        "new-patient", email=email, ip=ip, per_email=REQUESTS_PER_EMAIL, per_ip=REQUESTS_PER_IP
+    )
