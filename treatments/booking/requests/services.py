@@ -44,11 +44,10 @@ FIELDS = ["first_name", "last_name", "date_of_birth", "email", "phone", "problem
 
 
 def _unsaved_request(details: dict, location: Location | None) -> AppointmentRequest:
-    values = {name: details.get(name) for name in FIELDS}
-    for name in FIELDS:
-        if isinstance(values[name], str):
-            values[name] = values[name].strip()
-    values["email"] = (values["email"] or "").lower()
+    # A field left out (the times that suit, when a time was chosen) is kept empty.
+    values = {name: str(details.get(name) or "").strip() for name in FIELDS}
+    values["date_of_birth"] = details.get("date_of_birth")
+    values["email"] = values["email"].lower()
     if location is not None and not location.is_open:
         raise ValidationError({"location": error_messages["location_closed"]})
     found = AppointmentRequest(**values, location=location)
@@ -105,7 +104,9 @@ def book_first_assessment(*, details: dict, time_key: str) -> AppointmentRequest
     slot = offered.get(time_key)
     if slot is None:
         raise ValidationError({"time": error_messages["time_gone"]}, code="time_gone")
-    found = _unsaved_request(details, None)
+    # The time they chose is the time that suits them, kept with the request as asked.
+    chosen = f"{slot.day:%Y-%m-%d} {slot.start_time:%H:%M}, chosen online"
+    found = _unsaved_request({**details, "times_that_suit": chosen}, None)
     with transaction.atomic():
         patient = _new_patient(found)
         try:
