@@ -34,7 +34,7 @@ error_messages = {
         "New patients cannot book a time themselves at the moment. Please send a request."
     ),
     "time_gone": gettext_lazy("That time is no longer free. Please choose another."),
-    "handled": gettext_lazy("This request was already booked or declined by someone else."),
+    "handled": gettext_lazy("This request was already booked or declined."),
     "decline_reason": gettext_lazy("Say why the request is declined."),
     "location_closed": gettext_lazy("Choose one of the clinic's open locations."),
 }

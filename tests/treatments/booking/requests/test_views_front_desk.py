@@ -9,10 +9,16 @@ from django.urls import reverse
 from patients.models import Patient
 from tests.factories import make_patient, make_physiotherapist, visit_type
 from tests.treatments.booking.helpers import MONDAY
-from tests.treatments.booking.requests.helpers import a_request, turn_on_online_booking
+from tests.treatments.booking.requests.helpers import (
+    a_request,
+    details,
+    let_new_patients_book,
+    turn_on_online_booking,
+)
 from tests.treatments.helpers import page_text
 from treatments.booking.requests import services
-from treatments.models import AppointmentRequest, Visit
+from treatments.booking.requests.times import free_assessment_times
+from treatments.models import AppointmentRequest, ClinicSettings, Visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 LIST = reverse("treatments:appointment-requests")
@@ -185,10 +191,6 @@ def test_the_day_sheet_links_to_the_requests_waiting(client, front_desk):
 
 
 def test_requests_booked_online_are_listed_for_a_check_of_their_new_record(client, front_desk):
-    from tests.treatments.booking.requests.helpers import details, let_new_patients_book
-    from treatments.booking.requests.times import free_assessment_times
-    from treatments.models import ClinicSettings
-
     physiotherapist = make_physiotherapist()
     assessment = let_new_patients_book(physiotherapist)
     key = free_assessment_times(assessment, ClinicSettings.load())[0].key

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given
@@ -14,16 +16,11 @@ from ims_clinic.models import AuditEntry
 from patients.online import throttle
 from tests.factories import TODAY, make_physiotherapist
 from tests.ims_clinic.test_forms_fuzz import assert_answered_safely, form_data, junk, spoiled
-from tests.treatments.booking.requests.helpers import (
-    form_data as request_data,
-)
-from tests.treatments.booking.requests.helpers import (
-    let_new_patients_book,
-    turn_on_online_booking,
-)
+from tests.treatments.booking.requests.helpers import form_data as request_data
+from tests.treatments.booking.requests.helpers import let_new_patients_book, turn_on_online_booking
 from tests.treatments.helpers import page_text
 from treatments.booking.requests.forms import NewPatientForm
-from treatments.models import AppointmentRequest, Location, Visit
+from treatments.models import AppointmentRequest, Location, PhysiotherapistProfile, Visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 URL = reverse("treatments:new-patient")
@@ -139,7 +136,7 @@ def test_a_time_taken_meanwhile_is_shown_on_the_form(client, physiotherapist):
 
 def test_with_no_free_time_to_book_the_page_takes_a_request_instead(client, physiotherapist):
     let_new_patients_book(physiotherapist)
-    physiotherapist.physiotherapist_profile.__class__.objects.update(bookable_online=False)
+    PhysiotherapistProfile.objects.update(bookable_online=False)
     page = client.get(URL)
     assert "Ask for a first assessment" in page_text(page)
     assert client.post(URL, request_data()).status_code == 302
@@ -169,9 +166,6 @@ def test_the_page_with_free_times_runs_the_same_queries_however_many_physiothera
 @given(data=st.data())
 def test_the_form_fed_made_up_input_never_fails(physiotherapist, directly, data):
     """Whatever is sent, a page or a redirect; a request kept only when it was valid."""
-    from django.core.cache import cache
-    from django.db import transaction
-
     if directly:
         let_new_patients_book(physiotherapist)
     else:
