@@ -34,6 +34,17 @@ def patient_id_of(record) -> int | None:
     return None
 
 
+def _path_without_secret(request) -> str:
+    """The address, with the secret of an emailed link (a URL's `token`) left out: the audit
+    trail must not become a list of working links."""
+    path = request.get_full_path()
+    match = getattr(request, "resolver_match", None)
+    token = match.kwargs.get("token") if match else None
+    if isinstance(token, str) and token:
+        path = path.replace(token, "[link secret]")
+    return path[:200]
+
+
 def record(request, action: str, subject=None, *, user=None, username="", detail="") -> None:
     """Write one entry: who (the request's user unless given), what, when and from where."""
     if user is None and request is not None:
@@ -48,7 +59,7 @@ def record(request, action: str, subject=None, *, user=None, username="", detail
         record_id=str(subject.pk) if subject is not None else "",
         patient_id=patient_id_of(subject) if subject is not None else None,
         ip_address=get_client_ip_address(request) if request is not None else None,
-        path=request.get_full_path()[:200] if request is not None else "",
+        path=_path_without_secret(request) if request is not None else "",
         detail=detail[:200],
     )
 

@@ -1,8 +1,9 @@
 from django import forms
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from patients.models import Consent, Patient, Precaution, Screening
+from patients.models import Consent, Intake, Patient, Precaution, Screening
+from patients.online.intake import screening_draft
+from patients.screenings import record_screening
 
 
 class DateInput(forms.DateInput):
@@ -95,7 +96,9 @@ class PatientCreateForm(PatientForm):
 class ScreeningForm(forms.ModelForm):
     """A screening, with one row per kind of precaution (applies, decision, note).
 
-    Only the precautions ticked as applying are saved.
+    Only the precautions ticked as applying are saved. Given the patient's unreviewed intake,
+    a new form starts ticked as the patient answered (a draft to check with them), and saving
+    it marks that intake reviewed (patients.screenings.record_screening).
     """
 
     class Meta:
@@ -104,7 +107,10 @@ class ScreeningForm(forms.ModelForm):
         widgets = {"screened_on": DateInput, "note": forms.Textarea(attrs={"rows": 3})}
         labels = {"note": _("General note")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, intake: Intake | None = None, **kwargs):
+        self.intake = intake
+        if intake is not None:
+            kwargs["initial"] = {**screening_draft(intake), **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         # A callable model default would add a hidden copy of the date to the page.
         self.fields["screened_on"].show_hidden_initial = False
@@ -180,12 +186,7 @@ class ScreeningForm(forms.ModelForm):
 
     def save(self) -> Screening:
         """Save the screening and its precautions together, or neither."""
-        with transaction.atomic():
-            screening = super().save()
-            for precaution in self.precautions:
-                precaution.screening = screening
-                precaution.save()
-        return screening
+        return record_screening(self.instance, self.precautions, from_intake=self.intake)
 
 
 class ExplainedTopicsField(forms.MultipleChoiceField):

@@ -23,6 +23,7 @@ from patients.forms import (
     ScreeningForm,
 )
 from patients.models import Consent, Patient, Screening
+from patients.online import intake as intake_service
 from patients.roles import booking_staff, clinical_staff, is_physiotherapist
 from treatments.booking.services import cancel_upcoming
 from treatments.outcomes.measures import due_for_patient
@@ -87,6 +88,14 @@ def patient_detail(request, pk: int):
         ctx["screenings"] = screenings
         ctx["latest_screening"] = screenings[0] if screenings else None
         ctx["consents"] = patient.consents.select_related("obtained_by")
+    # Physiotherapists read what the patient wrote; for the front desk only when it was sent
+    # is even loaded.
+    intakes = patient.intakes.select_related("reviewed_by")
+    if not clinical:
+        intakes = patient.intakes.only("patient", "submitted_at", "reviewed_at")
+    ctx["latest_intake"] = intakes.first()
+    if clinical and ctx["latest_intake"]:
+        ctx["intake_yes"] = intake_service.answered_yes(ctx["latest_intake"])
     if not patient.is_archived:
         ctx["questionnaires_due"] = due_for_patient(patient, timezone.localdate())
     audit.viewed(request, patient, "clinical record" if clinical else "contact details")
@@ -147,7 +156,13 @@ def patient_restore(request, pk: int):
 def screening_create(request, pk: int):
     patient = get_object_or_404(Patient, pk=pk)
     screening = Screening(patient=patient, signed_by=request.user)
-    form = ScreeningForm(request.POST if request.method == "POST" else None, instance=screening)
+    if request.method == "POST":
+        intake = intake_service.unreviewed_intake(patient, request.POST.get("from_intake"))
+    else:
+        intake = intake_service.latest_unreviewed(patient)
+    form = ScreeningForm(
+        request.POST if request.method == "POST" else None, instance=screening, intake=intake
+    )
     if form.is_valid():
         screening = form.save()
         if screening.allows_needling:
@@ -159,7 +174,9 @@ def screening_create(request, pk: int):
                 f"({'; '.join(screening.do_not_needle_reasons)}).",
             )
         return redirect(_next_page(request) or patient)
-    return render(request, "patients/screening_form.html", {"form": form, "patient": patient})
+    ctx = {"form": form, "patient": patient, "intake": intake,
+           "intake_yes": intake_service.answered_yes(intake) if intake else []}  # fmt: skip
+    return render(request, "patients/screening_form.html", ctx)
 
 
 @clinical_staff

@@ -247,6 +247,19 @@ def add_course(patient, physiotherapist, story: Story, n: int, at: time, today: 
     add_questionnaires(course, story.pains, rng, last_reassessment=n % 2 == 0)
 
 
+# What a physiotherapist writes for the patient to do at home, in plain words.
+HOME_PLANS = [
+    "Walk for 20 minutes each day, at an easy pace. A warm shower or a heat pack for 15 "
+    "minutes helps if the muscles feel tight tonight.",
+    "Gentle stretch twice a day: hold 30 seconds, three times, without pushing into pain. "
+    "Keep up your usual activity, but skip heavy lifting for two days.",
+    "Ice for 10 minutes if the area is sore this evening. From tomorrow, the two exercises we "
+    "practised, 10 times each, morning and evening.",
+    "Get up and move for a few minutes every half hour when you sit for long. Heat before the "
+    "exercises if you feel stiff.",
+]
+
+
 def chart_treatment(visit, number: int, pain: int, n: int, physiotherapist, rng, sign=True):
     region, segment, muscle = REGIONS[n % len(REGIONS)]
     chart = Chart(
@@ -254,6 +267,7 @@ def chart_treatment(visit, number: int, pain: int, n: int, physiotherapist, rng,
         pain_before=pain, pain_after=max(0, pain - rng.randint(1, 3)),
         retest_note="Range of motion better on re-test.",
         note=f"Visit {number}: needled {muscle.lower()} and paraspinals at {segment}.",
+        home_plan=HOME_PLANS[(n + number) % len(HOME_PLANS)],
     )  # fmt: skip
     side = "left" if region.startswith("Left") else "right"
     sites = [
@@ -317,6 +331,7 @@ def add_assessment(booking: dict, assessment, day: date, at: time, story: Story)
         plan=f"IMS once a week; expect change within {EXPECTED[story.length]} treatments. "
         "Home exercises given.",
         pain_before=story.pains[0] + 1 if story.pains else 6,
+        home_plan=HOME_PLANS[0],
     )
     record_chart(visit=visit, chart=note, sites=[], adverse_events=[],
                  charted_by=booking["physiotherapist"], sign=True)  # fmt: skip

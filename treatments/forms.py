@@ -146,7 +146,7 @@ class ChartForm(forms.ModelForm):
         fields = [
             "consent_confirmed", "consent_confirmed_by", "patient_position",
             "electrical_stimulation", "stimulation_hz", "stimulation_ma", "stimulation_minutes",
-            "pain_before", "pain_after", "retest_note", "note",
+            "pain_before", "pain_after", "retest_note", "note", "home_plan",
         ]  # fmt: skip
         field_classes = {"pain_before": PainField, "pain_after": PainField}
         widgets = {
@@ -154,6 +154,7 @@ class ChartForm(forms.ModelForm):
             "patient_position": Select,
             "retest_note": forms.Textarea(attrs={"rows": 2, "maxlength": LONG_TEXT}),
             "note": forms.Textarea(attrs={"rows": 4, "maxlength": LONG_TEXT}),
+            "home_plan": forms.Textarea(attrs={"rows": 3, "maxlength": LONG_TEXT}),
         }
 
     def __init__(self, *args, amending: bool = False, **kwargs):
@@ -169,6 +170,9 @@ class ChartForm(forms.ModelForm):
 
     def clean_retest_note(self) -> str:
         return _limit(self.cleaned_data["retest_note"])
+
+    def clean_home_plan(self) -> str:
+        return _limit(self.cleaned_data["home_plan"])
 
 
 def add_correction_reason(form: forms.ModelForm) -> None:
@@ -186,7 +190,7 @@ class VisitNoteForm(forms.ModelForm):
 
     class Meta:
         model = Chart
-        fields = ["reported", "findings", "pain_before", "plan"]
+        fields = ["reported", "findings", "pain_before", "plan", "home_plan"]
         field_classes = {"pain_before": PainField}
         labels = {"pain_before": _("Pain today (0-10)")}
         help_texts = {
@@ -196,7 +200,7 @@ class VisitNoteForm(forms.ModelForm):
         }
         widgets = {
             name: forms.Textarea(attrs={"rows": 3, "maxlength": LONG_TEXT})
-            for name in ("reported", "findings", "plan")
+            for name in ("reported", "findings", "plan", "home_plan")
         }
 
     def __init__(self, *args, amending: bool = False, **kwargs):
@@ -213,6 +217,9 @@ class VisitNoteForm(forms.ModelForm):
 
     def clean_plan(self) -> str:
         return _limit(self.cleaned_data["plan"])
+
+    def clean_home_plan(self) -> str:
+        return _limit(self.cleaned_data["home_plan"])
 
 
 class NeedledSiteForm(forms.ModelForm):

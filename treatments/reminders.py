@@ -9,22 +9,30 @@ the same moment, fail to claim it and skip it; a failed send releases the claim,
 run tries again. The claim is committed first so that a database that stops answering during
 a send cannot lose the claim of an email already sent: a run after the outage sends nothing
 twice. The emails hold no clinical content: email is not a private channel.
+
+When the patient has online access, each email carries a signed link to a visit
+(patients/online/visit_links.py): the reminder to its own visit, the aftercare email to the
+patient's next booked one, as the visit it follows is over. The reminder carries the visit's
+calendar file too.
 """
 
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.mime.text import MIMEText
 
 from django.conf import settings
-from django.core.mail import get_connection, send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from patients.online import visit_links
+from patients.online.access import may_sign_in
 from patients.roles import display_name
-from treatments.ical import absolute_url, address_lines
+from treatments.ical import absolute_url, address_lines, appointment_calendar
 from treatments.models import ReminderSent, Visit
 
 logger = logging.getLogger(__name__)
@@ -74,7 +82,25 @@ def visits_due_aftercare(now: datetime):
     visits = Visit.objects.needling().filter(
         status=Visit.Status.ATTENDED, starts_at__gt=now - AFTERCARE_WITHIN, starts_at__lte=now
     )
-    return _emailable(visits, ReminderSent.Kind.AFTERCARE)
+    return _emailable(visits, ReminderSent.Kind.AFTERCARE).select_related("chart")
+
+
+def has_home_plan_to_read(visit: Visit) -> bool:
+    """The visit's signed chart has a home plan, and the patient may sign in to read it."""
+    chart = visit.chart if visit.is_charted else None
+    return bool(chart and chart.is_signed and chart.home_plan) and may_sign_in(visit.patient)
+
+
+def next_booked_visit(visit: Visit) -> Visit | None:
+    """The patient's next booked visit, for the aftercare email's link."""
+    return (
+        Visit.objects.for_patient(visit.patient_id)
+        .booked()
+        .upcoming()
+        .select_related("patient")
+        .order_by("starts_at")
+        .first()
+    )
 
 
 def render_email(visit: Visit, kind: str) -> tuple[str, str]:
@@ -91,9 +117,37 @@ def render_email(visit: Visit, kind: str) -> tuple[str, str]:
         "address_lines": address_lines(visit.location),
         "page_url": absolute_url(reverse("content:page-detail", args=[PAGES[kind]])),
     }
+    if kind == ReminderSent.Kind.AFTERCARE and has_home_plan_to_read(visit):
+        # Only a link: the plan itself stays behind the patient's sign-in.
+        ctx["home_plan_url"] = absolute_url(reverse("patients:online-home-plan"))
+    if kind == ReminderSent.Kind.REMINDER:
+        ctx["visit_link"] = visit_links.link_for(visit)
+    elif next_visit := next_booked_visit(visit):
+        ctx["next_starts_at"] = timezone.localtime(next_visit.starts_at)
+        ctx["next_visit_link"] = visit_links.link_for(next_visit)
     subject = render_to_string(f"treatments/email/{kind}_subject.txt", ctx)
     body = render_to_string(f"treatments/email/{kind}_body.txt", ctx)
     return " ".join(subject.split()), body.strip() + "\n"
+
+
+def calendar_attachment(visit: Visit) -> MIMEText:
+    """The visit as a calendar file, which mail apps offer to add to the calendar."""
+    calendar = appointment_calendar(visit)
+    calendar.add("method", "PUBLISH")  # RFC 6047: the same method as the attachment's
+    part = MIMEText(calendar.to_ical().decode(), "calendar", "utf-8")
+    part.set_param("method", "PUBLISH")
+    part.add_header(
+        "Content-Disposition", "attachment", filename=f"appointment-{visit.date:%Y-%m-%d}.ics"
+    )
+    return part
+
+
+def email_for(visit: Visit, kind: str) -> EmailMessage:
+    subject, body = render_email(visit, kind)
+    message = EmailMessage(subject, body, None, [visit.patient.email])
+    if kind == ReminderSent.Kind.REMINDER:
+        message.attach(calendar_attachment(visit))
+    return message
 
 
 def _mail_connection():
@@ -106,7 +160,7 @@ def send_visit_email(visit: Visit, kind: str) -> bool:
     A failed send raises, and its claim is released. Should the database not answer the
     release either, that email is logged and not sent: once at most, never twice.
     """
-    subject, body = render_email(visit, kind)
+    message = email_for(visit, kind)
     try:
         with transaction.atomic():
             claim = ReminderSent.objects.create(
@@ -115,7 +169,8 @@ def send_visit_email(visit: Visit, kind: str) -> bool:
     except IntegrityError:
         return False
     try:
-        send_mail(subject, body, None, [visit.patient.email], connection=_mail_connection())
+        message.connection = _mail_connection()
+        message.send()
     except Exception:
         try:
             claim.delete()

@@ -3,6 +3,8 @@ out; and the front desk's switch that turns a patient's online access on or off.
 
 Every patient action is an audit entry, under the patient's record (no staff user)."""
 
+from dataclasses import dataclass
+
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from ims_clinic import audit
 from patients.models import Patient
-from patients.online import cancelling, services, session, throttle
+from patients.online import cancelling, intake, services, session, throttle
 from patients.online.forms import CancelVisitForm, SignInForm
 from patients.online.session import patient_required
 from patients.roles import booking_staff
@@ -96,6 +98,7 @@ def visits(request):
         ],
         "past": list(past[:50]),
         "several_locations": Location.objects.several(),
+        "intake_task": intake.first_visit_task(patient),
     }
     return render(request, "patients/online/visits.html", ctx)
 
@@ -115,6 +118,42 @@ def visit_calendar(request, pk: int):
     )
 
 
+@dataclass
+class Cancelling:
+    """The cancel form on a visit's page, and what became of it."""
+
+    form: CancelVisitForm
+    refusal: str | None  # why the visit cannot be cancelled online; None when it can
+    done: bool = False
+
+    @property
+    def status(self) -> int:
+        return 400 if self.form.is_bound and not self.done else 200
+
+
+def cancel_on_page(request, visit: Visit, *, patient: Patient, detail: str) -> Cancelling:
+    """Cancel the visit if the form was posted and the clinic's notice allows. Shared by the
+    signed-in page and the emailed link's page: one rule, one wording, one audit entry."""
+    notice = ClinicSettings.load().online_cancellation_notice_hours
+    form = CancelVisitForm(request.POST if request.method == "POST" else None)
+    refusal = cancelling.why_not_cancellable(visit, notice_hours=notice)
+    if refusal is None and form.is_valid():
+        try:
+            cancelling.cancel_online(
+                patient=patient, visit=visit, reason_given=form.cleaned_data["reason"]
+            )
+        except cancelling.CancelError as error:
+            refusal = str(error)
+        else:
+            _audit(request, Action.CHANGED, visit, detail)
+            return Cancelling(form, None, done=True)
+    return Cancelling(form, refusal)
+
+
+def cancelled_message(visit: Visit) -> str:
+    return _("Your visit on %(day)s is cancelled.") % {"day": date_format(visit.date, "j F")}
+
+
 @never_cache
 @patient_required
 def cancel_visit(request, pk: int):
@@ -124,25 +163,14 @@ def cancel_visit(request, pk: int):
         pk=pk,
         patient=request.patient,
     )
-    notice = ClinicSettings.load().online_cancellation_notice_hours
-    form = CancelVisitForm(request.POST if request.method == "POST" else None)
-    refusal = cancelling.why_not_cancellable(visit, notice_hours=notice)
-    if refusal is None and form.is_valid():
-        try:
-            cancelling.cancel_online(
-                patient=request.patient, visit=visit, reason_given=form.cleaned_data["reason"]
-            )
-        except cancelling.CancelError as error:
-            refusal = str(error)
-        else:
-            _audit(request, Action.CHANGED, visit, "Visit cancelled online by the patient")
-            messages.success(request, _("Your visit on %(day)s is cancelled.")
-                             % {"day": date_format(visit.date, "j F")})  # fmt: skip
-            return redirect("patients:online-visits")
-    status = 400 if form.is_bound else 200
-    ctx = {"visit": visit, "form": form, "refusal": refusal,
-           "several_locations": Location.objects.several()}  # fmt: skip
-    return render(request, "patients/online/cancel_visit.html", ctx, status=status)
+    cancel = cancel_on_page(
+        request, visit, patient=request.patient, detail="Visit cancelled online by the patient"
+    )
+    if cancel.done:
+        messages.success(request, cancelled_message(visit))
+        return redirect("patients:online-visits")
+    ctx = {"visit": visit, "cancel": cancel, "several_locations": Location.objects.several()}
+    return render(request, "patients/online/cancel_visit.html", ctx, status=cancel.status)
 
 
 @patient_required

@@ -36,8 +36,9 @@ from patients.forms import (
     ScreeningForm,
 )
 from patients.models import Consent, Precaution
-from patients.online.forms import CancelVisitForm, SignInForm
+from patients.online.forms import CancelVisitForm, IntakeForm, SignInForm
 from patients.online.session import SESSION_KEY as PATIENT_SESSION_KEY
+from patients.online.visit_links import make_token
 from tests.factories import (
     INITIAL_ASSESSMENT,
     PASSWORD,
@@ -342,6 +343,10 @@ CASES = {
     "patient-cancel-visit": Case("patient", "post",
                                  url("patients:online-visit-cancel", "online_visit"),
                                  fields_of(CancelVisitForm)),
+    "patient-intake": Case("patient", "post", url("patients:online-intake"),
+                           fields_of(IntakeForm)),
+    "visit-link-cancel": Case(VISITOR, "post", lambda records: records["visit_link"],
+                              fields_of(CancelVisitForm)),
     "education-search": Case(VISITOR, "get", url("content:search"), fields_of(SearchForm)),
     "patient-search": Case(
         DESK, "get", url("patients:patient-list"), fields_of(PatientSearchForm), {"page": junk}
@@ -355,7 +360,8 @@ CASES = {
         fields_of(PatientForm, clinical=True),
     ),
     "screening": Case(
-        PHYSIO, "post", url("patients:screening-create", "patient"), screening_data
+        PHYSIO, "post", url("patients:screening-create", "patient"), screening_data,
+        {"from_intake": junk},
     ),
     "consent": Case(PHYSIO, "post", url("patients:consent-create", "patient"), consent_data),
     "course-create": Case(
@@ -513,6 +519,7 @@ def records():
         "answer_urls": answer_urls, "typed_url": typed_url, "other_measure": other_measure.pk,
         "typed_response": typed_response.pk, "arriving": arriving.pk, "missed": missed.pk,
         "online_visit": online_visit.pk,
+        "visit_link": reverse("patients:online-visit-link", args=[make_token(online_visit)]),
     }  # fmt: skip
 
 

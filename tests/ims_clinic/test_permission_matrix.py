@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from patients.models import Consent, Patient, Screening
 from patients.online import throttle
 from patients.online.session import SESSION_KEY as PATIENT_SESSION_KEY
+from patients.online.visit_links import make_token
 from tests.factories import (
     TODAY,
     chart_visit,
@@ -117,7 +118,14 @@ EXPECTED = {
     "patients:online-visits": PATIENT_ONLY,
     "patients:online-visit-ics": PATIENT_ONLY,
     "patients:online-visit-cancel": PATIENT_ONLY,  # asks to confirm first
+    "patients:online-intake": PATIENT_ONLY,
+    "patients:online-home-plan": PATIENT_ONLY,
+    "patients:online-progress": PATIENT_ONLY,
     "patients:online-sign-out": PATIENT_POST_ONLY,
+    # An emailed visit link: its token is the key, whoever opens it (it signs no one in).
+    "patients:online-visit-link": PUBLIC,
+    "patients:online-visit-link-ics": PUBLIC,
+    "patients:online-visit-link-cancelled": dict.fromkeys(ROLES, 302),  # booked: to its page
     "treatments:dashboard": CLINICAL,
     "treatments:course-create": CLINICAL,
     "treatments:course-detail": CLINICAL,
@@ -210,8 +218,14 @@ EXPECTED_POST = {
     "patients:online-visits": PATIENT_ONLY,  # only reads, whatever the method
     "patients:online-visit-ics": PATIENT_ONLY,
     "patients:online-visit-cancel": {**dict.fromkeys(ROLES, PATIENT_SIGN_IN), "patient": 302},
+    "patients:online-intake": {**dict.fromkeys(ROLES, PATIENT_SIGN_IN), "patient": 302},
+    "patients:online-home-plan": PATIENT_ONLY,  # only reads, whatever the method
+    "patients:online-progress": PATIENT_ONLY,
     # Signed out, the patient is sent to the sign-in page, as everyone else is.
     "patients:online-sign-out": dict.fromkeys(ROLES, PATIENT_SIGN_IN),
+    "patients:online-visit-link": dict.fromkeys(ROLES, 302),  # cancelled, then "cancelled"
+    "patients:online-visit-link-ics": PUBLIC,  # only reads, whatever the method
+    "patients:online-visit-link-cancelled": dict.fromkeys(ROLES, 302),
     "treatments:dashboard": CLINICAL,
     "treatments:course-create": CLINICAL_DONE,
     "treatments:course-detail": CLINICAL,
@@ -270,6 +284,8 @@ CHANGES_RECORDS = {
     "patients:patient-create", "patients:patient-edit", "patients:patient-archive",
     "patients:patient-restore", "patients:screening-create", "patients:consent-create",
     "patients:consent-withdraw", "patients:online-access", "patients:online-visit-cancel",
+    "patients:online-intake",
+    "patients:online-visit-link",
     "treatments:course-create",
     "treatments:course-edit",
     "treatments:visit-move", "treatments:visit-cancel", "treatments:visit-undo",
@@ -353,7 +369,10 @@ def records(clock, monkeypatch):
         "treatments:measure-kiosk": reverse("treatments:measure-kiosk", kwargs=measure_kwargs),
         "treatments:measure-email": reverse("treatments:measure-email", kwargs=measure_kwargs),
         "treatments:answer": reverse("treatments:answer", args=[answer_token]),
-    }
+        **{name: reverse(name, args=[make_token(coming)]) for name in [
+            "patients:online-visit-link", "patients:online-visit-link-ics",
+            "patients:online-visit-link-cancelled"]},
+    }  # fmt: skip
     psfs_answers = {"1-name": "Gardening", "1": "3", "2-name": "Lifting", "2": "4",
                     "3-name": "Running", "3": "2"}  # fmt: skip
     kwargs = {
@@ -411,6 +430,8 @@ def records(clock, monkeypatch):
         },
         "treatments:appointment-request-decline": {"decline_reason": "We only see adults"},
         "patients:online-sign-in": {"email": "nobody@example.com"},
+        "patients:online-intake": {"phone": "604-555-0100", "problem": "Sore neck",
+                                   "how_long": "weeks", "heard_about": "search"},
     }  # fmt: skip
     people = {
         "anonymous": None,

@@ -228,9 +228,10 @@ def test_a_physiotherapist_reads_the_chart_in_a_fixed_number_of_queries(
     add_history(patient, physiotherapist, courses)
     client.force_login(physiotherapist)
     # Visit, user (with roles and two-step device), patient, appointments, courses (the active
-    # ones to book on among them), screenings, precautions, consents; the questionnaires due
-    # (courses, their questionnaires and answers, the clinic's settings); the audit entry.
-    with django_assert_num_queries(13):
+    # ones to book on among them), screenings, precautions, consents, the latest intake; the
+    # questionnaires due (courses, their questionnaires and answers, the clinic's settings);
+    # the audit entry.
+    with django_assert_num_queries(14):
         response = client.get(url(patient))
     assert len(response.context["screenings"]) == courses
 
@@ -241,10 +242,10 @@ def test_the_front_desk_reads_the_chart_in_a_fixed_number_of_queries(
 ):
     add_history(patient, physiotherapist, courses)
     client.force_login(front_desk)
-    # Visit, user (with roles and two-step device), patient, appointments, active courses; the
-    # questionnaires due (courses, their questionnaires and answers, the clinic's settings:
-    # read to say what is due, never shown); the audit entry.
-    with django_assert_num_queries(10):
+    # Visit, user (with roles and two-step device), patient, appointments, active courses, when
+    # the latest intake was sent; the questionnaires due (courses, their questionnaires and
+    # answers, the clinic's settings: read to say what is due, never shown); the audit entry.
+    with django_assert_num_queries(11):
         response = client.get(url(patient))
     html = response.content.decode()
     assert html.count("<tr>") == 1 + 2 * courses

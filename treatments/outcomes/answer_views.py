@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ims_clinic import audit
+from ims_clinic.token_pages import private
 from patients.roles import booking_staff, clinical_staff, is_physiotherapist
 from treatments.forms import add_service_errors
 from treatments.ical import absolute_url
@@ -172,15 +173,6 @@ def email_link(request, pk: int, measure_pk: int):
     return _back(request, measure)
 
 
-def _private(response):
-    """No search engine lists the answer page, and its address (the token) is never sent to
-    another site as a referrer. Not "no-referrer": the browser would then send the form with
-    `Origin: null`, which Django's CSRF check refuses. (never_cache: nothing is kept.)"""
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
 def _refused(request, refused: services.LinkRefused):
     audit.record(
         request, audit.Action.REFUSED, username=_who(None), detail=f"answer link: {refused}"
@@ -197,7 +189,7 @@ def answer(request, token: str):
     try:
         link = services.open_link(token)
     except services.LinkRefused as refused:
-        return _private(_refused(request, refused))
+        return private(_refused(request, refused))
     measure = link.measure
     posted = request.POST if request.method == "POST" else None
     form = AnswerForm(posted, instrument=measure.instrument,
@@ -206,7 +198,7 @@ def answer(request, token: str):
         try:
             response = services.answer_by_link(token, form.answers(), form.activities())
         except services.LinkRefused as refused:  # answered or expired since the page opened
-            return _private(_refused(request, refused))
+            return private(_refused(request, refused))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -216,13 +208,13 @@ def answer(request, token: str):
             )  # fmt: skip
             thanks = reverse("treatments:answer-thanks")
             on = "?on=tablet" if link.channel == Channel.KIOSK else ""
-            return _private(redirect(thanks + on))
+            return private(redirect(thanks + on))
     audit.record(
         request, audit.Action.VIEWED, link, username=_who(link),
         detail=f"questionnaire: {measure.instrument.short_title}",
     )  # fmt: skip
     ctx = {"form": form, "definition": form.definition, "instrument": measure.instrument}
-    return _private(render(request, "treatments/outcomes/answer.html", ctx))
+    return private(render(request, "treatments/outcomes/answer.html", ctx))
 
 
 @never_cache
@@ -230,7 +222,7 @@ def answer_thanks(request):
     """Where the answer page sends the patient once their answers are saved, so that reloading
     the page sends nothing twice. It names nothing: it only thanks."""
     ctx = {"is_kiosk": request.GET.get("on") == "tablet"}
-    return _private(render(request, "treatments/outcomes/answer_thanks.html", ctx))
+    return private(render(request, "treatments/outcomes/answer_thanks.html", ctx))
 
 
 def _who(link: AnswerLink | None) -> str:

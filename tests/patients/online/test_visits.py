@@ -40,9 +40,8 @@ def test_a_patient_sees_their_upcoming_and_earlier_visits_but_not_cancelled_ones
     client, avery, django_assert_num_queries
 ):
     sign_in_by_link(client, avery)
-    with django_assert_num_queries(
-        7
-    ):  # session, patient, upcoming, past, settings, locations, audit
+    # session, patient, upcoming, past, settings, locations, the intake task, audit
+    with django_assert_num_queries(8):
         page = client.get(VISITS).content.decode()
     assert page.count("<h1") == 1
     assert "Thursday 12 March 2026, 09:30" in page
