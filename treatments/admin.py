@@ -10,6 +10,7 @@ from treatments.booking import rules, services
 from treatments.forms import add_service_errors
 from treatments.models import (
     AdverseEvent,
+    AppointmentRequest,
     Chart,
     ClinicHours,
     DayOff,
@@ -294,6 +295,29 @@ class ReminderSentAdmin(ClinicalAdmin):
 
     list_display = ["visit", "kind", "sent_at"]
     list_select_related = ["visit__patient"]
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AppointmentRequest)
+class AppointmentRequestAdmin(NoDeleteAdmin):
+    """New patients' requests, for clinic admins to read: the front desk books or declines them
+    on its own page (treatments/booking/requests/), and none is ever deleted."""
+
+    list_display = ["__str__", "status", "created_at", "handled_at"]
+    list_filter = ["status"]
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in AppointmentRequest._meta.fields]
+
+    def has_module_permission(self, request) -> bool:
+        return has_role(request.user, CLINIC_ADMIN) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return has_role(request.user, CLINIC_ADMIN) or super().has_view_permission(request, obj)
 
     def has_add_permission(self, request, *args) -> bool:
         return False

@@ -20,6 +20,7 @@ from patients.roles import CLINIC_ADMIN, FRONT_DESK, PHYSIOTHERAPIST
 from treatments.booking.services import book_visit, cancel_visit, record_past_visit
 from treatments.charting import record_chart
 from treatments.models import (
+    AppointmentRequest,
     Chart,
     ClinicHours,
     ClinicSettings,
@@ -192,7 +193,24 @@ def create_clinic(patients: int = 40, seed: int = 2026) -> int:
         start_time = time(8 + slot // 2, 30 * (slot % 2))
         add_past_course(patient, physiotherapist, n, start_time, today, rng)
         add_course(patient, physiotherapist, story, n, start_time, today, rng)
+    add_new_patient_requests()
     return patients
+
+
+def add_new_patient_requests() -> None:
+    """Two new patients waiting for the front desk to call them back."""
+    for first, last, born, problem, suits in [
+        ("Robin", "Okafor", date(1979, 4, 2), "Sore neck since May",
+         "Weekday mornings before 10"),
+        ("Sasha", "Lindqvist", date(1992, 11, 20), "Low back pain after a move",
+         "Tuesday or Thursday after 3 pm"),
+    ]:  # fmt: skip
+        found = AppointmentRequest(
+            first_name=first, last_name=last, date_of_birth=born, problem=problem,
+            times_that_suit=suits, email=f"{first.lower()}@example.com", phone="604-555-0142",
+        )  # fmt: skip
+        found.full_clean()
+        found.save()
 
 
 def add_course(patient, physiotherapist, story: Story, n: int, at: time, today: date, rng) -> None:

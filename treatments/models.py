@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from patients.history import ClinicalQuerySet, HistoryKeepingQuerySet
-from patients.models import Consent, Patient
+from patients.models import Consent, Patient, digits_only
 from patients.roles import PHYSIOTHERAPIST, display_name
 from treatments.constraints import (
     DateRange,
@@ -1222,6 +1222,16 @@ class WaitlistEntry(models.Model):
             raise ValidationError(_("This patient's record is archived. Restore it first."))
 
 
+class AppointmentRequestQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(status=AppointmentRequest.Status.WAITING)
+
+
+# What a new patient tells in a few words: it becomes their record's primary concern.
+REQUEST_PROBLEM_LENGTH = 200
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+
 class AppointmentRequest(models.Model):
     """A new patient asking online for a first assessment, with the times that suit them.
 
@@ -1263,6 +1273,8 @@ class AppointmentRequest(models.Model):
     )  # fmt: skip
     decline_reason = models.CharField(_("why declined"), max_length=300, blank=True)
 
+    objects = AppointmentRequestQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at"]
         constraints = [
@@ -1281,6 +1293,22 @@ class AppointmentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} ({self.created_at:%Y-%m-%d})"
+
+    def clean(self) -> None:
+        """What a person can get wrong in the form; the same rules as a patient's record."""
+        errors = {}
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            errors["date_of_birth"] = _("The date of birth cannot be in the future.")
+        elif self.date_of_birth and self.date_of_birth < EARLIEST_BIRTH_DATE:
+            errors["date_of_birth"] = _("The date of birth must be in 1900 or later.")
+        if self.phone and len(digits_only(self.phone)) < 7:
+            errors["phone"] = _("Enter a phone number with at least 7 digits.")
+        if len(self.problem) > REQUEST_PROBLEM_LENGTH:
+            errors["problem"] = _("Please keep this to %(count)d characters or fewer.") % {
+                "count": REQUEST_PROBLEM_LENGTH
+            }
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReminderSent(models.Model):

@@ -46,7 +46,7 @@ from tests.ims_clinic.test_forms_fuzz import (
     plausible,
     spoiled,
 )
-from treatments.models import DayOff, ReminderSent, Visit, WorkingHours
+from treatments.models import AppointmentRequest, DayOff, ReminderSent, Visit, WorkingHours
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +125,11 @@ def staff_signed_in() -> tuple[dict, dict]:
     )  # fmt: skip
     chart_visit(assessment, physiotherapist)
     ReminderSent.objects.create(visit=charted, kind="reminder", for_starts_at=NOON)
+    AppointmentRequest.objects.create(
+        first_name="Jordan", last_name="Reyes", date_of_birth=TODAY.replace(year=1985),
+        email="jordan@example.com", phone="604-555-0123", problem="Sore shoulder",
+        times_that_suit="Mornings",
+    )  # fmt: skip
     WorkingHours.objects.create(
         physiotherapist=physiotherapist, weekday=1, starts_at=time(9), ends_at=time(17)
     )

@@ -38,6 +38,7 @@ from tests.treatments.helpers import chart_data, correction_data
 from treatments.booking.services import cancel_visit
 from treatments.models import (
     AnswerLink,
+    AppointmentRequest,
     Chart,
     ClinicSettings,
     CourseMeasure,
@@ -168,6 +169,13 @@ EXPECTED = {
     "treatments:waitlist-add": BOOKING,
     "treatments:waitlist-resolve": BOOKING_POST_ONLY,
     "treatments:visit-ics": BOOKING,
+    # New patients ask for a first assessment on a public page (here online booking is off,
+    # so it says to call); the front desk books or declines each request.
+    "treatments:new-patient": PUBLIC,
+    "treatments:new-patient-sent": PUBLIC,
+    "treatments:appointment-requests": BOOKING,
+    "treatments:appointment-request-book": BOOKING,
+    "treatments:appointment-request-decline": BOOKING,  # asks for the reason first
     "treatments:physiotherapist-feed": dict.fromkeys(ROLES, 200),
     "treatments:calendar-feed": CLINICAL,
     "treatments:calendar-feed-renew": CLINICAL_POST_ONLY,
@@ -269,6 +277,13 @@ EXPECTED_POST = {
     "treatments:waitlist-add": BOOKING_DONE,
     "treatments:waitlist-resolve": BOOKING_DONE,
     "treatments:visit-ics": BOOKING,
+    # Online booking is on (the records below): an empty request is refused field by field,
+    # and nothing is kept.
+    "treatments:new-patient": dict.fromkeys(ROLES, 400),
+    "treatments:new-patient-sent": PUBLIC,
+    "treatments:appointment-requests": BOOKING,  # only reads, whatever the method
+    "treatments:appointment-request-book": BOOKING_DONE,
+    "treatments:appointment-request-decline": BOOKING_DONE,
     "treatments:physiotherapist-feed": dict.fromkeys(ROLES, 200),
     "treatments:calendar-feed": CLINICAL,
     "treatments:calendar-feed-renew": CLINICAL_DONE,
@@ -304,6 +319,7 @@ CHANGES_RECORDS = {
     "treatments:course-measures", "treatments:discharge-summary", "treatments:response-correct",
     "treatments:measure-answer", "treatments:measure-kiosk", "treatments:measure-email",
     "treatments:answer", "treatments:day-sheet-check-in", "treatments:day-sheet-no-show",
+    "treatments:appointment-request-book", "treatments:appointment-request-decline",
 }  # fmt: skip
 
 
@@ -344,6 +360,11 @@ def records(clock, monkeypatch):
     chart_visit(drafted, physiotherapist, sign=False)
     consent = make_consent(course.patient, physiotherapist)
     entry = WaitlistEntry.objects.create(patient=course.patient)
+    asked = AppointmentRequest.objects.create(
+        first_name="Jordan", last_name="Reyes", date_of_birth=TODAY.replace(year=1985),
+        email="jordan@example.com", phone="604-555-0123", problem="Sore shoulder",
+        times_that_suit="Mornings",
+    )  # fmt: skip
     archived = make_patient()
     archived.archive()
     newcomer = make_patient()
@@ -401,6 +422,8 @@ def records(clock, monkeypatch):
         "treatments:day-sheet-check-in": arriving.pk,
         "patients:online-visit-ics": coming.pk, "patients:online-visit-cancel": coming.pk,
         "patients:online-visit-move": coming.pk,
+        "treatments:appointment-request-book": asked.pk,
+        "treatments:appointment-request-decline": asked.pk,
     }  # fmt: skip
     booking = {"physiotherapist": physiotherapist.pk, "date": NEXT_MONDAY, "start_time": "10:00",
                "visit_type": visit_type().pk}  # fmt: skip
@@ -435,6 +458,11 @@ def records(clock, monkeypatch):
         "treatments:answer": psfs_answers,
         "patients:online-questionnaire-answer": {"1": "5"},
         "patients:online-access": {"turn": "on"},
+        "treatments:appointment-request-book": {
+            "patient": "new", "visit_type": visit_type("Initial assessment").pk,
+            "physiotherapist": physiotherapist.pk, "date": NEXT_MONDAY, "start_time": "14:00",
+        },
+        "treatments:appointment-request-decline": {"decline_reason": "We only see adults"},
         "patients:online-sign-in": {"email": "nobody@example.com"},
         "patients:online-intake": {"phone": "604-555-0100", "problem": "Sore neck",
                                    "how_long": "weeks", "heard_about": "search"},

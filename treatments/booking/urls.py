@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from treatments.booking import views
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("visits/<int:pk>/attended/", views.visit_attended, name="visit-attended"),
     path("visits/<int:pk>/no-show/", views.visit_no_show, name="visit-no-show"),
     path("visits/<int:pk>/undo/", views.visit_undo, name="visit-undo"),
+    path("", include("treatments.booking.requests.urls")),
 ]

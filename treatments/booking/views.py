@@ -37,7 +37,14 @@ from treatments.booking.forms import (
 from treatments.booking.rules import BookingRefused, booking_warnings
 from treatments.forms import active_physiotherapists, add_service_errors
 from treatments.locations import location_choice, working_at
-from treatments.models import BookingSeries, TreatmentCourse, Visit, VisitType, WaitlistEntry
+from treatments.models import (
+    AppointmentRequest,
+    BookingSeries,
+    TreatmentCourse,
+    Visit,
+    VisitType,
+    WaitlistEntry,
+)
 
 
 @booking_staff
@@ -173,6 +180,8 @@ def day_sheet(request):
         "next_url": sheet.day_sheet_url(day + step, view),
         "today_url": sheet.day_sheet_url(today, view),
         "other_view_url": sheet.day_sheet_url(day, other_view),
+        # New patients waiting for the front desk to call them: one count, whatever the day.
+        "new_requests": AppointmentRequest.objects.waiting().count(),
     }
     return render(request, "treatments/booking/day_sheet.html", ctx, status=200 if valid else 400)
 

@@ -412,9 +412,10 @@ def test_it_runs_the_same_queries_however_many_physiotherapists_and_visits(
     DayOff.objects.create(physiotherapist=physiotherapists[0], date=TODAY + timedelta(days=2))
     client.force_login(front_desk)
     # Session, user (with roles), the open locations, physiotherapists, clinic hours, working
-    # hours, days off, the visits with their patients, types and physiotherapists, and the
-    # shortest type offered.
-    with django_assert_num_queries(9):
+    # hours, days off, the visits with their patients, types and physiotherapists, the
+    # shortest type offered, and the count of new patients' requests waiting (one more since
+    # the sheet links to them).
+    with django_assert_num_queries(10):
         response = client.get(URL, {"date": TODAY, "view": view})
     shown = Visit.objects.all() if view == "week" else Visit.objects.filter(date=TODAY)
     visits = shown.count()

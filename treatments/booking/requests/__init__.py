@@ -1,0 +1,1 @@
+"""New patients asking online for a first assessment, and the front desk confirming it."""
