@@ -131,12 +131,13 @@ def forget_page_fingerprint(**kwargs) -> None:
 def public_page(view: Callable) -> Callable:
     """Serve the view's page from the page cache to visitors who are not signed in.
 
-    The copy is kept by address, language and page fingerprint (above): anyone with a session (staff, who
-    see a sign-out link) gets a page made for them, never a patient's copy, and is never cached.
-    Django's cache_page keyed each copy by address, language, time zone and cookie, in two cache
-    entries: looking them up cost more than the rest of the request (the benchmark's health
-    check), so these pages, which vary by nothing else but the language, have their own simpler key, still read
-    in one look-up (with the generation, above). Browsers are told to ask again each time
+    The copy is kept by address, language and page fingerprint (above): anyone with a session
+    (staff, who see a sign-out link) gets a page made for them, never a patient's copy, and is
+    never cached. Django's cache_page keyed each copy by address, language, time zone and
+    cookie, in two cache entries: looking them up cost more than the rest of the request (the
+    benchmark's health check), so these pages, which vary by nothing else but the language,
+    have their own simpler key, still read in one look-up (with the generation, above).
+    Browsers are told to ask again each time
     (no-cache), so a page edited in the admin is what the next visitor sees.
     """
 

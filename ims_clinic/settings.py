@@ -221,8 +221,8 @@ LANGUAGE_CODE = "en-ca"
 LANGUAGES = [
     ("en-ca", "English"),
     ("fr-ca", "Français"),
-    ("zh-hans", "中文（简体）"),
-    ("zh-hant", "中文（繁體）"),
+    ("zh-hans", "简体中文"),
+    ("zh-hant", "繁體中文"),
     ("pa", "ਪੰਜਾਬੀ"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -320,6 +320,7 @@ if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)

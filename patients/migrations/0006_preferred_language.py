@@ -4,20 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0005_intake'),
+        ("patients", "0005_intake"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalpatient',
-            name='preferred_language',
-            field=models.CharField(choices=[('en-ca', 'English'), ('fr-ca', 'Français'), ('zh-hans', '中文（简体）'), ('zh-hant', '中文（繁體）'), ('pa', 'ਪੰਜਾਬੀ')], default='en-ca', help_text="Emails and the patient's online pages are in this language.", max_length=10, verbose_name='preferred language'),
+            model_name="historicalpatient",
+            name="preferred_language",
+            field=models.CharField(
+                choices=[
+                    ("en-ca", "English"),
+                    ("fr-ca", "Français"),
+                    ("zh-hans", "中文（简体）"),
+                    ("zh-hant", "中文（繁體）"),
+                    ("pa", "ਪੰਜਾਬੀ"),
+                ],
+                default="en-ca",
+                help_text="Emails and the patient's online pages are in this language.",
+                max_length=10,
+                verbose_name="preferred language",
+            ),
         ),
         migrations.AddField(
-            model_name='patient',
-            name='preferred_language',
-            field=models.CharField(choices=[('en-ca', 'English'), ('fr-ca', 'Français'), ('zh-hans', '中文（简体）'), ('zh-hant', '中文（繁體）'), ('pa', 'ਪੰਜਾਬੀ')], default='en-ca', help_text="Emails and the patient's online pages are in this language.", max_length=10, verbose_name='preferred language'),
+            model_name="patient",
+            name="preferred_language",
+            field=models.CharField(
+                choices=[
+                    ("en-ca", "English"),
+                    ("fr-ca", "Français"),
+                    ("zh-hans", "中文（简体）"),
+                    ("zh-hant", "中文（繁體）"),
+                    ("pa", "ਪੰਜਾਬੀ"),
+                ],
+                default="en-ca",
+                help_text="Emails and the patient's online pages are in this language.",
+                max_length=10,
+                verbose_name="preferred language",
+            ),
         ),
     ]
