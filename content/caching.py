@@ -137,8 +137,8 @@ def public_page(view: Callable) -> Callable:
     cookie, in two cache entries: looking them up cost more than the rest of the request (the
     benchmark's health check), so these pages, which vary by nothing else but the language,
     have their own simpler key, still read in one look-up (with the generation, above).
-    Browsers are told to ask again each time
-    (no-cache), so a page edited in the admin is what the next visitor sees.
+    Browsers are told to ask again each time (no-cache), so a page edited in the admin is what
+    the next visitor sees.
     """
 
     @wraps(view)
