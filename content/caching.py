@@ -106,6 +106,7 @@ def release() -> str:
     root = Path(settings.BASE_DIR)
     folders = {Path(app.path) for app in apps.get_app_configs()}
     folders |= {Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])}
+    folders |= {Path(folder) for folder in settings.LOCALE_PATHS}  # the translations
     own = [folder for folder in folders if folder.is_relative_to(root)]
     project = root / "pyproject.toml"
     version = project.read_bytes() if project.exists() else b""
