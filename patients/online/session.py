@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.utils import translation
 
 from patients.models import Patient
 from patients.online import access
@@ -26,7 +25,6 @@ def sign_in(request, patient: Patient) -> None:
     logout(request)  # a new session: nothing of a staff member's (or a former one) carries over
     request.session[SESSION_KEY] = patient.pk
     request.session.set_expiry(SESSION_SECONDS)
-    translation.activate(patient.preferred_language)  # for the rest of this request
 
 
 def in_their_language(response: HttpResponse, patient: Patient) -> HttpResponse:
