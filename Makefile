@@ -81,3 +81,4 @@ bench: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var
+	find locale -name "*.mo" -delete

@@ -12,7 +12,8 @@ translations themselves come later in issue 14. Then --complete (or MESSAGES_COM
 Makefile) makes them fail too.
 """
 
-import subprocess  # nosec B404: gettext's own tools, with fixed arguments
+# gettext's own msgfmt, with fixed arguments.
+import subprocess  # nosec B404
 from pathlib import Path
 
 from django.conf import settings
