@@ -38,7 +38,7 @@ def _audit(request, action: str, subject, detail: str) -> None:
 @never_cache
 def sign_in(request):
     if session.signed_in_patient(request):
-        return redirect("patients:online-visits")
+        return redirect(services.page_after_sign_in(request.GET.get("next")))
     form = SignInForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         email = form.cleaned_data["email"]
@@ -46,7 +46,7 @@ def sign_in(request):
             message = _("Too many links were asked for. Please wait 15 minutes and try again.")
             return render(request, "patients/online/sign_in.html",
                           {"form": form, "refused": message}, status=429)  # fmt: skip
-        for patient in services.send_links(email):
+        for patient in services.send_links(email, request.GET.get("next", "")):
             _audit(request, Action.CREATED, patient, "Sign-in link emailed")
         return redirect("patients:online-link-sent")
     status = 400 if form.is_bound else 200
@@ -74,7 +74,7 @@ def open_link(request, token: str):
                       status=error.status)  # fmt: skip
     session.sign_in(request, patient)
     _audit(request, Action.SIGNED_IN, patient, "Signed in online by an emailed link")
-    return redirect("patients:online-visits")
+    return redirect(services.page_after_sign_in(request.GET.get("next")))
 
 
 @never_cache
