@@ -141,10 +141,13 @@ class Cancelling:
         return 400 if self.form.is_bound and not self.done else 200
 
 
-def cancel_on_page(request, visit: Visit, *, patient: Patient, detail: str) -> Cancelling:
+def cancel_on_page(
+    request, visit: Visit, *, patient: Patient, detail: str, clinic: ClinicSettings | None = None
+) -> Cancelling:
     """Cancel the visit if the form was posted and the clinic's notice allows. Shared by the
-    signed-in page and the emailed link's page: one rule, one wording, one audit entry."""
-    notice = ClinicSettings.load().online_cancellation_notice_hours
+    signed-in page and the emailed link's page: one rule, one wording, one audit entry.
+    `clinic`: the clinic's settings, when the caller has read them already."""
+    notice = (clinic or ClinicSettings.load()).online_cancellation_notice_hours
     form = CancelVisitForm(request.POST if request.method == "POST" else None)
     refusal = cancelling.why_not_cancellable(visit, notice_hours=notice)
     if refusal is None and form.is_valid():

@@ -47,7 +47,7 @@ def test_a_patient_on_a_phone_cancels_a_visit_from_the_reminders_link(live_serve
     phone.goto(live_server.url + path)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Your visit")
     expect(phone.locator("main")).to_contain_text("IMS treatment with Priya Physio")
-    expect(phone.get_by_role("link", name="sign in")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Move this visit")).to_be_visible()
     check("the visit")
 
     with phone.expect_download() as download:
