@@ -6,9 +6,19 @@ busy machine running the tests in parallel turns into a failure."""
 
 import re
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
+
+# Every element (but the visually hidden) that ends right of the screen or starts left of it.
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll("body *")]
+    .filter((el) => { const box = el.getBoundingClientRect();
+                      return box.width > 1 && (box.right > width + 0.5 || box.left < -0.5); })
+    .map((el) => `${el.tagName}.${el.className}`);
+}"""
 
 
 def sign_in(page, live_server, username: str) -> None:
@@ -29,3 +39,40 @@ def sign_out(page) -> None:
         expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You are signed out")
+
+
+class Accessibility:
+    """axe-core on each page visited; the violations by page, to assert on at the end."""
+
+    def __init__(self, page):
+        self.page, self.axe, self.violations = page, Axe(), {}
+
+    def check(self, name: str) -> None:
+        result = self.axe.run(self.page)
+        if result.violations_count:
+            # Each rule broken, with the elements that break it, to find them from the report.
+            self.violations[name] = {
+                rule["id"]: [node["html"][:200] for node in rule["nodes"]]
+                for rule in result.response["violations"]
+            }
+
+
+class PageChecks(Accessibility):
+    """On each page visited: axe-core, nothing wider than the screen, one h1. Call it with the
+    page's name; assert `violations == {}` at the end, to see every page's at once."""
+
+    def __call__(self, name: str) -> None:
+        self.check(name)
+        assert self.page.evaluate(OVERFLOWING) == [], name
+        assert self.page.locator("h1").count() == 1, name
+
+
+def sign_in_as_patient(page, live_server, email: str, *, emailed_link) -> None:
+    """Ask for a link on the patient sign-in page, open the emailed one and press to sign in.
+    `emailed_link()` gives the link's path from the email just sent."""
+    page.goto(f"{live_server.url}/patients/online/")
+    page.get_by_label("Your email").fill(email)
+    page.locator("main button[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    page.goto(live_server.url + emailed_link())
+    page.get_by_role("button", name="Sign in and see my visits").click()

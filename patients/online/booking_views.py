@@ -4,12 +4,14 @@ confirming POST books or moves, through patients/online/booking.py, which holds 
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from patients.models import Patient
 from patients.online import booking, throttle
 from patients.online.forms import ANYONE, BookingChoiceForm, MoveChoiceForm
 from patients.online.session import patient_required
@@ -131,17 +133,29 @@ def book(request):
 @never_cache
 @patient_required
 def move_visit(request, pk: int):
-    """Offers free times of the same type with the same physiotherapist, then moves one of the
-    patient's own visits; another's is not found."""
+    """Moves one of the signed-in patient's own visits; another's is not found."""
     visit = get_object_or_404(
         Visit.objects.select_related("physiotherapist", "location", "visit_type", "course"),
         pk=pk,
         patient=request.patient,
     )
+    back = reverse("patients:online-visits")
+    return move_on_page(
+        request, visit, patient=request.patient, back=back, done=lambda moved: back,
+        how="Visit moved online by the patient",
+    )  # fmt: skip
+
+
+def move_on_page(request, visit: Visit, *, patient: Patient, back: str, done, how: str):
+    """The move page of one visit, signed in or by an emailed link: offers free times of the
+    same type with the same physiotherapist, then moves it (patients/online/booking.py holds
+    the rules). `back` is the page it came from; `done(visit)` where to go once moved."""
+    request.patient = patient
     clinic, template = ClinicSettings.load(), "patients/online/move_visit.html"
     posted = request.method == "POST"
     form = MoveChoiceForm((request.POST if posted else request.GET) or None)
-    ctx = {"visit": visit, "form": form, "several_locations": Location.objects.several()}
+    ctx = {"visit": visit, "form": form, "several_locations": Location.objects.several(),
+           "back": back, "by_link": "token" in request.resolver_match.kwargs}  # fmt: skip
     refusal = booking.why_not_movable(visit, clinic)
     if refusal:
         ctx["refusal"] = refusal
@@ -182,8 +196,7 @@ def move_visit(request, pk: int):
         visit.refresh_from_db()
         ctx["refusal_at_save"] = str(error)
         return render(request, template, ctx, status=400)
-    _audit(request, Action.CHANGED, visit,
-           f"Visit moved online by the patient from {was:%Y-%m-%d %H:%M}")  # fmt: skip
+    _audit(request, Action.CHANGED, visit, f"{how} from {was:%Y-%m-%d %H:%M}")
     messages.success(request, _("Your visit is moved to %(day)s at %(time)s.") % {
         "day": date_format(day, "l j F"), "time": f"{start_time:%H:%M}"})  # fmt: skip
-    return redirect("patients:online-visits")
+    return redirect(done(visit))

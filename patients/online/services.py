@@ -8,6 +8,7 @@ plainly why a link no longer works. A link changed by hand matches no record at 
 import hashlib
 import secrets
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +26,8 @@ from patients.online import access
 LINK_LIFETIME = timedelta(minutes=15)
 # At most this many links go to one patient's record in a day, whatever the address asks.
 LINKS_PER_PATIENT_PER_DAY = 10
+# Signing in again from these would go round in a circle.
+SIGN_IN_PAGES = ("/patients/online/link", "/patients/online/sign-out")
 NOT_OURS = gettext_lazy("This link is not one we sent. Copy the whole link from the email.")
 
 
@@ -50,16 +54,32 @@ def make_link(patient: Patient) -> str:
     return token
 
 
-def send_links(email: str) -> list[Patient]:
+def page_after_sign_in(asked: str | None) -> str:
+    """Where a link leads once it signs the patient in: the patient page they were sent to
+    sign in from (a home plan linked from an email), else their visits. Only the patient's own
+    pages on this site: never another site, a staff page or the sign-in pages themselves."""
+    visits = reverse("patients:online-visits")
+    if not asked or len(asked) > 300 or not url_has_allowed_host_and_scheme(asked, None):
+        return visits
+    path = urlsplit(asked).path
+    if not path.startswith("/patients/online/") or path.startswith(SIGN_IN_PAGES):
+        return visits
+    return asked
+
+
+def send_links(email: str, next_page: str = "") -> list[Patient]:
     """Email a sign-in link for each record this address may sign in to; none if there is
-    none. Returns the patients a link went to (the page says the same either way)."""
+    none. Returns the patients a link went to (the page says the same either way). The link
+    leads to `next_page` once signed in, when it is one of the patient's pages."""
+    then = page_after_sign_in(next_page)
+    query = "" if then == reverse("patients:online-visits") else "?" + urlencode({"next": then})
     sent = []
     day_ago = timezone.now() - timedelta(days=1)
     for patient in access.records_for(email)[:5]:
         if patient.sign_in_links.sent_since(day_ago).count() >= LINKS_PER_PATIENT_PER_DAY:
             continue
         token = make_link(patient)
-        url = settings.SITE_URL.rstrip("/") + reverse("patients:online-link", args=[token])
+        url = settings.SITE_URL.rstrip("/") + reverse("patients:online-link", args=[token]) + query
         context = {"patient": patient, "url": url, "minutes": 15,
                    "clinic": settings.CLINIC_NAME, "phone": settings.CLINIC_PHONE}  # fmt: skip
         with translation.override(patient.preferred_language):

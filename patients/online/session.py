@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from patients.models import Patient
 from patients.online import access
@@ -61,13 +63,17 @@ def signed_in_patient(request) -> Patient | None:
 
 
 def patient_required(view: Callable) -> Callable:
-    """Let in a signed-in patient (as request.patient); send anyone else to the sign-in page."""
+    """Let in a signed-in patient (as request.patient); send anyone else to the sign-in page,
+    which brings them back here once signed in (services.page_after_sign_in)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         request.patient = signed_in_patient(request)
         if request.patient is None:
-            return redirect("patients:online-sign-in")
+            sign_in_page = reverse("patients:online-sign-in")
+            if request.method == "GET":  # back to this page once signed in
+                sign_in_page += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(sign_in_page)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -40,6 +40,9 @@ urlpatterns = [
     # Opened from a reminder or aftercare email, without signing in.
     path("online/visit/<str:token>/", visit_link_views.visit_page, name="online-visit-link"),
     path(
+        "online/visit/<str:token>/move/", visit_link_views.visit_move, name="online-visit-link-move"
+    ),
+    path(
         "online/visit/<str:token>/cancelled/",
         visit_link_views.visit_cancelled,
         name="online-visit-link-cancelled",

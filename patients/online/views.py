@@ -38,7 +38,7 @@ def _audit(request, action: str, subject, detail: str) -> None:
 @never_cache
 def sign_in(request):
     if session.signed_in_patient(request):
-        return redirect("patients:online-visits")
+        return redirect(services.page_after_sign_in(request.GET.get("next")))
     form = SignInForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         email = form.cleaned_data["email"]
@@ -46,7 +46,7 @@ def sign_in(request):
             message = _("Too many links were asked for. Please wait 15 minutes and try again.")
             return render(request, "patients/online/sign_in.html",
                           {"form": form, "refused": message}, status=429)  # fmt: skip
-        for patient in services.send_links(email):
+        for patient in services.send_links(email, request.GET.get("next", "")):
             _audit(request, Action.CREATED, patient, "Sign-in link emailed")
         return redirect("patients:online-link-sent")
     status = 400 if form.is_bound else 200
@@ -74,7 +74,9 @@ def open_link(request, token: str):
                       status=error.status)  # fmt: skip
     session.sign_in(request, patient)
     _audit(request, Action.SIGNED_IN, patient, "Signed in online by an emailed link")
-    return session.in_their_language(redirect("patients:online-visits"), patient)
+    return session.in_their_language(
+        redirect(services.page_after_sign_in(request.GET.get("next"))), patient
+    )
 
 
 @never_cache
@@ -141,10 +143,13 @@ class Cancelling:
         return 400 if self.form.is_bound and not self.done else 200
 
 
-def cancel_on_page(request, visit: Visit, *, patient: Patient, detail: str) -> Cancelling:
+def cancel_on_page(
+    request, visit: Visit, *, patient: Patient, detail: str, clinic: ClinicSettings | None = None
+) -> Cancelling:
     """Cancel the visit if the form was posted and the clinic's notice allows. Shared by the
-    signed-in page and the emailed link's page: one rule, one wording, one audit entry."""
-    notice = ClinicSettings.load().online_cancellation_notice_hours
+    signed-in page and the emailed link's page: one rule, one wording, one audit entry.
+    `clinic`: the clinic's settings, when the caller has read them already."""
+    notice = (clinic or ClinicSettings.load()).online_cancellation_notice_hours
     form = CancelVisitForm(request.POST if request.method == "POST" else None)
     refusal = cancelling.why_not_cancellable(visit, notice_hours=notice)
     if refusal is None and form.is_valid():

@@ -6,16 +6,18 @@ The token is in the address, so no page keeps it: not the browser's cache, not a
 engine, not another site as a referrer (ims_clinic.token_pages)."""
 
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from ims_clinic import audit
 from ims_clinic.token_pages import private
-from patients.online import cancelling, visit_links
+from patients.online import booking, cancelling, visit_links
+from patients.online.booking_views import move_on_page
 from patients.online.views import Action, _audit, cancel_on_page, cancelled_message
 from treatments import ical
 from treatments.ical_views import _calendar_response
-from treatments.models import Location, Visit
+from treatments.models import ClinicSettings, Location, Visit
 
 
 def _refused(request, error: visit_links.VisitLinkError):
@@ -30,16 +32,19 @@ def visit_page(request, token: str):
         visit = visit_links.visit_for(token)
     except visit_links.VisitLinkError as error:
         return private(_refused(request, error))
+    clinic = ClinicSettings.load()
     cancel = cancel_on_page(
-        request, visit, patient=visit.patient, detail="Visit cancelled by an emailed link"
-    )
+        request, visit, patient=visit.patient, detail="Visit cancelled by an emailed link",
+        clinic=clinic,
+    )  # fmt: skip
     if cancel.done:
         return private(redirect("patients:online-visit-link-cancelled", token))
     if request.method != "POST":
         _audit(request, Action.VIEWED, visit, "Visit opened by an emailed link")
     ctx = {"visit": visit, "cancel": cancel, "token": token,
            "several_locations": Location.objects.several(),
-           "phone": cancelling.clinic_phone(visit)}  # fmt: skip
+           "phone": cancelling.clinic_phone(visit),
+           "move_refusal": booking.why_not_movable(visit, clinic)}  # fmt: skip
     return private(render(request, "patients/online/visit_link.html", ctx, status=cancel.status))
 
 
@@ -67,4 +72,23 @@ def visit_calendar(request, token: str):
     with translation.override(visit.patient.preferred_language):  # as their emails
         calendar = ical.appointment_calendar(visit)
     response = _calendar_response(calendar, filename=f"appointment-{visit.date:%Y-%m-%d}.ics")
+    return private(response)
+
+
+@never_cache
+def visit_move(request, token: str):
+    """Moving the link's visit, as a signed-in patient moves one (booking_views.move_on_page).
+    Once moved, the link's time is the old one, so the page goes on to the new time's link."""
+    try:
+        visit = visit_links.visit_for(token)
+    except visit_links.VisitLinkError as error:
+        return private(_refused(request, error))
+
+    def page_of(moved: Visit) -> str:
+        return reverse("patients:online-visit-link", args=[visit_links.make_token(moved)])
+
+    response = move_on_page(
+        request, visit, patient=visit.patient, back=page_of(visit), done=page_of,
+        how="Visit moved by an emailed link",
+    )  # fmt: skip
     return private(response)

@@ -5,7 +5,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.treatments.booking.test_browser import OVERFLOWING
+from tests.browser import OVERFLOWING
 
 pytestmark = [
     pytest.mark.browser,

@@ -50,7 +50,7 @@ def test_the_reminder_links_to_its_visit_and_the_link_opens_it(client, physiothe
     visit = make_visit(course_of(physiotherapist), TOMORROW, time(13))
     send()
     [message] = mail.outbox
-    assert "To see or cancel this appointment, open this link." in message.body
+    assert "To see, move or cancel this appointment, open this link." in message.body
     assert "It works for this appointment only, until it starts:" in message.body
     assert "To move your appointment, please call us at 604-555-0100." in message.body
     assert "&" not in message.body

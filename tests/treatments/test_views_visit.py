@@ -109,3 +109,12 @@ def test_the_visit_page_sends_visitors_to_sign_in_and_refuses_admins(client, cli
 def test_the_visit_page_gives_404_for_a_visit_that_does_not_exist(client, front_desk):
     client.force_login(front_desk)
     assert client.get(reverse("treatments:visit-detail", args=[999_999])).status_code == 404
+
+
+def test_the_visit_page_says_when_the_patient_booked_it_online(client, front_desk):
+    course = make_course()
+    by_desk = make_visit(course, NEXT_WEEK)
+    online = make_visit(course, NEXT_WEEK + timedelta(days=7), booked_online=True)
+    client.force_login(front_desk)
+    assert "Booked online" not in page_text(client.get(url("visit-detail", by_desk)))
+    assert "Booked online" in page_text(client.get(url("visit-detail", online)))

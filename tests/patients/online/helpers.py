@@ -43,3 +43,8 @@ def open_online_booking(**fields) -> ClinicSettings:
 def bookable_online(physiotherapist):
     PhysiotherapistProfile.objects.filter(user=physiotherapist).update(bookable_online=True)
     return physiotherapist
+
+
+def emailed_link() -> str:
+    """The path of the sign-in link in the email just sent."""
+    return LINK.search(mail.outbox[-1].body).group(0)

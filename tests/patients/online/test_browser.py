@@ -7,14 +7,13 @@ from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser import PageChecks
 from tests.factories import make_course, make_physiotherapist, make_visit
 from tests.patients.online.helpers import LINK, online_patient
-from tests.treatments.booking.test_browser import OVERFLOWING
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,14 +33,7 @@ def test_a_patient_on_a_phone_signs_in_by_link_and_takes_a_visit_to_their_calend
     make_visit(course, day, time(10))
     make_visit(course, day + timedelta(days=7), time(11))
     make_visit(course, timezone.localdate() - timedelta(days=7), status="attended")
-    axe, violations = Axe(), {}
-
-    def check(name: str) -> None:
-        result = axe.run(phone)
-        if result.violations_count:
-            violations[name] = [rule["id"] for rule in result.response["violations"]]
-        assert phone.evaluate(OVERFLOWING) == [], name
-        assert phone.locator("h1").count() == 1, name
+    check = PageChecks(phone)
 
     phone.goto(f"{live_server.url}/patients/online/")
     check("sign in")
@@ -74,4 +66,4 @@ def test_a_patient_on_a_phone_signs_in_by_link_and_takes_a_visit_to_their_calend
 
     phone.locator("main").get_by_role("button", name="Sign out").click()
     expect(phone.locator("main")).to_contain_text("You are signed out.")
-    assert violations == {}
+    assert check.violations == {}

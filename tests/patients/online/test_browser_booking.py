@@ -5,20 +5,18 @@ nothing on any of those pages."""
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.core import mail
 from django.utils import timezone
 from django.utils.formats import date_format
 from playwright.sync_api import expect
 
+from tests.browser import PageChecks, sign_in_as_patient
 from tests.factories import make_course, make_physiotherapist, make_visit
 from tests.patients.online.helpers import (
-    LINK,
     bookable_online,
+    emailed_link,
     online_patient,
     open_online_booking,
 )
-from tests.treatments.booking.test_browser import OVERFLOWING
 from treatments.models import Visit
 
 pytestmark = [
@@ -37,24 +35,13 @@ def test_a_patient_on_a_phone_books_an_ims_treatment_and_is_told_when_the_next_c
     course = make_course(patient, physiotherapist)
     # The live server runs on the real clock: the last IMS treatment was nine days ago.
     make_visit(course, timezone.localdate() - timedelta(days=9), status="attended")
-    axe, violations = Axe(), {}
-
-    def check(name: str) -> None:
-        result = axe.run(phone)
-        if result.violations_count:
-            violations[name] = [rule["id"] for rule in result.response["violations"]]
-        assert phone.evaluate(OVERFLOWING) == [], name
-        assert phone.locator("h1").count() == 1, name
+    check = PageChecks(phone)
 
     def next_step(name: str) -> None:
         phone.locator("main").get_by_role("button", name="Next").click()
         check(name)
 
-    phone.goto(f"{live_server.url}/patients/online/")
-    phone.get_by_label("Your email").fill("avery@example.com")
-    phone.locator("main button[type=submit]").click()
-    phone.goto(live_server.url + LINK.search(mail.outbox[-1].body).group(0))
-    phone.get_by_role("button", name="Sign in and see my visits").click()
+    sign_in_as_patient(phone, live_server, "avery@example.com", emailed_link=emailed_link)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Your visits")
 
     phone.locator("main").get_by_role("link", name="Book a visit").click()
@@ -99,4 +86,4 @@ def test_a_patient_on_a_phone_books_an_ims_treatment_and_is_told_when_the_next_c
     )
     check("refused the same week")
     assert Visit.objects.filter(booked_online=True).count() == 1
-    assert violations == {}
+    assert check.violations == {}

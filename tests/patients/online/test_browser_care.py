@@ -4,15 +4,13 @@ plan and how they are doing; axe-core finds nothing on those pages, and nothing 
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from patients.models import Intake
+from tests.browser import PageChecks, sign_in_as_patient
 from tests.factories import chart_visit, make_physiotherapist, make_visit, ready_for_needling
-from tests.patients.online.helpers import LINK, online_patient
-from tests.treatments.booking.test_browser import OVERFLOWING
+from tests.patients.online.helpers import emailed_link, online_patient
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,21 +29,9 @@ def test_a_patient_on_a_phone_sends_the_intake_and_reads_the_home_plan_and_progr
     for weeks_ago, pain, plan in [(2, 7, "Heat for 15 minutes at night"), (1, 4, "Walk daily")]:
         visit = make_visit(course, today - timedelta(days=7 * weeks_ago + 1))
         chart_visit(visit, physiotherapist, pain=(pain, pain - 2), home_plan=plan)
-    axe, violations = Axe(), {}
+    check = PageChecks(phone)
 
-    def check(name: str) -> None:
-        result = axe.run(phone)
-        if result.violations_count:
-            violations[name] = [rule["id"] for rule in result.response["violations"]]
-        assert phone.evaluate(OVERFLOWING) == [], name
-        assert phone.locator("h1").count() == 1, name
-
-    phone.goto(f"{live_server.url}/patients/online/")
-    phone.get_by_label("Your email").fill("avery@example.com")
-    phone.locator("main button[type=submit]").click()
-    expect(phone.get_by_role("heading", level=1)).to_have_text("Check your email")
-    phone.goto(live_server.url + LINK.search(mail.outbox[-1].body).group(0))
-    phone.get_by_role("button", name="Sign in and see my visits").click()
+    sign_in_as_patient(phone, live_server, "avery@example.com", emailed_link=emailed_link)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Your visits")
 
     phone.goto(f"{live_server.url}/patients/online/before-your-first-visit/")
@@ -67,4 +53,4 @@ def test_a_patient_on_a_phone_sends_the_intake_and_reads_the_home_plan_and_progr
     expect(phone.locator("main")).to_contain_text("Your pain went from 7 to 4")
     phone.wait_for_function("() => window.Chart !== undefined")
     check("how you are doing")
-    assert violations == {}
+    assert check.violations == {}

@@ -4,13 +4,11 @@ it, then downloads their record; axe-core finds nothing on any of those pages.""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.core import mail
 from playwright.sync_api import expect
 
+from tests.browser import PageChecks, sign_in_as_patient
 from tests.factories import make_course, make_physiotherapist
-from tests.patients.online.helpers import LINK, online_patient
-from tests.treatments.booking.test_browser import OVERFLOWING
+from tests.patients.online.helpers import emailed_link, online_patient
 from tests.treatments.outcomes.helpers import measure_of
 from treatments.models import MeasureResponse
 
@@ -27,20 +25,9 @@ def test_a_patient_on_a_phone_answers_a_questionnaire_and_downloads_their_record
     physiotherapist = make_physiotherapist(first_name="Priya", last_name="Physio")
     patient = online_patient(email="avery@example.com", legal_first_name="Avery")
     measure = measure_of(make_course(patient, physiotherapist, region="Left neck"), "nprs")
-    axe, violations = Axe(), {}
+    check = PageChecks(phone)
 
-    def check(name: str) -> None:
-        result = axe.run(phone)
-        if result.violations_count:
-            violations[name] = [rule["id"] for rule in result.response["violations"]]
-        assert phone.evaluate(OVERFLOWING) == [], name
-        assert phone.locator("h1").count() == 1, name
-
-    phone.goto(f"{live_server.url}/patients/online/")
-    phone.get_by_label("Your email").fill("avery@example.com")
-    phone.locator("main button[type=submit]").click()
-    phone.goto(live_server.url + LINK.search(mail.outbox[-1].body).group(0))
-    phone.get_by_role("button", name="Sign in and see my visits").click()
+    sign_in_as_patient(phone, live_server, "avery@example.com", emailed_link=emailed_link)
     expect(phone.locator("main")).to_contain_text("would like you to answer a questionnaire")
 
     phone.get_by_role("link", name="Answer the questionnaires").click()
@@ -76,4 +63,4 @@ def test_a_patient_on_a_phone_answers_a_questionnaire_and_downloads_their_record
     # The downloaded file itself, opened as the patient would open it, off the clinic's site.
     phone.goto(saved.as_uri())
     check("downloaded record")
-    assert violations == {}
+    assert check.violations == {}

@@ -92,9 +92,9 @@ def test_an_email_posted_with_the_form_changes_nothing(client, avery):
 
 
 def test_staff_and_visitors_are_sent_to_the_patient_sign_in(client, physiotherapist, front_desk):
-    assert client.get(INTAKE)["Location"] == reverse("patients:online-sign-in")
+    assert client.get(INTAKE)["Location"].split("?")[0] == reverse("patients:online-sign-in")
     for person in [physiotherapist, front_desk]:
         client.force_login(person)
         response = client.post(INTAKE, intake_data())
-        assert response["Location"] == reverse("patients:online-sign-in")
+        assert response["Location"].split("?")[0] == reverse("patients:online-sign-in")
     assert not Intake.objects.exists()

@@ -91,7 +91,7 @@ def test_without_signing_in_the_visits_and_calendar_files_send_to_the_sign_in_pa
             client.force_login(person)
         for url in [VISITS, ics_url(visit)]:
             response = client.get(url)
-            assert response["Location"] == reverse("patients:online-sign-in")
+            assert response["Location"].split("?")[0] == reverse("patients:online-sign-in")
 
 
 def test_a_signed_in_patient_never_reaches_a_staff_page_or_the_admin(client, avery):
@@ -115,13 +115,13 @@ def test_signing_out_ends_the_patients_session(client, avery):
     assert client.get(reverse("patients:online-sign-out")).status_code == 405
     response = client.post(reverse("patients:online-sign-out"), follow=True)
     assert "You are signed out." in response.content.decode()
-    assert client.get(VISITS)["Location"] == reverse("patients:online-sign-in")
+    assert client.get(VISITS)["Location"].split("?")[0] == reverse("patients:online-sign-in")
 
 
 def test_turning_access_off_ends_a_signed_in_patients_access(client, avery):
     sign_in_by_link(client, avery)
     avery.turn_off_online_access()
-    assert client.get(VISITS)["Location"] == reverse("patients:online-sign-in")
+    assert client.get(VISITS)["Location"].split("?")[0] == reverse("patients:online-sign-in")
 
 
 def test_a_patients_pages_are_kept_by_no_browser_or_proxy(client, avery):

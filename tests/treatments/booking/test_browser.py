@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser import sign_in, sign_out
+from tests.browser import OVERFLOWING, Accessibility, sign_in, sign_out
 from tests.factories import (
     INITIAL_ASSESSMENT,
     make_course,
@@ -30,14 +30,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("migrated_data"),
 ]
-# Every element (but the visually hidden) that ends right of the screen or starts left of it.
-OVERFLOWING = """() => {
-  const width = document.documentElement.clientWidth;
-  return [...document.querySelectorAll("body *")]
-    .filter((el) => { const box = el.getBoundingClientRect();
-                      return box.width > 1 && (box.right > width + 0.5 || box.left < -0.5); })
-    .map((el) => `${el.tagName}.${el.className}`);
-}"""
 
 
 def next_monday() -> date:
@@ -57,22 +49,6 @@ def clinic(migrated_data):
     assert ClinicHours.objects.count() == 5
     make_front_desk(username="fran", first_name="Fran", last_name="Desk")
     return make_physiotherapist(username="priya", first_name="Priya", last_name="Physio")
-
-
-class Accessibility:
-    """axe-core on each page visited; the violations by page, to assert on at the end."""
-
-    def __init__(self, page):
-        self.page, self.axe, self.violations = page, Axe(), {}
-
-    def check(self, name: str) -> None:
-        result = self.axe.run(self.page)
-        if result.violations_count:
-            # Each rule broken, with the elements that break it, to find them from the report.
-            self.violations[name] = {
-                rule["id"]: [node["html"][:200] for node in rule["nodes"]]
-                for rule in result.response["violations"]
-            }
 
 
 def test_the_front_desk_books_a_weekly_series_and_finds_it_after_signing_in_again(

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser import sign_in
+from tests.browser import OVERFLOWING, Accessibility, sign_in
 from tests.factories import (
     INITIAL_ASSESSMENT,
     make_course,
@@ -21,7 +21,7 @@ from tests.factories import (
     make_physiotherapist,
     make_visit,
 )
-from tests.treatments.booking.test_browser import OVERFLOWING, Accessibility, next_monday, spoken
+from tests.treatments.booking.test_browser import next_monday, spoken
 
 pytestmark = [
     pytest.mark.browser,

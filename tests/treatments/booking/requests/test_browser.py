@@ -6,13 +6,13 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.browser import sign_in
+from tests.browser import OVERFLOWING, Accessibility, sign_in
 from tests.factories import make_front_desk, make_physiotherapist
 from tests.treatments.booking.requests.helpers import (
     let_new_patients_book,
     turn_on_online_booking,
 )
-from tests.treatments.booking.test_browser import OVERFLOWING, Accessibility, next_monday
+from tests.treatments.booking.test_browser import next_monday
 from treatments.models import AppointmentRequest, Visit
 
 pytestmark = [
