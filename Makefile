@@ -6,9 +6,13 @@ MANAGE := $(BIN)/python manage.py
 # Development defaults; a variable already set in the environment wins.
 export DEBUG ?= 1
 
-.PHONY: install run test lint security migrations-check deploy-check static bench clean
+.PHONY: install run test lint security migrations-check messages messages-check gettext \
+	deploy-check static bench clean
 
-install: $(VENV)/.installed
+# The compiled translation catalogues (.mo) are made here from the .po files, never committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+install: $(VENV)/.installed $(MO_FILES)
 
 $(VENV)/.installed: pyproject.toml package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed for Bootstrap's and Chart.js's files: install Node.js"; exit 1; }
@@ -40,6 +44,23 @@ security: install
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
 
+# The translation catalogues (ims_clinic/management/commands/catalogues.py). `make messages`
+# after writing or changing a translatable string; the check fails until then. It does not yet
+# fail on untranslated entries (MESSAGES_COMPLETE=1 makes it): the translations come later.
+messages: install gettext
+	$(MANAGE) catalogues
+
+messages-check: install gettext
+	$(MANAGE) catalogues --check $(if $(MESSAGES_COMPLETE),--complete)
+
+# GNU gettext (msgfmt, xgettext, msgmerge), from Debian's packages when missing.
+gettext:
+	@command -v msgfmt >/dev/null || { echo "Installing gettext (Debian's package)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+
+%.mo: %.po | gettext
+	msgfmt --check-format -o $@ $<
+
 # Django's deployment checks (HTTPS redirect, HSTS, secure cookies, django-csp's own) with
 # production settings: DEBUG off and a throwaway secret key made for this run.
 deploy-check: install
@@ -60,3 +81,4 @@ bench: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var
+	find locale -name "*.mo" -delete

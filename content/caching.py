@@ -40,6 +40,8 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +106,7 @@ def release() -> str:
     root = Path(settings.BASE_DIR)
     folders = {Path(app.path) for app in apps.get_app_configs()}
     folders |= {Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])}
+    folders |= {Path(folder) for folder in settings.LOCALE_PATHS}  # the translations
     own = [folder for folder in folders if folder.is_relative_to(root)]
     project = root / "pyproject.toml"
     version = project.read_bytes() if project.exists() else b""
@@ -129,13 +132,14 @@ def forget_page_fingerprint(**kwargs) -> None:
 def public_page(view: Callable) -> Callable:
     """Serve the view's page from the page cache to visitors who are not signed in.
 
-    The copy is kept by address and page fingerprint (above): anyone with a session (staff, who
-    see a sign-out link) gets a page made for them, never a patient's copy, and is never cached.
-    Django's cache_page keyed each copy by address, language, time zone and cookie, in two cache
-    entries: looking them up cost more than the rest of the request (the benchmark's health
-    check), so these pages, which vary by nothing else, have their own simpler key, still read
-    in one look-up (with the generation, above). Browsers are told to ask again each time
-    (no-cache), so a page edited in the admin is what the next visitor sees.
+    The copy is kept by address, language and page fingerprint (above): anyone with a session
+    (staff, who see a sign-out link) gets a page made for them, never a patient's copy, and is
+    never cached. Django's cache_page keyed each copy by address, language, time zone and
+    cookie, in two cache entries: looking them up cost more than the rest of the request (the
+    benchmark's health check), so these pages, which vary by nothing else but the language,
+    have their own simpler key, still read in one look-up (with the generation, above).
+    Browsers are told to ask again each time (no-cache), so a page edited in the admin is what
+    the next visitor sees.
     """
 
     @wraps(view)
@@ -145,6 +149,9 @@ def public_page(view: Callable) -> Callable:
         else:
             response = _from_cache(request, lambda: view(request, *args, **kwargs))
         response["Cache-Control"] = "no-cache"
+        # The language comes from the switcher's cookie or else Accept-Language (which
+        # LocaleMiddleware adds to Vary itself): a shared cache on the way keeps them apart.
+        patch_vary_headers(response, ["Cookie"])
         return response
 
     return serve
@@ -153,7 +160,9 @@ def public_page(view: Callable) -> Callable:
 def _from_cache(request, render: Callable[[], HttpResponse]) -> HttpResponse:
     address = request.get_full_path().encode()
     address_key = hashlib.sha256(address).hexdigest()  # any length, any bytes
-    key = f"public-page:{page_fingerprint()}:{address_key}"
+    # One copy per language (LocaleMiddleware has chosen the reader's): a Punjabi reader never
+    # gets the English copy, nor the reverse.
+    key = f"public-page:{page_fingerprint()}:{translation.get_language()}:{address_key}"
     pages = caches[PAGE_CACHE]
     try:
         found = pages.get_many([GENERATION_KEY, key])

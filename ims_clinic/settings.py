@@ -102,6 +102,10 @@ MIDDLEWARE = [
     # while the database does not answer, and a form posted then saved whole or not at all.
     "ims_clinic.outage.DatabaseOutage",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The reader's language, from the switcher's cookie or else the browser's Accept-Language;
+    # after the session (as Django asks) and before CommonMiddleware. Below DatabaseOutage, which
+    # renders its page after this has chosen the language (the outage page follows it too).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -207,7 +211,21 @@ OTP_TOTP_ISSUER = CLINIC_NAME
 # The admin lists devices so a clinic admin can remove a lost one, but never shows their keys.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# English and French for Canada: Django's own translations load from its "en" and "fr"
+# catalogues (gettext falls back from fr_CA to fr) and its date formats from en_CA and fr_CA.
+# Chinese as Django names it (a browser's zh-CN, zh-TW or zh-HK finds the right one through
+# Django's fallbacks); Punjabi in Gurmukhi is "pa", which Django translates but has no date
+# formats for (English-style formats with Punjabi month names). Each is named in its own
+# language, untranslated, so that a reader finds theirs whatever the page is in now.
 LANGUAGE_CODE = "en-ca"
+LANGUAGES = [
+    ("en-ca", "English"),
+    ("fr-ca", "Français"),
+    ("zh-hans", "简体中文"),
+    ("zh-hant", "繁體中文"),
+    ("pa", "ਪੰਜਾਬੀ"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "America/Vancouver")
 try:
     zoneinfo.ZoneInfo(TIME_ZONE)
@@ -302,6 +320,7 @@ if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)

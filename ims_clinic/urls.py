@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from ims_clinic import audit_views, two_factor
 from ims_clinic.forms import StaffAuthenticationForm
@@ -24,6 +26,10 @@ urlpatterns = [
     path("accounts/two-factor/", two_factor.verify, name="two-factor-verify"),
     path("accounts/two-factor/set-up/", two_factor.set_up, name="two-factor-setup"),
     path("health/", health, name="health"),
+    # The language switcher on every page posts here, and Django's view keeps the choice in a
+    # cookie. No CSRF token: public pages are cached whole and shared by every visitor, so they
+    # cannot carry one; a forged post could change only the language a page is shown in.
+    path("language/", csrf_exempt(set_language), name="set_language"),
     path("ready/", ready, name="ready"),
     path("admin/", admin.site.urls),
     path("staff/", staff_home, name="staff-home"),

@@ -39,6 +39,7 @@ class PatientForm(forms.ModelForm):
             "date_of_birth",
             "phone",
             "email",
+            "preferred_language",
             "emergency_contact_name",
             "emergency_contact_phone",
             "primary_concern",
@@ -54,6 +55,11 @@ class PatientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not clinical:
             del self.fields["primary_concern"]
+        # A form posted without it (an older page still open) keeps the language on file.
+        self.fields["preferred_language"].required = False
+
+    def clean_preferred_language(self) -> str:
+        return self.cleaned_data["preferred_language"] or self.instance.preferred_language
 
 
 class PatientCreateForm(PatientForm):

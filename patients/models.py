@@ -69,6 +69,14 @@ class Patient(models.Model):
     phone = models.CharField(_("phone"), max_length=30)
     phone_digits = models.CharField(max_length=30, editable=False, db_index=True)
     email = models.EmailField(_("email"), blank=True)
+    # The language of their emails, calendar files and pages once signed in online.
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Emails and the patient's online pages are in this language."),
+    )
     emergency_contact_name = models.CharField(
         _("emergency contact name"), max_length=120, blank=True
     )

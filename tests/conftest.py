@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings as django_settings
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import (
@@ -134,6 +135,16 @@ def two_step_sign_in_not_required(settings):
     their page and not the sign-in. Tests of the second step turn it on themselves.
     """
     settings.REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
+def site_language_to_start():
+    """LocaleMiddleware sets each request's language in the thread that runs it, and Django
+    leaves it there (the next request sets its own): a test's client request would otherwise
+    leave, say, Punjabi dates to the next test's emails and services."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,7 @@ from django.db import DatabaseError, IntegrityError, InterfaceError, Operational
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from patients.online import visit_links
 from patients.online.access import may_sign_in
@@ -125,14 +125,16 @@ def render_email(visit: Visit, kind: str) -> tuple[str, str]:
     elif next_visit := next_booked_visit(visit):
         ctx["next_starts_at"] = timezone.localtime(next_visit.starts_at)
         ctx["next_visit_link"] = visit_links.link_for(next_visit)
-    subject = render_to_string(f"treatments/email/{kind}_subject.txt", ctx)
-    body = render_to_string(f"treatments/email/{kind}_body.txt", ctx)
+    with translation.override(patient.preferred_language):
+        subject = render_to_string(f"treatments/email/{kind}_subject.txt", ctx)
+        body = render_to_string(f"treatments/email/{kind}_body.txt", ctx)
     return " ".join(subject.split()), body.strip() + "\n"
 
 
 def calendar_attachment(visit: Visit) -> MIMEText:
     """The visit as a calendar file, which mail apps offer to add to the calendar."""
-    calendar = appointment_calendar(visit)
+    with translation.override(visit.patient.preferred_language):
+        calendar = appointment_calendar(visit)
     calendar.add("method", "PUBLISH")  # RFC 6047: the same method as the attachment's
     part = MIMEText(calendar.to_ical().decode(), "calendar", "utf-8")
     part.set_param("method", "PUBLISH")

@@ -15,7 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -82,12 +82,10 @@ def send_links(email: str, next_page: str = "") -> list[Patient]:
         url = settings.SITE_URL.rstrip("/") + reverse("patients:online-link", args=[token]) + query
         context = {"patient": patient, "url": url, "minutes": 15,
                    "clinic": settings.CLINIC_NAME, "phone": settings.CLINIC_PHONE}  # fmt: skip
-        send_mail(
-            _("Your sign-in link for %(clinic)s") % {"clinic": settings.CLINIC_NAME},
-            render_to_string("patients/online/link_email.txt", context),
-            None,
-            [patient.email],
-        )
+        with translation.override(patient.preferred_language):
+            subject = _("Your sign-in link for %(clinic)s") % {"clinic": settings.CLINIC_NAME}
+            body = render_to_string("patients/online/link_email.txt", context)
+        send_mail(subject, body, None, [patient.email])
         sent.append(patient)
     return sent
 

@@ -8,7 +8,9 @@ admin turn a patient away. A session is either a patient's or a staff member's, 
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -25,6 +27,22 @@ def sign_in(request, patient: Patient) -> None:
     logout(request)  # a new session: nothing of a staff member's (or a former one) carries over
     request.session[SESSION_KEY] = patient.pk
     request.session.set_expiry(SESSION_SECONDS)
+
+
+def in_their_language(response: HttpResponse, patient: Patient) -> HttpResponse:
+    """The patient's pages from now on in their preferred language: Django keeps the reader's
+    language in a cookie (the one the language switcher sets, and may change again)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        patient.preferred_language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def sign_out(request) -> None:

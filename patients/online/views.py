@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -74,7 +74,9 @@ def open_link(request, token: str):
                       status=error.status)  # fmt: skip
     session.sign_in(request, patient)
     _audit(request, Action.SIGNED_IN, patient, "Signed in online by an emailed link")
-    return redirect(services.page_after_sign_in(request.GET.get("next")))
+    return session.in_their_language(
+        redirect(services.page_after_sign_in(request.GET.get("next"))), patient
+    )
 
 
 @never_cache
@@ -123,9 +125,9 @@ def visit_calendar(request, pk: int):
         patient=request.patient,
     )
     _audit(request, Action.EXPORTED, visit, "Calendar file, online")
-    return _calendar_response(
-        ical.appointment_calendar(visit), filename=f"appointment-{visit.date:%Y-%m-%d}.ics"
-    )
+    with translation.override(request.patient.preferred_language):  # as their emails
+        calendar = ical.appointment_calendar(visit)
+    return _calendar_response(calendar, filename=f"appointment-{visit.date:%Y-%m-%d}.ics")
 
 
 @dataclass

@@ -7,6 +7,7 @@ engine, not another site as a referrer (ims_clinic.token_pages)."""
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from ims_clinic import audit
@@ -68,9 +69,9 @@ def visit_calendar(request, token: str):
     except visit_links.VisitLinkError as error:
         return private(_refused(request, error))
     _audit(request, Action.EXPORTED, visit, "Calendar file, by an emailed link")
-    response = _calendar_response(
-        ical.appointment_calendar(visit), filename=f"appointment-{visit.date:%Y-%m-%d}.ics"
-    )
+    with translation.override(visit.patient.preferred_language):  # as their emails
+        calendar = ical.appointment_calendar(visit)
+    response = _calendar_response(calendar, filename=f"appointment-{visit.date:%Y-%m-%d}.ics")
     return private(response)
 
 

@@ -94,6 +94,8 @@ EXPECTED = {
     },
     "health": PUBLIC,
     "ready": PUBLIC,
+    # The language switcher: a GET changes nothing, and goes back to the page it came from.
+    "set_language": dict.fromkeys(ROLES, 302),
     "audit-trail": ADMIN_ONLY,
     "audit-trail-csv": ADMIN_ONLY,
     # Two-step sign-in, not required here: with no device yet there is no code to ask for, but
@@ -210,6 +212,7 @@ EXPECTED_POST = {
     "two-factor-setup": EXPECTED["two-factor-setup"],  # an empty code, asked for again
     "health": PUBLIC,
     "ready": PUBLIC,
+    "set_language": dict.fromkeys(ROLES, 302),  # back to the page, in the language chosen
     "content:home": PUBLIC,
     "content:page-list": PUBLIC,
     "content:search": PUBLIC,
@@ -467,6 +470,7 @@ def records(clock, monkeypatch):
         },
         "treatments:appointment-request-decline": {"decline_reason": "We only see adults"},
         "patients:online-sign-in": {"email": "nobody@example.com"},
+        "set_language": {"language": "fr-ca", "next": "/ims/aftercare/"},
         "patients:online-intake": {"phone": "604-555-0100", "problem": "Sore neck",
                                    "how_long": "weeks", "heard_about": "search"},
         "patients:online-visit-move": {"day": NEXT_MONDAY, "start_time": "10:00"},

@@ -19,6 +19,7 @@ def patient_data(**overrides) -> dict:
         "date_of_birth": "1975-03-09",
         "phone": "(604) 555-0142",
         "email": "morgan@example.com",
+        "preferred_language": "en-ca",
         "emergency_contact_name": "Sam Reyes",
         "emergency_contact_phone": "604-555-0143",
         "primary_concern": "Sore neck",

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -78,12 +78,12 @@ def ask_for_assessment(*, details: dict, location: Location | None = None) -> Ap
     return found
 
 
-def _new_patient(found: AppointmentRequest) -> Patient:
+def _new_patient(found: AppointmentRequest, language: str = settings.LANGUAGE_CODE) -> Patient:
     """A patient's record made from the request, as the front desk would type it in."""
     patient = Patient(
         legal_first_name=found.first_name, legal_last_name=found.last_name,
         date_of_birth=found.date_of_birth, phone=found.phone, email=found.email,
-        primary_concern=found.problem,
+        primary_concern=found.problem, preferred_language=language,
     )  # fmt: skip
     patient.full_clean()
     patient.save()
@@ -108,7 +108,8 @@ def book_first_assessment(*, details: dict, time_key: str) -> AppointmentRequest
     chosen = f"{slot.day:%Y-%m-%d} {slot.start_time:%H:%M}, chosen online"
     found = _unsaved_request({**details, "times_that_suit": chosen}, None)
     with transaction.atomic():
-        patient = _new_patient(found)
+        # They booked on the site in the language it was showing them (LocaleMiddleware's).
+        patient = _new_patient(found, language=translation.get_language())
         try:
             visit = booking.book_visit(
                 patient=patient, physiotherapist=User.objects.get(pk=slot.physiotherapist_id),
@@ -169,12 +170,15 @@ def decline_request(
         locked.full_clean(exclude=["location"])
         locked.save()
         if tell_them:
-            body = render_to_string(
-                "treatments/booking/requests/declined.txt",
-                {"request": locked, "clinic": settings.CLINIC_NAME,
-                 "phone": settings.CLINIC_PHONE},
-            )  # fmt: skip
-            subject = _("Your request to %(clinic)s") % {"clinic": settings.CLINIC_NAME}
+            # Not in the staff member's language: a request does not keep its writer's yet, so
+            # the clinic's own.
+            with translation.override(settings.LANGUAGE_CODE):
+                body = render_to_string(
+                    "treatments/booking/requests/declined.txt",
+                    {"request": locked, "clinic": settings.CLINIC_NAME,
+                     "phone": settings.CLINIC_PHONE},
+                )  # fmt: skip
+                subject = _("Your request to %(clinic)s") % {"clinic": settings.CLINIC_NAME}
             transaction.on_commit(
                 lambda: send_mail(subject, body, None, [locked.email], fail_silently=True)
             )
