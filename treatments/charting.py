@@ -58,22 +58,28 @@ def needling_problems(visit: Visit, physiotherapist: User) -> list[str]:
         authorized = False
     if not authorized:
         name = display_name(physiotherapist)
-        problems.append(f"{name} has no current needling authorization on {_day(visit.date)}.")
+        problems.append(
+            _("%(name)s has no current needling authorization on %(day)s.")
+            % {"name": name, "day": _day(visit.date)}
+        )
     screening = (
         visit.patient.screenings.filter(screened_on__lte=visit.date)
         .prefetch_related("precautions")
         .first()
     )
     if screening is None:
-        problems.append("No screening is on file for this patient. Record a screening first.")
+        problems.append(_("No screening is on file for this patient. Record a screening first."))
     elif not screening.allows_needling:
         problems.append(
-            f"The screening of {_day(screening.screened_on)} says do not needle: "
-            f"{', '.join(screening.do_not_needle_reasons)}."
+            _("The screening of %(day)s says do not needle: %(reasons)s.")
+            % {
+                "day": _day(screening.screened_on),
+                "reasons": ", ".join(screening.do_not_needle_reasons),
+            }
         )
     consent = visit.patient.consents.filter(consented_on__lte=visit.date).first()
     if consent is None or not consent.is_in_force_on(visit.date):
-        problems.append("No consent to IMS is on file for this date. Record the consent first.")
+        problems.append(_("No consent to IMS is on file for this date. Record the consent first."))
     return problems
 
 
@@ -121,7 +127,9 @@ def _clean_row(site: NeedledSite, name: str) -> None:
 def _check_signer(chart: Chart, user: User) -> None:
     if chart.charted_by_id != user.pk:
         name = display_name(chart.charted_by)
-        raise ValidationError(f"Only {name}, who wrote this chart, can sign it.")
+        raise ValidationError(
+            _("Only %(name)s, who wrote this chart, can sign it.") % {"name": name}
+        )
 
 
 def sign_chart(chart: Chart, *, signed_by: User) -> Chart:
@@ -129,7 +137,7 @@ def sign_chart(chart: Chart, *, signed_by: User) -> Chart:
     with transaction.atomic():
         chart = Chart.objects.select_for_update().get(pk=chart.pk)
         if chart.is_signed:
-            raise ValidationError("This chart is already signed.")
+            raise ValidationError(_("This chart is already signed."))
         _check_signer(chart, signed_by)
         chart.signed_by, chart.signed_at = signed_by, timezone.now()
         chart._change_reason, chart._history_user = "Signed", signed_by
@@ -163,7 +171,7 @@ def record_chart(
         )
         if amending and not reason:
             raise ValidationError(
-                {"correction_reason": "A signed chart is amended only with a reason: say why."}
+                {"correction_reason": _("A signed chart is amended only with a reason: say why.")}
             )
         problems = charting_problems(visit, charted_by)
         if problems:
@@ -187,6 +195,7 @@ def record_chart(
         if sign and not amending:
             _check_signer(chart, charted_by)
             chart.signed_by, chart.signed_at = charted_by, timezone.now()
+        # History reasons are records kept in English for staff: not translated.
         if amending:
             chart._change_reason = f"Amended: {reason}"
         else:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration
 
 from patients.roles import display_name
@@ -69,18 +70,18 @@ def _event(visit: Visit, summary: str, description: str, url: str) -> Event:
 def appointment_calendar(visit: Visit) -> Calendar:
     """One appointment, for the patient's own calendar. Needs visit.physiotherapist and
     .location."""
-    summary = f"IMS appointment at {settings.CLINIC_NAME}"
+    summary = _("IMS appointment at %(clinic)s") % {"clinic": settings.CLINIC_NAME}
     before_url = absolute_url(reverse("content:page-detail", args=["before-your-appointment"]))
     lines = [
-        f"With {display_name(visit.physiotherapist)}.",
-        f"Before you come, please read: {before_url}",
+        _("With %(physiotherapist)s.") % {"physiotherapist": display_name(visit.physiotherapist)},
+        _("Before you come, please read: %(url)s") % {"url": before_url},
     ]
     phone = visit.location.phone or settings.CLINIC_PHONE
     if phone:
-        lines.append(f"To move or cancel, call {phone}.")
+        lines.append(_("To move or cancel, call %(phone)s.") % {"phone": phone})
     if visit.status == Visit.Status.CANCELLED:
         # Calendar apps that ignore STATUS still show the word.
-        summary = f"Cancelled: {summary}"
+        summary = _("Cancelled: %(summary)s") % {"summary": summary}
     calendar = _calendar(settings.CLINIC_NAME)
     event = _event(visit, summary, "\n".join(lines), before_url)
     event.add("location", where(visit.location))
@@ -110,12 +111,13 @@ def feed_visits(user, now: datetime):
 
 def physiotherapist_feed(physiotherapist: PhysiotherapistProfile) -> Calendar:
     """The physiotherapist's visits, each with the patient's initials and nothing more."""
-    calendar = _calendar(f"IMS visits at {settings.CLINIC_NAME}")
+    calendar = _calendar(_("IMS visits at %(clinic)s") % {"clinic": settings.CLINIC_NAME})
     calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
     for visit in feed_visits(physiotherapist.user, timezone.now()):
         url = absolute_url(visit.get_absolute_url())  # needs signing in to open
-        event = _event(visit, f"IMS: {patient_initials(visit.patient)}", url, url)
+        summary = _("IMS: %(initials)s") % {"initials": patient_initials(visit.patient)}
+        event = _event(visit, summary, url, url)
         event.add("location", where(visit.location))
         calendar.add_component(event)
     return calendar

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -69,9 +70,9 @@ def calendar_feed_renew(request):
     had_link = bool(physiotherapist.calendar_token)
     physiotherapist.renew_calendar_token()
     if had_link:
-        messages.success(request, "Your calendar has a new link. The old one no longer works.")
+        messages.success(request, _("Your calendar has a new link. The old one no longer works."))
     else:
-        messages.success(request, "Your private calendar link is ready.")
+        messages.success(request, _("Your private calendar link is ready."))
     return redirect("treatments:calendar-feed")
 
 

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ims_clinic.charts import LineChart, ReferenceLine, Series
 from treatments.models import ClinicSettings, TreatmentCourse, Visit
@@ -47,7 +48,11 @@ class CourseProgress:
     @property
     def expected_label(self) -> str:
         low, high = self.course.expected_visits
-        return f"IMS treatment {self.visit_count} of an expected {low}-{high}"
+        return _("IMS treatment %(count)s of an expected %(low)s-%(high)s") % {
+            "count": self.visit_count,
+            "low": low,
+            "high": high,
+        }
 
     @property
     def charted(self) -> list[Visit]:
@@ -105,17 +110,32 @@ class CourseProgress:
         important change"."""
         baseline, drop = self.course.baseline_pain, self.change_from_baseline
         if drop is None:
-            return f"No pain score charted yet to compare with the baseline of {baseline}."
+            return _("No pain score charted yet to compare with the baseline of %(baseline)s.") % {
+                "baseline": baseline
+            }
         if drop < 0:
-            return f"Pain is up {_points(-drop)} from {baseline}: worse than at the start."
+            return _("Pain is up %(points)s from %(baseline)s: worse than at the start.") % {
+                "points": _points(-drop),
+                "baseline": baseline,
+            }
         if drop == 0:
-            change = f"Pain is unchanged from {baseline}"
+            change = _("Pain is unchanged from %(baseline)s") % {"baseline": baseline}
         else:
-            change = f"Pain is down {_points(drop)} from {baseline} ({drop / baseline:.0%})"
+            change = _("Pain is down %(points)s from %(baseline)s (%(share)s)") % {
+                "points": _points(drop),
+                "baseline": baseline,
+                "share": f"{drop / baseline:.0%}",
+            }
         if self.has_important_change:
-            return f"{change}: an important change."
-        threshold = f"{IMPORTANT_DROP_POINTS} points or {IMPORTANT_DROP_SHARE:.0%}"
-        return f"{change}: not yet an important change ({threshold})."
+            return _("%(change)s: an important change.") % {"change": change}
+        threshold = _("%(points)s points or %(share)s") % {
+            "points": IMPORTANT_DROP_POINTS,
+            "share": f"{IMPORTANT_DROP_SHARE:.0%}",
+        }
+        return _("%(change)s: not yet an important change (%(threshold)s).") % {
+            "change": change,
+            "threshold": threshold,
+        }
 
     @property
     def numbered(self) -> list[tuple[int, Visit]]:
@@ -142,7 +162,7 @@ def is_important_drop(drop: int, baseline: int) -> bool:
 
 
 def _points(n: int) -> str:
-    return f"{n} point{'s' if n != 1 else ''}"
+    return ngettext("%(count)s point", "%(count)s points", n) % {"count": n}
 
 
 def course_progress(

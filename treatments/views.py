@@ -121,7 +121,11 @@ def course_create(request, patient_pk: int):
     )
     if request.method == "POST" and form.is_valid():
         course = form.save()
-        messages.success(request, f"Course opened for {patient}: {course.region}.")
+        messages.success(
+            request,
+            _("Course opened for %(patient)s: %(region)s.")
+            % {"patient": patient, "region": course.region},
+        )
         return redirect(course)
     return render(request, "treatments/course_form.html", {"patient": patient, "form": form})
 
@@ -336,12 +340,12 @@ def _muscle_levels(listed: dict) -> dict:
 def chart_sign(request, pk: int):
     visit = get_object_or_404(Visit.objects.select_related("chart__charted_by"), pk=pk)
     if not visit.is_charted:
-        messages.error(request, "This visit has no chart to sign.")
+        messages.error(request, _("This visit has no chart to sign."))
         return redirect(visit)
     try:
         sign_chart(visit.chart, signed_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Chart signed. From now on it is amended only with a reason.")
+        messages.success(request, _("Chart signed. From now on it is amended only with a reason."))
     return redirect(visit)

@@ -13,12 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from patients.models import Patient
 from treatments.models import Location, TreatmentCourse, Visit, WaitlistEntry
 from treatments.progress import DUE_AFTER_DAYS, OVERDUE_AFTER_DAYS
 
-ALREADY_WAITING = "This patient is already on the waitlist."
+ALREADY_WAITING = gettext_lazy("This patient is already on the waitlist.")
 
 
 @dataclass
@@ -93,7 +95,7 @@ def add_to_waitlist(
     *, patient: Patient, note: str = "", location: Location | None = None
 ) -> WaitlistEntry:
     if patient.is_archived:
-        raise ValidationError("This patient's record is archived. Restore it first.")
+        raise ValidationError(_("This patient's record is archived. Restore it first."))
     entry = WaitlistEntry(patient=patient, note=note.strip(), location=location)
     entry.full_clean()  # "already on the waitlist" comes from the model's constraint
     try:
@@ -108,7 +110,9 @@ def add_to_waitlist(
 def resolve_waitlist_entry(entry: WaitlistEntry) -> WaitlistEntry:
     """Take the patient off the waitlist. The entry is kept, with the time it was resolved."""
     if entry.resolved_at is not None:
-        raise ValidationError(f"{entry.patient} was already off the waitlist.")
+        raise ValidationError(
+            _("%(patient)s was already off the waitlist.") % {"patient": entry.patient}
+        )
     entry.resolved_at = timezone.now()
     entry.save(update_fields=["resolved_at"])
     return entry

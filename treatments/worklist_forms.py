@@ -39,9 +39,13 @@ class PatientLookupForm(forms.Form):
 
 class PatientChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, patient: Patient) -> str:
-        label = f"{patient} (born {patient.date_of_birth:%d %b %Y}, {patient.phone})"
+        label = _("%(patient)s (born %(born)s, %(phone)s)") % {
+            "patient": patient,
+            "born": f"{patient.date_of_birth:%d %b %Y}",
+            "phone": patient.phone,
+        }
         if getattr(patient, "is_waiting", False):
-            label += ": already on the waitlist"
+            label = _("%(label)s: already on the waitlist") % {"label": label}
         return label
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from patients.roles import booking_staff
@@ -63,7 +64,9 @@ def waitlist_add(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{entry.patient} is on the waitlist.")
+            messages.success(
+                request, _("%(patient)s is on the waitlist.") % {"patient": entry.patient}
+            )
             return redirect("treatments:waitlist")
     ctx = {"lookup": lookup, "form": form, "matches": matches, "matches_shown": MATCHES_SHOWN}
     status = 400 if lookup.errors.get("q") else 200
@@ -79,7 +82,9 @@ def waitlist_resolve(request, pk: int):
     except ValidationError as error:
         messages.info(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{entry.patient} is off the waitlist.")
+        messages.success(
+            request, _("%(patient)s is off the waitlist.") % {"patient": entry.patient}
+        )
     return redirect("treatments:waitlist")
 
 

@@ -67,6 +67,7 @@ def save_visit(
             )
             rules.check_once_a_week(visit, earliest=earliest)
             rules.check_no_double_booking(visit)
+            # The history reason is a record for staff: kept in English, not translated.
             visit._change_reason = reason or None
             visit.save()
     except IntegrityError as error:
