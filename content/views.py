@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from content.caching import public_page
 from content.forms import SearchForm
@@ -24,7 +25,7 @@ def page_detail(request, slug: str):
     pages = list(Page.objects.published())
     slugs = [page.slug for page in pages]
     if slug not in slugs:
-        raise Http404("No education page at this address.")
+        raise Http404(gettext("No education page at this address."))
     index = slugs.index(slug)
     ctx = {
         "page": pages[index],

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp import apps as otp_totp_apps
 
 
@@ -8,7 +9,7 @@ class ImsClinicConfig(AppConfig):
 
     default = True  # this module has three configs; "ims_clinic" in INSTALLED_APPS is this one
     name = "ims_clinic"
-    verbose_name = "IMS Clinic"
+    verbose_name = _("IMS Clinic")
 
     def ready(self) -> None:
         # Importing them connects their receivers (the session clock, the audit trail) and
@@ -23,7 +24,7 @@ class TwoStepDevicesConfig(otp_totp_apps.DefaultConfig):
     """django-otp's authenticator apps, under a heading clinic admins know in the admin."""
 
     default = False
-    verbose_name = "Two-step sign-in"
+    verbose_name = _("Two-step sign-in")
 
 
 class ClinicAdminConfig(admin_apps.AdminConfig):

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp import verify_token
 
 from ims_clinic.models import AuditEntry
@@ -18,7 +19,7 @@ from patients.models import Patient
 User = get_user_model()
 
 USERNAME_MAX_LENGTH = 150
-WRONG_CODE = "That code did not match. Codes change every 30 seconds; try the newest one."
+WRONG_CODE = _("That code did not match. Codes change every 30 seconds; try the newest one.")
 
 
 class StaffAuthenticationForm(AuthenticationForm):
@@ -32,7 +33,9 @@ class StaffAuthenticationForm(AuthenticationForm):
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
         if len(username) > USERNAME_MAX_LENGTH:
-            raise ValidationError(f"Usernames have at most {USERNAME_MAX_LENGTH} characters.")
+            raise ValidationError(
+                _("Usernames have at most %(count)d characters.") % {"count": USERNAME_MAX_LENGTH}
+            )
         return username
 
 
@@ -102,8 +105,8 @@ class TwoStepCodeForm(forms.Form):
     """
 
     code = forms.CharField(
-        label="6-digit code",
-        error_messages={"required": "Enter the 6-digit code from your authenticator app."},
+        label=_("6-digit code"),
+        error_messages={"required": _("Enter the 6-digit code from your authenticator app.")},
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
@@ -123,7 +126,8 @@ class TwoStepCodeForm(forms.Form):
             self.throttled = True
             wait = (details["locked_until"] - timezone.now()).total_seconds()
             raise ValidationError(
-                f"Too many wrong codes. Wait {how_long(wait)}, then try the newest code."
+                _("Too many wrong codes. Wait %(wait)s, then try the newest code.")
+                % {"wait": how_long(wait)}
             )
         # django-otp locks the device row while it checks, so a code works only once.
         self.verified_device = verify_token(self.user, self.device.persistent_id, code)
@@ -135,5 +139,6 @@ class TwoStepCodeForm(forms.Form):
 def how_long(seconds: float) -> str:
     seconds = max(math.ceil(seconds), 1)
     if seconds < 120:
-        return f"{seconds} second{'s' if seconds > 1 else ''}"
-    return f"{math.ceil(seconds / 60)} minutes"
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}

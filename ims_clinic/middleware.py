@@ -9,6 +9,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django_otp import user_has_device
 
 from patients.roles import CLINIC_ADMIN, PHYSIOTHERAPIST, has_role
@@ -58,16 +59,20 @@ class StaffSessionLimits:
             signed_in_at = session.get(SIGNED_IN_AT, now)
             last_seen = session.get(LAST_SEEN, now)
             if now - signed_in_at > settings.SESSION_MAX_LIFETIME:
-                return self.sign_out(request, "You were signed out 12 hours after signing in.")
+                return self.sign_out(
+                    request, gettext("You were signed out 12 hours after signing in.")
+                )
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
-                return self.sign_out(request, "You were signed out after 30 minutes without use.")
+                return self.sign_out(
+                    request, gettext("You were signed out after 30 minutes without use.")
+                )
             if now - last_seen > LAST_SEEN_PRECISION:
                 session[LAST_SEEN] = now
         return self.get_response(request)
 
     def sign_out(self, request, why: str):
         logout(request)
-        messages.info(request, f"{why} Please sign in again.")
+        messages.info(request, gettext("%(why)s Please sign in again.") % {"why": why})
         return redirect_to_login(request.get_full_path())
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -61,7 +62,9 @@ def set_up(request):
         device.save(update_fields=["confirmed"])
         sign_in_with(request, device)
         audit.record(request, audit.Action.SIGNED_IN, detail="Two-step sign-in turned on")
-        messages.success(request, "Two-step sign-in is on. Sign-ins now ask for the app's code.")
+        messages.success(
+            request, gettext("Two-step sign-in is on. Sign-ins now ask for the app's code.")
+        )
         return redirect(onward(request))
     context = {
         "form": form,

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
@@ -9,7 +11,10 @@ from ims_clinic import audit_views, two_factor
 from ims_clinic.forms import StaffAuthenticationForm
 from ims_clinic.views import health, ready, staff_home, staff_menu
 
-admin.site.site_header = f"{settings.CLINIC_NAME} administration"
+# Lazy: the heading is read per request, in the language of the page.
+admin.site.site_header = lazy(
+    lambda: gettext("%(clinic)s administration") % {"clinic": settings.CLINIC_NAME}, str
+)()
 admin.site.site_title = settings.CLINIC_NAME
 
 handler403 = "ims_clinic.views.permission_denied"

@@ -4,6 +4,7 @@ from csp.constants import UNSAFE_HASHES
 from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from ims_clinic import audit
@@ -88,17 +89,19 @@ class PatientAdmin(ClinicalAdmin):
     readonly_fields = ["archived_at", "created_at", "updated_at"]
     actions = ["archive", "restore"]
 
-    @admin.action(description="Archive the selected patients")
+    @admin.action(description=gettext_lazy("Archive the selected patients"))
     def archive(self, request, queryset):
         for patient in queryset.active():
             patient.archive()
-        messages.success(request, "Archived. Archived records are kept and can be restored.")
+        messages.success(
+            request, gettext("Archived. Archived records are kept and can be restored.")
+        )
 
-    @admin.action(description="Restore the selected patients")
+    @admin.action(description=gettext_lazy("Restore the selected patients"))
     def restore(self, request, queryset):
         for patient in queryset.archived():
             patient.restore()
-        messages.success(request, "Restored.")
+        messages.success(request, gettext("Restored."))
 
 
 class PrecautionInline(admin.TabularInline):

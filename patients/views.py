@@ -63,7 +63,7 @@ def patient_create(request):
     )
     if form.is_valid():
         patient = form.save()
-        messages.success(request, f"Added {patient.full_name}.")
+        messages.success(request, _("Added %(name)s.") % {"name": patient.full_name})
         return redirect(patient)
     return render(request, "patients/patient_form.html", {"form": form})
 
@@ -117,7 +117,9 @@ def patient_edit(request, pk: int):
     )
     if form.is_valid():
         form.save()
-        messages.success(request, f"Saved the changes to {patient.full_name}'s details.")
+        messages.success(
+            request, _("Saved the changes to %(name)s's details.") % {"name": patient.full_name}
+        )
         return redirect(patient)
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
 
@@ -153,7 +155,7 @@ def patient_restore(request, pk: int):
     patient = get_object_or_404(Patient, pk=pk)
     if patient.is_archived:
         patient.restore()
-    messages.success(request, f"Restored {patient.full_name}'s record.")
+    messages.success(request, _("Restored %(name)s's record.") % {"name": patient.full_name})
     return redirect(patient)
 
 
@@ -171,12 +173,17 @@ def screening_create(request, pk: int):
     if form.is_valid():
         screening = form.save()
         if screening.allows_needling:
-            messages.success(request, f"Recorded the screening of {patient.full_name}.")
+            messages.success(
+                request, _("Recorded the screening of %(name)s.") % {"name": patient.full_name}
+            )
         else:
             messages.warning(
                 request,
-                f"Recorded the screening of {patient.full_name}: do not needle "
-                f"({'; '.join(screening.do_not_needle_reasons)}).",
+                _("Recorded the screening of %(name)s: do not needle (%(reasons)s).")
+                % {
+                    "name": patient.full_name,
+                    "reasons": "; ".join(screening.do_not_needle_reasons),
+                },
             )
         return redirect(_next_page(request) or patient)
     ctx = {"form": form, "patient": patient, "intake": intake,
@@ -191,7 +198,9 @@ def consent_create(request, pk: int):
     form = ConsentForm(request.POST if request.method == "POST" else None, instance=consent)
     if form.is_valid():
         form.save()
-        messages.success(request, f"Recorded {patient.full_name}'s consent to IMS.")
+        messages.success(
+            request, _("Recorded %(name)s's consent to IMS.") % {"name": patient.full_name}
+        )
         return redirect(_next_page(request) or patient)
     return render(request, "patients/consent_form.html", {"form": form, "patient": patient})
 
@@ -214,7 +223,10 @@ def consent_withdraw(request, pk: int):
         consent.save(update_fields=["withdrawn_on"])
     messages.success(
         request,
-        f"Consent of {consent.consented_on:%d %b %Y} marked withdrawn on "
-        f"{consent.withdrawn_on:%d %b %Y}. It stays on file.",
+        _("Consent of %(consented_on)s marked withdrawn on %(withdrawn_on)s. It stays on file.")
+        % {
+            "consented_on": f"{consent.consented_on:%d %b %Y}",
+            "withdrawn_on": f"{consent.withdrawn_on:%d %b %Y}",
+        },
     )
     return redirect(consent.patient)
