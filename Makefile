@@ -45,13 +45,13 @@ migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
 
 # The translation catalogues (ims_clinic/management/commands/catalogues.py). `make messages`
-# after writing or changing a translatable string; the check fails until then. It does not yet
-# fail on untranslated entries (MESSAGES_COMPLETE=1 makes it): the translations come later.
+# after writing or changing a translatable string, then translate its new entries in each
+# locale/*/LC_MESSAGES/django.po: the check fails until then.
 messages: install gettext
 	$(MANAGE) catalogues
 
 messages-check: install gettext
-	$(MANAGE) catalogues --check $(if $(MESSAGES_COMPLETE),--complete)
+	$(MANAGE) catalogues --check --complete
 
 # GNU gettext (msgfmt, xgettext, msgmerge), from Debian's packages when missing.
 gettext:

@@ -7,9 +7,9 @@ a catalogue does not compile. Source references (#: lines, file names only) and 
 date are left out of the comparison: moving a string within the code is not a change. The
 catalogues are put back exactly as they were afterwards.
 
-Untranslated and fuzzy entries are counted and printed but do not fail the check yet: the
-translations themselves come later in issue 14. Then --complete (or MESSAGES_COMPLETE=1 in the
-Makefile) makes them fail too.
+With --complete (what `make messages-check` runs) an untranslated or fuzzy entry in any
+language fails it too: every catalogue covers every string, staff pages included, so a new
+string lands with its four translations. Without it they are only counted, for work under way.
 """
 
 # gettext's own msgfmt, with fixed arguments.
