@@ -67,6 +67,25 @@ def test_a_reminder_is_written_in_the_patients_language(physiotherapist, languag
     assert translation.get_language() == "en-ca"  # the staff's or the command's own, after
 
 
+def test_a_french_speaking_patients_reminder_arrives_in_french(physiotherapist, clock):
+    patient = online_patient(preferred_language="fr-ca", legal_first_name="Camille")
+    visit = make_visit(make_course(patient, physiotherapist), TODAY, time(13))
+    subject, body = reminders.render_email(visit, ReminderSent.Kind.REMINDER)
+    assert subject.startswith("Votre rendez-vous d'IMS le ")
+    assert body.startswith("Bonjour Camille,")
+    assert "Voici un rappel de votre rendez-vous d'IMS" in body and "À bientôt," in body
+    assert "Hello" not in body and "See you soon" not in body
+
+
+def test_an_aftercare_email_arrives_in_the_patients_language(physiotherapist, clock):
+    patient = online_patient(preferred_language="zh-hant", legal_first_name="Wing")
+    visit = make_visit(make_course(patient, physiotherapist), TODAY, time(9), status="attended")
+    subject, body = reminders.render_email(visit, ReminderSent.Kind.AFTERCARE)
+    assert "IMS" in subject and "Looking after" not in subject
+    assert "Wing\uff0c您好" in body  # with the Chinese full-width comma
+    assert "Hello" not in body and "In an emergency" not in body
+
+
 def test_the_reminders_calendar_file_is_made_in_the_patients_language(
     physiotherapist, monkeypatch, clock
 ):
