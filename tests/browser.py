@@ -5,8 +5,10 @@ cancel the form's request, and the test would go on signed in (or out) by chance
 busy machine running the tests in parallel turns into a failure."""
 
 import re
+from datetime import time, timedelta
 
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
@@ -76,3 +78,10 @@ def sign_in_as_patient(page, live_server, email: str, *, emailed_link) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     page.goto(live_server.url + emailed_link())
     page.get_by_role("button", name="Sign in and see my visits").click()
+
+
+def started_hours_ago(hours: int = 1):
+    """The day and quarter-hour `hours` ago on the real clock (the live server's): charting
+    needs a visit that has started, and a fixed morning time has not come just after midnight."""
+    starts = timezone.localtime() - timedelta(hours=hours)
+    return starts.date(), time(starts.hour, starts.minute - starts.minute % 15)

@@ -5,16 +5,15 @@ allow, and says so: on the console, and with a securitypolicyviolation event. Th
 both and fails on any.
 """
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from content.models import Page
-from tests.browser import sign_in
+from tests.browser import sign_in, started_hours_ago
 from tests.factories import make_user, make_visit, ready_for_needling
 
 pytestmark = [
@@ -52,7 +51,7 @@ def records():
     """A superuser (every role, the whole admin) and one patient's course with a visit."""
     make_user(username="root", is_staff=True, is_superuser=True)
     course = ready_for_needling()
-    visit = make_visit(course, timezone.localdate(), time(9, 0))
+    visit = make_visit(course, *started_hours_ago())
     return course, visit
 
 

@@ -1,14 +1,12 @@
 """A physiotherapist charts a visit in a real browser and sees the course move on."""
 
 import re
-from datetime import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser import sign_in
+from tests.browser import sign_in, started_hours_ago
 from tests.factories import make_patient, make_visit, ready_for_needling
 
 pytestmark = [
@@ -41,7 +39,7 @@ def test_a_physiotherapist_charts_two_needled_sites_and_sees_the_course_progress
     course = ready_for_needling(patient)
     course.physiotherapist.username = "priya"
     course.physiotherapist.save()
-    make_visit(course, timezone.localdate(), time(8, 0))
+    make_visit(course, *started_hours_ago())  # today's visit has started
 
     sign_in(page, live_server, "priya")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your day")

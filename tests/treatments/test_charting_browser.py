@@ -7,15 +7,14 @@ a list is two (open it, pick); typing into a field is one click into it plus a k
 character. Loading the page is not counted."""
 
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser import sign_in
+from tests.browser import sign_in, started_hours_ago
 from tests.factories import make_patient, make_visit, ready_for_needling
 from treatments.charting import record_chart
 from treatments.models import Chart, NeedledSite
@@ -56,10 +55,12 @@ class Effort:
         self.clicks += 2
 
 
-def last_week_and_today(physiotherapist, name: str, at: time):
-    """A patient's IMS visit this morning, and the one last week, charted and signed."""
+def last_week_and_today(physiotherapist, name: str, hours_ago: int):
+    """A patient's IMS visit that started `hours_ago` hours ago, and the one a week before,
+    charted and signed. The live server runs on the real clock, and only a visit that has
+    started is charted: a fixed morning time would not have come yet just after midnight."""
     course = ready_for_needling(make_patient(legal_first_name=name), physiotherapist)
-    today = timezone.localdate()
+    today, at = started_hours_ago(hours_ago)
     last_week = make_visit(course, today - timedelta(days=7), at)
     sites = []
     for muscle, level in VISIT:
@@ -84,7 +85,7 @@ def priya(physiotherapist):
 
 @pytest.fixture
 def visits(priya):
-    return last_week_and_today(priya, "Mina", time(8, 0))
+    return last_week_and_today(priya, "Mina", hours_ago=3)
 
 
 def chart_page(page, live_server, visit) -> str:
@@ -134,7 +135,7 @@ def test_a_visit_charted_from_last_week_takes_far_fewer_clicks_and_keystrokes(
 
     # The same visit from an empty form, as before this page had a muscle list: every muscle
     # typed, every field chosen, rows added.
-    _, today = last_week_and_today(priya, "Noor", time(8, 30))
+    _, today = last_week_and_today(priya, "Noor", hours_ago=2)
     chart_page(page, live_server, today)
     from_empty = Effort(page)
     number = 0
@@ -155,7 +156,7 @@ def test_a_visit_charted_from_last_week_takes_far_fewer_clicks_and_keystrokes(
     assert charted_as_last_week(today) == charted_as_last_week(last_week)
 
     # From an empty form with the list: each muscle's paraspinal site is one click.
-    _, today = last_week_and_today(priya, "Omid", time(9, 0))
+    _, today = last_week_and_today(priya, "Omid", hours_ago=1)
     chart_page(page, live_server, today)
     with_the_list = Effort(page)
     for number, (muscle, level) in enumerate(VISIT, start=1):
