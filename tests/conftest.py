@@ -76,6 +76,7 @@ def migrated_data(transactional_db):
     state_apps = MigrationLoader(connection).project_state().apps
     for migration, function in [
         ("content.migrations.0002_education_pages", "load_pages"),
+        ("content.migrations.0004_page_translation_files", "load_translations"),
         ("treatments.migrations.0002_roles", "create_roles"),
         ("treatments.migrations.0017_locations", "open_the_first_location"),
         ("treatments.migrations.0004_default_hours", "open_clinic"),
