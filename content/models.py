@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from content.caching import forget_cached_pages
+from ims_clinic.languages import TRANSLATION_LANGUAGES
 
 # What an education page's Markdown may become. The page title is the page's only <h1>, so the
 # body starts at <h2>; anything else (scripts, styles, raw HTML tricks) is stripped.
@@ -19,11 +20,6 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 MAX_SEARCH_WORDS = 8
-
-# Pages are written in the site's language first; these are the languages a page can be
-# translated into.
-TRANSLATION_LANGUAGES = [(code, name) for code, name in settings.LANGUAGES
-                         if code != settings.LANGUAGE_CODE]  # fmt: skip
 
 
 def render_markdown(text: str) -> str:

@@ -25,6 +25,7 @@ from treatments.constraints import (
     TimeOfDayRange,
     TimestampRange,
 )
+from treatments.outcomes.instruments import in_language
 
 PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
 SPINAL_SEGMENTS = (
@@ -1486,6 +1487,9 @@ class Instrument(models.Model):
     title = models.CharField(_("title"), max_length=120)
     definition = models.JSONField(_("definition"), editable=False)
     licensed_text = models.JSONField(_("licensed text"), null=True, blank=True, editable=False)
+    # {language: {"title", "source", "instructions", "items"}}: validated translations the
+    # clinic may use, loaded in the admin. Without one, a reader of that language gets English.
+    translations = models.JSONField(_("translations"), default=dict, blank=True, editable=False)
     is_active = models.BooleanField(
         _("offered"), default=True, help_text=_("Offered when choosing a course's measures.")
     )
@@ -1503,6 +1507,12 @@ class Instrument(models.Model):
     @property
     def has_text(self) -> bool:
         return bool(self.definition.get("text_included") or self.licensed_text)
+
+    def text_in(self, language: str) -> tuple[dict, bool]:
+        """The questionnaire for a reader of `language`, and whether it is in that language."""
+        if language == settings.LANGUAGE_CODE:
+            return in_language(self.definition, self.licensed_text, {}, language)[0], True
+        return in_language(self.definition, self.licensed_text, self.translations, language)
 
 
 class CourseMeasureQuerySet(models.QuerySet):

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from treatments.forms import DATE_INPUT
 from treatments.models import Instrument, MeasureResponse
-from treatments.outcomes.instruments import with_text
 
 ACTIVITY_NAME_LENGTH = 120
 CHOICE_ERRORS = {
@@ -65,14 +65,16 @@ class AnswerForm(forms.Form):
     for a numeric item; for the PSFS, a name and a 0-10 score for each activity.
 
     `typed`: the physiotherapist types the answers in, and says on which occasion and day
-    they were given.
+    they were given. The questions are in the reader's language only where the clinic loaded
+    a validated translation; otherwise in English (`in_english` then says so).
     """
 
     def __init__(self, *args, instrument: Instrument, typed: bool = False,
                  occasion: str = "", **kwargs):  # fmt: skip
         super().__init__(*args, **kwargs)
         self.instrument = instrument
-        self.definition = with_text(instrument.definition, instrument.licensed_text)
+        self.definition, translated = instrument.text_in(get_language())
+        self.in_english = not translated
         self.questions: list[Question] = []
         self.typed = typed
         if typed:

@@ -249,6 +249,28 @@ def _clean_options(item: dict[str, Any], given: Any, errors: list[str]) -> list[
     return cleaned
 
 
+def check_translation(definition: dict[str, Any], data: Any, source: str) -> dict[str, Any]:
+    """Check a validated translation's text as check_licensed_text() does; `data` may also
+    give the translation's own "title". `source` names the validation and the licence."""
+    cleaned = check_licensed_text(definition, data)
+    title = data.get("title", "")
+    if not isinstance(title, str) or len(title) > 120:
+        raise ValidationError(_("The title must be text of at most 120 characters."))
+    return {"title": title.strip(), "source": source.strip(), **cleaned}
+
+
+def in_language(definition: dict, licensed: dict | None, translations: dict, language: str):
+    """The questionnaire as a reader of `language` is given it, and whether that is in their
+    language: a validated translation the clinic loaded, else the English."""
+    english = with_text(definition, licensed)
+    translation = translations.get(language)
+    if not translation:
+        return english, False
+    translated = with_text(english, translation)
+    translated["title"] = translation.get("title") or english["title"]
+    return translated, True
+
+
 def with_text(definition: dict[str, Any], licensed: dict[str, Any] | None) -> dict[str, Any]:
     """A copy of the definition with a clinic's checked licensed text merged in."""
     merged = copy.deepcopy(definition)
