@@ -170,6 +170,7 @@ def create_clinic(patients: int = 40, seed: int = 2026) -> int:
     physiotherapists = [staff["lee"], staff["singh"], staff["morgan"]]
     open_online_booking(physiotherapists)
     today = timezone.localdate()
+    assessments = []
     for n in range(patients):
         physiotherapist = physiotherapists[n % len(physiotherapists)]
         slot = n // len(
@@ -192,7 +193,11 @@ def create_clinic(patients: int = 40, seed: int = 2026) -> int:
         # Half-hour slots from 08:00: no two patients of one physiotherapist ever overlap.
         start_time = time(8 + slot // 2, 30 * (slot % 2))
         add_past_course(patient, physiotherapist, n, start_time, today, rng)
-        add_course(patient, physiotherapist, story, n, start_time, today, rng)
+        assessments += add_course(patient, physiotherapist, story, n, start_time, today, rng)
+    # An hour-long assessment could take the half-hour slot of another of the physiotherapist's
+    # patients on some dates: the treatments are all in before any assessment is tried.
+    for assessment in assessments:
+        add_assessment(*assessment)
     add_new_patient_requests()
     return patients
 
@@ -213,7 +218,9 @@ def add_new_patient_requests() -> None:
         found.save()
 
 
-def add_course(patient, physiotherapist, story: Story, n: int, at: time, today: date, rng) -> None:
+def add_course(patient, physiotherapist, story: Story, n: int, at: time, today: date, rng) -> list:
+    """The patient's current course; returns the initial assessment to add (add_assessment's
+    arguments), if it has one."""
     region = REGIONS[n % len(REGIONS)][0]
     last = weekday_on_or_before(today - timedelta(days=story.days_since_last))
     dates = [last - timedelta(weeks=k) for k in reversed(range(len(story.pains)))]
@@ -243,8 +250,9 @@ def add_course(patient, physiotherapist, story: Story, n: int, at: time, today: 
     ims = types.get("IMS treatment") or VisitType.objects.filter(is_needling=True).first()
     assessment = types.get("Initial assessment")
     booking = {"patient": patient, "course": course, "physiotherapist": physiotherapist}
+    assessments = []
     if assessment and dates:
-        add_assessment(booking, assessment, started - timedelta(days=1), at, story)
+        assessments.append((booking, assessment, started - timedelta(days=1), at, story))
     for i, (day, pain) in enumerate(zip(dates, story.pains, strict=True)):
         uncharted = story.uncharted_last and i == len(dates) - 1
         visit = record_past_visit(
@@ -268,6 +276,7 @@ def add_course(patient, physiotherapist, story: Story, n: int, at: time, today: 
     if n == ONLINE_PATIENT:
         patient.turn_on_online_access()
         left_to_answer_at_home(course)
+    return assessments
 
 
 # What a physiotherapist writes for the patient to do at home, in plain words.

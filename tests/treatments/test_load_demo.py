@@ -1,4 +1,8 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -90,3 +94,13 @@ def test_its_patient_for_the_online_pages_may_sign_in_and_has_a_questionnaire_to
     assert [(measure.instrument.code, occasion) for _course, measure, occasion in due] == [
         ("nprs", "baseline")
     ]
+
+
+def test_it_loads_on_a_day_when_an_assessment_would_take_a_treatments_slot(settings):
+    """On 30 November 2026 one patient's hour-long assessment overlapped another's half-hour
+    treatment with the same physiotherapist, and `make run` stopped: assessments come last."""
+    settings.DEBUG = True
+    with time_machine.travel(datetime(2026, 11, 30, 12, tzinfo=ZoneInfo(settings.TIME_ZONE))):
+        call_command("load_demo", patients=12)
+    assert Patient.objects.count() == 12
+    assert Visit.objects.filter(visit_type__name="Initial assessment").exists()
