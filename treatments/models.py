@@ -1273,6 +1273,11 @@ class AppointmentRequest(models.Model):
         related_name="appointment_request", verbose_name=_("visit booked"),
     )  # fmt: skip
     decline_reason = models.CharField(_("why declined"), max_length=300, blank=True)
+    # The language the site was showing them: their emails, and their record if one is made.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE, editable=False,
+    )  # fmt: skip
 
     objects = AppointmentRequestQuerySet.as_manager()
 

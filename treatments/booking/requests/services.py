@@ -50,7 +50,11 @@ def _unsaved_request(details: dict, location: Location | None) -> AppointmentReq
     values["email"] = values["email"].lower()
     if location is not None and not location.is_open:
         raise ValidationError({"location": error_messages["location_closed"]})
-    found = AppointmentRequest(**values, location=location)
+    # The language the site shows them (LocaleMiddleware's), kept for what is sent them later.
+    language = translation.get_language()
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    found = AppointmentRequest(**values, location=location, language=language)
     found.full_clean(exclude=["location"])
     return found
 
@@ -78,12 +82,12 @@ def ask_for_assessment(*, details: dict, location: Location | None = None) -> Ap
     return found
 
 
-def _new_patient(found: AppointmentRequest, language: str = settings.LANGUAGE_CODE) -> Patient:
+def _new_patient(found: AppointmentRequest) -> Patient:
     """A patient's record made from the request, as the front desk would type it in."""
     patient = Patient(
         legal_first_name=found.first_name, legal_last_name=found.last_name,
         date_of_birth=found.date_of_birth, phone=found.phone, email=found.email,
-        primary_concern=found.problem, preferred_language=language,
+        primary_concern=found.problem, preferred_language=found.language,
     )  # fmt: skip
     patient.full_clean()
     patient.save()
@@ -108,8 +112,7 @@ def book_first_assessment(*, details: dict, time_key: str) -> AppointmentRequest
     chosen = f"{slot.day:%Y-%m-%d} {slot.start_time:%H:%M}, chosen online"
     found = _unsaved_request({**details, "times_that_suit": chosen}, None)
     with transaction.atomic():
-        # They booked on the site in the language it was showing them (LocaleMiddleware's).
-        patient = _new_patient(found, language=translation.get_language())
+        patient = _new_patient(found)
         try:
             visit = booking.book_visit(
                 patient=patient, physiotherapist=User.objects.get(pk=slot.physiotherapist_id),
@@ -170,9 +173,8 @@ def decline_request(
         locked.full_clean(exclude=["location"])
         locked.save()
         if tell_them:
-            # Not in the staff member's language: a request does not keep its writer's yet, so
-            # the clinic's own.
-            with translation.override(settings.LANGUAGE_CODE):
+            # In the language they asked in, not the staff member's.
+            with translation.override(locked.language):
                 body = render_to_string(
                     "treatments/booking/requests/declined.txt",
                     {"request": locked, "clinic": settings.CLINIC_NAME,

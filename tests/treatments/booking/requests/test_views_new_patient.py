@@ -1,6 +1,6 @@
 """The public page where a new patient asks for a first assessment, or books one directly."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.core import mail
@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 
 from ims_clinic.models import AuditEntry
 from patients.online import throttle
-from tests.factories import TODAY, make_physiotherapist
+from tests.factories import TODAY, make_front_desk, make_physiotherapist, visit_type
 from tests.ims_clinic.test_forms_fuzz import assert_answered_safely, form_data, junk, spoiled
+from tests.treatments.booking.helpers import MONDAY
 from tests.treatments.booking.requests.helpers import form_data as request_data
 from tests.treatments.booking.requests.helpers import let_new_patients_book, turn_on_online_booking
 from tests.treatments.helpers import page_text
+from treatments.booking.requests import services
 from treatments.booking.requests.forms import NewPatientForm
 from treatments.models import AppointmentRequest, Location, PhysiotherapistProfile, Visit
 
@@ -182,3 +184,25 @@ def test_the_form_fed_made_up_input_never_fails(physiotherapist, directly, data)
         kept = AppointmentRequest.objects.count()
         assert kept == (1 if response.status_code == 302 else 0)
         transaction.set_rollback(True)
+
+
+def test_a_request_made_in_french_is_answered_in_french_and_its_record_kept_so(
+    client, physiotherapist, django_capture_on_commit_callbacks
+):
+    """The request keeps the language the site showed them: the acknowledgement, the front
+    desk's decline and a record made from it are in French, whoever handles it."""
+    turn_on_online_booking()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, request_data(), HTTP_ACCEPT_LANGUAGE="fr-CA")
+        client.post(URL, request_data(email="sam@example.com"), HTTP_ACCEPT_LANGUAGE="fr-CA")
+    first, second = AppointmentRequest.objects.order_by("pk")
+    assert first.language == "fr-ca"
+    assert mail.outbox[0].subject.startswith("Votre premier rendez-vous")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decline_request(first, by=make_front_desk(), reason="Complet", tell_them=True)
+    assert mail.outbox[-1].subject.startswith("Votre demande")
+    visit = services.book_request(
+        second, by=make_front_desk(), physiotherapist=physiotherapist,
+        visit_type=visit_type("Initial assessment"), day=MONDAY, start_time=time(10),
+    )  # fmt: skip
+    assert visit.patient.preferred_language == "fr-ca"
