@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from content.models import Page, PageTranslation
+from tests.content.helpers import page_form
 
 pytestmark = pytest.mark.django_db
 
@@ -159,17 +160,6 @@ def test_a_translation_is_into_one_of_the_sites_languages(aftercare_in_french):
 # The admin ---------------------------------------------------------------------------------------
 
 
-def inline_form(page: Page, **translation) -> dict:
-    data = {
-        "title": page.title, "slug": page.slug, "summary": page.summary, "body": page.body,
-        "order": page.order, "published": "on",
-        "translations-TOTAL_FORMS": "1", "translations-INITIAL_FORMS": "0",
-        "translations-MIN_NUM_FORMS": "0", "translations-MAX_NUM_FORMS": "1000",
-    }  # fmt: skip
-    data.update({f"translations-0-{key}": value for key, value in translation.items()})
-    return data
-
-
 PUNJABI = {"language": "pa", "title": "ਦੇਖਭਾਲ", "summary": "ਸਾਰ", "body": "## ਕਰੋ\n\nਪਾਣੀ ਪੀਓ।",
            "published": "on", "reviewed_by": "Harpreet Gill, physiotherapist",
            "reviewed_on": "2026-03-10"}  # fmt: skip
@@ -180,7 +170,7 @@ def test_a_clinic_admin_adds_a_reviewed_translation_beside_the_page(client, clin
     page = Page.objects.get(slug="aftercare")
     client.force_login(clinic_admin)
     url = reverse("admin:content_page_change", args=[page.pk])
-    response = client.post(url, inline_form(page, **PUNJABI))
+    response = client.post(url, page_form(page, PUNJABI))
     assert response.status_code == 302
     translation = page.translations.get(language="pa")
     assert (translation.reviewed_by, str(translation.reviewed_on)) == (
@@ -204,7 +194,7 @@ def test_the_admin_refuses_a_bad_translation_and_says_why(client, clinic_admin, 
     page = Page.objects.get(slug="aftercare")
     client.force_login(clinic_admin)
     url = reverse("admin:content_page_change", args=[page.pk])
-    response = client.post(url, inline_form(page, **{**PUNJABI, **bad}))
+    response = client.post(url, page_form(page, {**PUNJABI, **bad}))
     assert response.status_code == 200
     assert response.context["errors"]
     assert not page.translations.filter(language="pa").exists()

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from content.models import Page
+from tests.content.helpers import page_form
 from tests.factories import make_physiotherapist
 
 pytestmark = pytest.mark.django_db
@@ -84,9 +85,7 @@ def test_a_clinic_admin_edits_a_page_and_patients_see_it_at_once(client, superus
     page = Page.objects.get(slug="aftercare")
     client.force_login(superuser)
     url = reverse("admin:content_page_change", args=[page.pk])
-    form = {"title": "Aftercare checklist", "slug": "aftercare", "summary": page.summary,
-            "body": page.body, "order": page.order, "published": "on"}  # fmt: skip
-    assert client.post(url, form).status_code == 302
+    assert client.post(url, page_form(page, title="Aftercare checklist")).status_code == 302
     client.logout()
     assert "<h1>Aftercare checklist</h1>" in client.get("/ims/aftercare/").content.decode()
 
@@ -95,8 +94,7 @@ def test_the_admin_refuses_a_page_body_with_a_second_main_heading(client, superu
     page = Page.objects.get(slug="aftercare")
     client.force_login(superuser)
     url = reverse("admin:content_page_change", args=[page.pk])
-    form = {"title": page.title, "slug": "aftercare", "summary": page.summary,
-            "body": "# Big heading\n\nText", "order": page.order, "published": "on"}  # fmt: skip
+    form = page_form(page, body="# Big heading\n\nText")
     response = client.post(url, form)
     assert response.status_code == 200
     assert "the page title is the only main heading" in response.content.decode()

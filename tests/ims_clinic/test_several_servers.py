@@ -18,6 +18,7 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.utils import timezone
 
 from content.models import Page
+from tests.content.helpers import page_form
 from tests.factories import make_clinic_admin, make_course, make_visit
 from tests.processes import Browser, end, gunicorn, site_environment, start
 from treatments.models import ReminderSent
@@ -89,15 +90,7 @@ def test_a_page_edited_through_one_server_shows_at_once_through_the_other(
     change = f"{a}/admin/content/page/{page.pk}/change/"
     status, after = admin.post(
         change,
-        {
-            "title": "Aftercare checklist",
-            "slug": page.slug,
-            "summary": page.summary,
-            "body": page.body,
-            "order": page.order,
-            "published": "on",
-            "_save": "Save",
-        },
+        page_form(page, title="Aftercare checklist", _save="Save"),
     )
     assert status == 200
     assert "was changed successfully" in after

@@ -68,7 +68,7 @@ def test_with_a_loaded_translation_a_french_reader_answers_in_french(
     client.logout()
     html = client.get(groc_link, HTTP_ACCEPT_LANGUAGE="fr-CA").content.decode()
     assert "Depuis le début du traitement, votre état a-t-il changé ?" in html
-    assert "<h1 class=\"h2\">Échelle de changement global</h1>" in html
+    assert '<h1 class="h2">Échelle de changement global</h1>' in html
     assert IN_ENGLISH_NOTE not in html
     chinese = client.get(groc_link, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert GROC_QUESTION in chinese
