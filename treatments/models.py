@@ -12,8 +12,9 @@ from django.db.models.functions import Lower, Mod
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from patients.history import ClinicalQuerySet, HistoryKeepingQuerySet
@@ -589,7 +590,9 @@ class Visit(models.Model):
         ]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"{self.patient} on {self.date:%a %d %b %Y} at {self.start_time:%H:%M}"
+        return gettext("%(patient)s on %(day)s at %(time)s") % {
+            "patient": self.patient, "day": date_format(self.date, "D j M Y"),
+            "time": f"{self.start_time:%H:%M}"}  # fmt: skip
 
     def save(self, *args, **kwargs) -> None:
         self.set_times()
@@ -1215,7 +1218,9 @@ class WaitlistEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.patient} (waiting since {self.added_at:%d %b})"
+        since = date_format(timezone.localtime(self.added_at), "j M")
+        return gettext("%(patient)s (waiting since %(since)s)") % {
+            "patient": self.patient, "since": since}  # fmt: skip
 
     def clean(self) -> None:
         if self._state.adding and self.patient_id and self.patient.is_archived:
@@ -1376,7 +1381,9 @@ class BookingSeries(models.Model):
         verbose_name_plural = _("booking series")
 
     def __str__(self) -> str:
-        return f"Weekly series for {self.patient} from {self.created_at:%d %b %Y}"
+        return gettext("Weekly series for %(patient)s from %(day)s") % {
+            "patient": self.patient,
+            "day": date_format(timezone.localtime(self.created_at), "j M Y")}  # fmt: skip
 
     def get_absolute_url(self) -> str:
         return reverse("treatments:series-results", args=[self.pk])
