@@ -8,8 +8,9 @@ own admin (/admin/, in Django's own French) is left out but for our admin home.
 
 English is found in two ways. In Chinese and Punjabi, any run of two or more Latin-letter words
 in the visible text, once the records the test made (names, emails, visit types, the clinic's
-name and address...) are taken out. In French, any text that is exactly one of our English
-messages whose French differs: French shares too many words with English to look for runs.
+name and address...) are taken out. In French, which shares many words with English: any text
+that is exactly one of our English messages whose French differs, and any run of words holding
+a word only English uses ("the", "of", "with"...).
 
 What is data and not our wording is left alone, as the test finds it in the records:
 - the education pages (titles, summaries, bodies) are the content app's, translated page by page
@@ -155,7 +156,9 @@ def instrument_wording(definition: dict) -> list[str]:
 
 # Two or more Latin-letter words, with nothing but spaces, punctuation or figures between them
 # ("of 10 Mar" is English, as a date written by strftime).
-ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’]*(?:[\s,.:;/0-9-]+[A-Za-z][A-Za-z'’]*)+")
+# A word is whole: "not" in "noté" is no English word.
+WORD = r"(?<![A-Za-z\u00c0-\u024f'’])[A-Za-z][A-Za-z'’]*(?![A-Za-z\u00c0-\u024f])"
+ENGLISH_RUN = re.compile(rf"{WORD}(?:[\s,.:;/0-9-]+{WORD})+")
 
 
 def english_runs(texts: list[str], allowed: list[str]) -> list[str]:
@@ -198,10 +201,19 @@ def untranslated_in_french() -> set[str]:
     return {one_line(msgid) for msgid, msgstr in entries.items() if msgstr and msgstr != msgid}
 
 
+# Words English uses all the time and French never: a run of words holding one is English.
+ENGLISH_ONLY = {"the", "of", "and", "with", "your", "you", "is", "are", "for", "this", "that",
+                "to", "from", "by", "at", "in", "has", "have", "was", "were", "not", "will"}  # fmt: skip
+
+
 def english_left(language: str, page: VisibleText, allowed: list[str], english: set[str]):
     if language == "fr-ca":
         shown = {one_line(text) for text in page.texts}
-        return sorted(shown & english - set(allowed))
+        sentences = [
+            run for run in english_runs(page.texts, allowed)
+            if ENGLISH_ONLY & {word.lower() for word in re.findall(r"[A-Za-z]+", run)}
+        ]  # fmt: skip
+        return sorted(shown & english - set(allowed)) + sentences
     if language in {"zh-hans", "zh-hant", "pa"}:
         return english_runs(page.texts, allowed)
     return []
