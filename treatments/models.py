@@ -1504,6 +1504,12 @@ class Instrument(models.Model):
         return self.title
 
     @property
+    def shown_title(self) -> str:
+        """The title in the reader's language: a shipped instrument's title is in the
+        catalogues (LABELS in outcomes/instruments.py); one a clinic typed is shown as typed."""
+        return gettext(self.title)
+
+    @property
     def short_title(self) -> str:
         return self.definition.get("short_title") or self.code.upper()
 

@@ -108,7 +108,7 @@ def _chart_part(chart, versions) -> Part:
 
 def _measure_part(measure) -> Part:
     """A questionnaire chosen for the course, with each scored answer."""
-    title = measure.instrument.title
+    title = measure.instrument.shown_title
     fields = [("instrument", gettext("questionnaire"), title),
               ("code", gettext("code"), measure.instrument.code)]  # fmt: skip
     answers = [
