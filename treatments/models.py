@@ -817,7 +817,7 @@ class Chart(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Chart of {self.visit}"
+        return gettext("Chart of %(visit)s") % {"visit": self.visit}
 
     @property
     def is_signed(self) -> bool:
@@ -1170,7 +1170,10 @@ class DayOff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.physiotherapist} off on {self.date}"
+        return gettext("%(physiotherapist)s off on %(day)s") % {
+            "physiotherapist": self.physiotherapist,
+            "day": date_format(self.date, "j M Y"),
+        }
 
 
 class WaitlistEntryQuerySet(models.QuerySet):
@@ -1341,7 +1344,10 @@ class ReminderSent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.visit}"
+        return gettext("%(kind)s for %(visit)s") % {
+            "kind": self.get_kind_display(),
+            "visit": self.visit,
+        }
 
 
 class BookingSeriesQuerySet(models.QuerySet):
@@ -1545,7 +1551,8 @@ class CourseMeasure(models.Model):
         ]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"{self.instrument} for {self.course}"
+        return gettext("%(instrument)s for %(course)s") % {
+            "instrument": self.instrument.shown_title, "course": self.course}  # fmt: skip
 
 
 class MeasureResponse(models.Model):
@@ -1637,7 +1644,8 @@ class AnswerLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} for {self.measure}"
+        return gettext("%(channel)s for %(measure)s") % {
+            "channel": self.get_channel_display(), "measure": self.measure}  # fmt: skip
 
     @property
     def is_open(self) -> bool:
@@ -1667,4 +1675,4 @@ class DischargeSummary(models.Model):
         verbose_name_plural = _("discharge summaries")
 
     def __str__(self) -> str:
-        return f"Discharge summary of {self.course}"
+        return gettext("Discharge summary of %(course)s") % {"course": self.course}
