@@ -47,8 +47,9 @@ PATIENT_ROLES = {"anonymous", "patient"}
 # Our admin home (templates/admin/index.html) is ours to translate; the rest of /admin/ is not.
 ADMIN_HOME = {"admin-home": {"clinic_admin": 200, "physiotherapist": 200}}
 EDUCATION_PAGE = "content:page-detail"
-# Words that are the same in every language the clinic writes in.
-NAMES_EVERYWHERE = ["IMS", "PSFS", "NDI", "ODI", "LEFS", "NPRS", "GROC", "Chart.js"]
+# The treatment's name, the same in every language the clinic writes in (the questionnaires'
+# short names, NDI and the like, are taken from their records below).
+NAMES_EVERYWHERE = ["IMS"]
 LOCALE = Path(settings.BASE_DIR) / "locale"
 # Models with no translated verbose_name, named so in the admin's list of models: giving them
 # one is a migration (AlterModelOptions).
