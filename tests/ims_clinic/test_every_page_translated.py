@@ -215,7 +215,8 @@ def english_left(language: str, page: VisibleText, allowed: list[str], english: 
         shown = {one_line(text) for text in page.texts}
         sentences = [
             run for run in english_runs(page.texts, allowed)
-            if ENGLISH_ONLY & {word.lower() for word in re.findall(r"[A-Za-z]+", run)}
+            # Capitals only are a code (a two-step key's "35IN"), not a word.
+            if ENGLISH_ONLY & {w.lower() for w in re.findall(r"[A-Za-z]+", run) if not w.isupper()}
         ]  # fmt: skip
         return sorted(shown & english - set(allowed)) + sentences
     if language in {"zh-hans", "zh-hant", "pa"}:
