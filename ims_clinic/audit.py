@@ -15,10 +15,9 @@ from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record
 
-from ims_clinic.models import AuditEntry
+from ims_clinic.models import NO_USER, AuditEntry
 
 Action = AuditEntry.Action
-NO_USER = "(no signed-in user: a command or the shell)"
 CHANGES = {"+": Action.CREATED, "~": Action.CHANGED, "-": Action.REMOVED}
 
 

@@ -4,7 +4,12 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+
+# The username kept for a change made with no one signed in; stored in English, like any
+# username, and shown in the reader's language (AuditEntry.shown_username).
+NO_USER = gettext_noop("(no signed-in user: a command or the shell)")
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -76,3 +81,7 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit trail is append-only: entries cannot be deleted.")
+
+    @property
+    def shown_username(self) -> str:
+        return gettext(NO_USER) if self.username == NO_USER else self.username

@@ -112,7 +112,7 @@ def qr_code_svg(device: TOTPDevice) -> str:
     """The app's set-up link as an inline SVG: no script, no style attribute, no data: URL."""
     svg = segno.make(device.config_url, error="m").svg_inline(
         scale=5, border=4, omitsize=True, svgclass="qr-code", light="#fff",
-        title="QR code for your authenticator app",
+        title=gettext("QR code for your authenticator app"),
     )  # fmt: skip
     # Safe: segno writes the markup itself and escapes the title; the link is only in the squares.
     return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S308  # nosec

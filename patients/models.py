@@ -8,8 +8,9 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from patients.history import ClinicalQuerySet
@@ -286,7 +287,10 @@ class Intake(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Intake of {self.patient} on {self.submitted_at:%Y-%m-%d}"
+        return gettext("Intake of %(patient)s on %(day)s") % {
+            "patient": self.patient,
+            "day": date_format(timezone.localtime(self.submitted_at), "j M Y"),
+        }
 
 
 class Screening(models.Model):
@@ -329,7 +333,8 @@ class Screening(models.Model):
         get_latest_by = ["screened_on", "signed_at"]
 
     def __str__(self) -> str:
-        return f"Screening of {self.patient} on {self.screened_on}"
+        return gettext("Screening of %(patient)s on %(day)s") % {
+            "patient": self.patient, "day": date_format(self.screened_on, "j M Y")}  # fmt: skip
 
     def clean(self) -> None:
         if self.screened_on and self.screened_on > timezone.localdate():
@@ -467,7 +472,8 @@ class Consent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Consent of {self.patient} on {self.consented_on}"
+        return gettext("Consent of %(patient)s on %(day)s") % {
+            "patient": self.patient, "day": date_format(self.consented_on, "j M Y")}  # fmt: skip
 
     def clean(self) -> None:
         # `explained` is JSON, so the shell or a form could give it anything: a number, text

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -225,8 +226,8 @@ def consent_withdraw(request, pk: int):
         request,
         _("Consent of %(consented_on)s marked withdrawn on %(withdrawn_on)s. It stays on file.")
         % {
-            "consented_on": f"{consent.consented_on:%d %b %Y}",
-            "withdrawn_on": f"{consent.withdrawn_on:%d %b %Y}",
+            "consented_on": date_format(consent.consented_on, "j F Y"),
+            "withdrawn_on": date_format(consent.withdrawn_on, "j F Y"),
         },
     )
     return redirect(consent.patient)

@@ -12,8 +12,9 @@ from django.db.models.functions import Lower, Mod
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from patients.history import ClinicalQuerySet, HistoryKeepingQuerySet
@@ -590,7 +591,9 @@ class Visit(models.Model):
         ]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"{self.patient} on {self.date:%a %d %b %Y} at {self.start_time:%H:%M}"
+        return gettext("%(patient)s on %(day)s at %(time)s") % {
+            "patient": self.patient, "day": date_format(self.date, "D j M Y"),
+            "time": f"{self.start_time:%H:%M}"}  # fmt: skip
 
     def save(self, *args, **kwargs) -> None:
         self.set_times()
@@ -815,7 +818,7 @@ class Chart(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Chart of {self.visit}"
+        return gettext("Chart of %(visit)s") % {"visit": self.visit}
 
     @property
     def is_signed(self) -> bool:
@@ -1168,7 +1171,10 @@ class DayOff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.physiotherapist} off on {self.date}"
+        return gettext("%(physiotherapist)s off on %(day)s") % {
+            "physiotherapist": self.physiotherapist,
+            "day": date_format(self.date, "j M Y"),
+        }
 
 
 class WaitlistEntryQuerySet(models.QuerySet):
@@ -1216,7 +1222,9 @@ class WaitlistEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.patient} (waiting since {self.added_at:%d %b})"
+        since = date_format(timezone.localtime(self.added_at), "j M")
+        return gettext("%(patient)s (waiting since %(since)s)") % {
+            "patient": self.patient, "since": since}  # fmt: skip
 
     def clean(self) -> None:
         if self._state.adding and self.patient_id and self.patient.is_archived:
@@ -1342,7 +1350,10 @@ class ReminderSent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.visit}"
+        return gettext("%(kind)s for %(visit)s") % {
+            "kind": self.get_kind_display(),
+            "visit": self.visit,
+        }
 
 
 class BookingSeriesQuerySet(models.QuerySet):
@@ -1382,7 +1393,9 @@ class BookingSeries(models.Model):
         verbose_name_plural = _("booking series")
 
     def __str__(self) -> str:
-        return f"Weekly series for {self.patient} from {self.created_at:%d %b %Y}"
+        return gettext("Weekly series for %(patient)s from %(day)s") % {
+            "patient": self.patient,
+            "day": date_format(timezone.localtime(self.created_at), "j M Y")}  # fmt: skip
 
     def get_absolute_url(self) -> str:
         return reverse("treatments:series-results", args=[self.pk])
@@ -1506,6 +1519,12 @@ class Instrument(models.Model):
         return self.title
 
     @property
+    def shown_title(self) -> str:
+        """The title in the reader's language: a shipped instrument's title is in the
+        catalogues (LABELS in outcomes/instruments.py); one a clinic typed is shown as typed."""
+        return gettext(self.title)
+
+    @property
     def short_title(self) -> str:
         return self.definition.get("short_title") or self.code.upper()
 
@@ -1547,7 +1566,8 @@ class CourseMeasure(models.Model):
         ]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"{self.instrument} for {self.course}"
+        return gettext("%(instrument)s for %(course)s") % {
+            "instrument": self.instrument.shown_title, "course": self.course}  # fmt: skip
 
 
 class MeasureResponse(models.Model):
@@ -1639,7 +1659,8 @@ class AnswerLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} for {self.measure}"
+        return gettext("%(channel)s for %(measure)s") % {
+            "channel": self.get_channel_display(), "measure": self.measure}  # fmt: skip
 
     @property
     def is_open(self) -> bool:
@@ -1669,4 +1690,4 @@ class DischargeSummary(models.Model):
         verbose_name_plural = _("discharge summaries")
 
     def __str__(self) -> str:
-        return f"Discharge summary of {self.course}"
+        return gettext("Discharge summary of %(course)s") % {"course": self.course}

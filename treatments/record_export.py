@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Consent, Patient, Screening
@@ -24,7 +26,16 @@ LEFT_OUT = {"id", "phone_digits", "starts_at", "ends_at", "updated_at", "patient
 # The whole record's sections as the printed page heads them.
 HEADINGS = {"screenings": _("Screenings"), "consents": _("Consents"),
             "courses": _("Courses of treatment"),
-            "visits_outside_courses": _("Visits outside a course of treatment")}  # fmt: skip
+            "visits_outside_courses": _("Visits outside a course of treatment"),
+            "precautions": _("Precautions"), "visits": _("Visits"), "chart": _("Chart"),
+            "needled_sites": _("Needled sites"), "adverse_events": _("Adverse events"),
+            "versions": _("Versions"), "questionnaires": _("Questionnaires"),
+            "answers": _("Answers"), "discharge_summary": _("Discharge summary")}  # fmt: skip
+
+
+def _day(value: date) -> str:
+    """A day as the pages write it, in the reader's language (never strftime's English)."""
+    return date_format(value, "j F Y")
 
 
 @dataclass
@@ -80,14 +91,15 @@ def _part(record, title: str, **children) -> Part:
 def _version_part(version) -> Part:
     at = timezone.localtime(version.history_date)
     by = display_name(version.history_user) if version.history_user else None
-    fields = [("at", "when", at.isoformat()), ("by", "by", by),
-              ("reason", "reason", version.history_change_reason)]  # fmt: skip
-    return Part(f"Version of {at:%d %b %Y %H:%M}", fields)
+    fields = [("at", gettext("when"), at.isoformat()), ("by", gettext("by"), by),
+              ("reason", gettext("reason"), version.history_change_reason)]  # fmt: skip
+    when = date_format(at, "j F Y H:i")
+    return Part(gettext("Version of %(when)s") % {"when": when}, fields)
 
 
 def _chart_part(chart, versions) -> Part:
     return _part(
-        chart, "Chart",
+        chart, gettext("Chart"),
         needled_sites=[_part(site, str(site)) for site in chart.sites.all()],
         adverse_events=[_part(event, str(event)) for event in chart.adverse_events.all()],
         versions=[_version_part(version) for version in versions],
@@ -96,18 +108,20 @@ def _chart_part(chart, versions) -> Part:
 
 def _measure_part(measure) -> Part:
     """A questionnaire chosen for the course, with each scored answer."""
-    title = measure.instrument.title
-    fields = [("instrument", "questionnaire", title), ("code", "code", measure.instrument.code)]
+    title = measure.instrument.shown_title
+    fields = [("instrument", gettext("questionnaire"), title),
+              ("code", gettext("code"), measure.instrument.code)]  # fmt: skip
     answers = [
-        _part(response, f"{response.get_occasion_display()} of {response.answered_on:%d %b %Y}")
+        _part(response, gettext("%(occasion)s of %(day)s") % {
+            "occasion": response.get_occasion_display(), "day": _day(response.answered_on)})
         for response in measure.responses.all()
-    ]
+    ]  # fmt: skip
     return Part(title, fields, {"answers": answers})
 
 
 def _discharge_parts(course) -> list[Part]:
     try:
-        return [_part(course.discharge_summary, "Discharge summary")]
+        return [_part(course.discharge_summary, gettext("Discharge summary"))]
     except DischargeSummary.DoesNotExist:
         return []
 
@@ -143,10 +157,12 @@ def patient_record(patient_pk: int) -> Part:
 
     def visit_part(visit: Visit) -> Part:
         charts = [_chart_part(visit.chart, versions[visit.chart.pk])] if visit.is_charted else []
-        return _part(visit, f"{visit.visit_type} of {visit.date:%d %b %Y}", chart=charts)
+        title = gettext("%(visit_type)s of %(day)s") % {
+            "visit_type": visit.visit_type, "day": _day(visit.date)}  # fmt: skip
+        return _part(visit, title, chart=charts)
 
     courses = [
-        _part(course, f"Course: {course.region}",
+        _part(course, gettext("Course: %(region)s") % {"region": course.region},
               visits=[visit_part(visit) for visit in course.visits.all()],
               questionnaires=[_measure_part(measure) for measure in course.measures.all()],
               discharge_summary=_discharge_parts(course))
@@ -154,11 +170,12 @@ def patient_record(patient_pk: int) -> Part:
     ]  # fmt: skip
     outside = [visit_part(visit) for visit in patient.outside_courses]
     screenings = [
-        _part(s, f"Screening of {s.screened_on:%d %b %Y}",
+        _part(s, gettext("Screening of %(day)s") % {"day": _day(s.screened_on)},
               precautions=[_part(p, p.get_kind_display()) for p in s.precautions.all()])
         for s in patient.screenings.all()
     ]  # fmt: skip
-    consents = [_part(c, f"Consent of {c.consented_on:%d %b %Y}") for c in patient.consents.all()]
+    consents = [_part(c, gettext("Consent of %(day)s") % {"day": _day(c.consented_on)})
+                for c in patient.consents.all()]  # fmt: skip
     return _part(patient, patient.full_name, screenings=screenings, consents=consents,
                  courses=courses, visits_outside_courses=outside)  # fmt: skip
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
@@ -41,7 +42,7 @@ class PatientChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, patient: Patient) -> str:
         label = _("%(patient)s (born %(born)s, %(phone)s)") % {
             "patient": patient,
-            "born": f"{patient.date_of_birth:%d %b %Y}",
+            "born": date_format(patient.date_of_birth, "j F Y"),
             "phone": patient.phone,
         }
         if getattr(patient, "is_waiting", False):

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -114,19 +115,20 @@ def open_kiosk(request, pk: int, measure_pk: int):
 
 
 def email_text(measure: CourseMeasure, url: str) -> tuple[str, str]:
-    """The subject and body of the email with the link: no clinical detail but the
-    questionnaire's name."""
+    """The subject and body of the email with the link, in the patient's language (not the
+    staff member's who sends it): no clinical detail but the questionnaire's name."""
     patient = measure.course.patient
-    ctx = {
-        "first_name": patient.preferred_name or patient.legal_first_name,
-        "title": measure.instrument.title,
-        "url": url,
-        "clinic_name": settings.CLINIC_NAME,
-        "clinic_phone": settings.CLINIC_PHONE,
-        "days": services.LINK_LIFETIME[Channel.EMAIL].days,
-    }
-    subject = render_to_string("treatments/outcomes/email/answer_link_subject.txt", ctx)
-    body = render_to_string("treatments/outcomes/email/answer_link_body.txt", ctx)
+    with translation.override(patient.preferred_language):
+        ctx = {
+            "first_name": patient.preferred_name or patient.legal_first_name,
+            "title": measure.instrument.shown_title,
+            "url": url,
+            "clinic_name": settings.CLINIC_NAME,
+            "clinic_phone": settings.CLINIC_PHONE,
+            "days": services.LINK_LIFETIME[Channel.EMAIL].days,
+        }
+        subject = render_to_string("treatments/outcomes/email/answer_link_subject.txt", ctx)
+        body = render_to_string("treatments/outcomes/email/answer_link_body.txt", ctx)
     return " ".join(subject.split()), body.strip() + "\n"
 
 

@@ -9,7 +9,7 @@ from treatments.models import DischargeSummary, Instrument
 
 class InstrumentChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, instrument: Instrument) -> str:
-        return f"{instrument.title} ({instrument.short_title})"
+        return f"{instrument.shown_title} ({instrument.short_title})"
 
 
 class MeasuresForm(forms.Form):

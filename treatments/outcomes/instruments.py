@@ -267,7 +267,8 @@ def in_language(definition: dict, licensed: dict | None, translations: dict, lan
     if not translation:
         return english, False
     translated = with_text(english, translation)
-    translated["title"] = translation.get("title") or english["title"]
+    # The translation's own title, else the name the catalogues give the instrument.
+    translated["title"] = translation.get("title") or _(english["title"])
     return translated, True
 
 

@@ -72,10 +72,10 @@ def test_the_downloaded_record_holds_the_patients_whole_record(client, avery, bl
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
     assert html.count("<h1") == 1 and "Record of Avery Lopez" in html
-    for part in ["Screenings", "Consents", "Courses of treatment", "IMS treatment of 09 Mar 2026",
+    for part in ["Screenings", "Consents", "Courses of treatment", "IMS treatment of 9 March 2026",
                  "Needled the left gluteus 0", "Muscle 1", "Charted and signed",
                  "Needled the left gluteus at assessment", "Oswestry Disability Index",
-                 "Baseline of 10 Mar 2026", "40.00", "Priya Physio"]:  # fmt: skip
+                 "Baseline of 10 March 2026", "40.00", "Priya Physio"]:  # fmt: skip
         assert part in html, part
     assert "Blake" not in html and "Blake's shoulder" not in html
     # Left out: the front desk's copy of the email for online access.
