@@ -330,6 +330,8 @@ class Screening(models.Model):
 
     class Meta:
         ordering = ["-screened_on", "-signed_at"]
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
         get_latest_by = ["screened_on", "signed_at"]
 
     def __str__(self) -> str:
@@ -454,6 +456,8 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["-consented_on", "-created_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
         constraints = [
             models.CheckConstraint(
                 condition=Q(given_by="patient", substitute_name="")

@@ -215,6 +215,8 @@ class TreatmentCourse(models.Model):
 
     class Meta:
         ordering = ["-started_on", "-pk"]
+        verbose_name = _("treatment course")
+        verbose_name_plural = _("treatment courses")
         indexes = [
             # The few active courses among years of finished ones (the due list).
             models.Index(
@@ -529,6 +531,8 @@ class Visit(models.Model):
 
     class Meta:
         ordering = ["starts_at", "pk"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
         indexes = [
             models.Index(fields=["patient", "date"], name="visit_patient_date_idx"),
             # A physiotherapist's week (the calendar) and day (the double-booking check).

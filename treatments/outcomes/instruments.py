@@ -260,16 +260,14 @@ def check_translation(definition: dict[str, Any], data: Any, source: str) -> dic
 
 
 def in_language(definition: dict, licensed: dict | None, translations: dict, language: str):
-    """The questionnaire as a reader of `language` is given it, and whether that is in their
-    language: a validated translation the clinic loaded, else the English."""
+    """The questionnaire as a reader of `language` is given it, and whether its questions are
+    in their language: a validated translation the clinic loaded, else the English. Its title
+    is the translation's own, else the name the catalogues give the instrument."""
     english = with_text(definition, licensed)
     translation = translations.get(language)
-    if not translation:
-        return english, False
-    translated = with_text(english, translation)
-    # The translation's own title, else the name the catalogues give the instrument.
-    translated["title"] = translation.get("title") or _(english["title"])
-    return translated, True
+    shown = with_text(english, translation) if translation else english
+    shown["title"] = (translation or {}).get("title") or _(english["title"])
+    return shown, bool(translation)
 
 
 def with_text(definition: dict[str, Any], licensed: dict[str, Any] | None) -> dict[str, Any]:
