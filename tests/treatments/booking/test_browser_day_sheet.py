@@ -4,7 +4,7 @@ physiotherapist on a phone; axe-core on each."""
 
 import os
 import re
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -22,6 +22,7 @@ from tests.factories import (
     make_visit,
 )
 from tests.treatments.booking.test_browser import next_monday, spoken
+from treatments.models import AppointmentRequest
 
 pytestmark = [
     pytest.mark.browser,
@@ -62,6 +63,11 @@ def day(clinic):
     bea = make_course(make_patient(legal_first_name="Bea", legal_last_name="Brown"), omar)
     make_visit(bea, today - timedelta(days=1), time(10))
     make_visit(make_course(physiotherapist=clinic), next_monday(), time(9))
+    AppointmentRequest.objects.create(
+        first_name="Robin", last_name="Okafor", date_of_birth=date(1979, 4, 2),
+        email="robin@example.com", phone="604-555-0142", problem="Sore neck",
+        times_that_suit="Mornings",
+    )  # fmt: skip
     return {"today": today, "omar": omar}
 
 
@@ -73,6 +79,7 @@ def test_the_front_desk_runs_the_day_from_the_day_sheet(live_server, desktop, da
     expect(headers.nth(1)).to_contain_text("Omar Osei")
     expect(headers.nth(2)).to_contain_text("Priya Physio")
     expect(page.get_by_text("No one has checked in yet today.")).to_be_visible()
+    expect(page.get_by_role("link", name="1 new patient request to confirm")).to_be_visible()
     visit = page.locator("td.visit-purple")
     expect(visit).to_have_attribute("rowspan", "4")  # the hour-long assessment
     accessibility.check("day")
