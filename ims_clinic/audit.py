@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
+from django.utils import translation
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record
 
@@ -54,13 +55,20 @@ def record(request, action: str, subject=None, *, user=None, username="", detail
         user=user,
         username=(username or (user.get_username() if user else ""))[:150],
         action=action,
-        record_type=str(subject._meta.verbose_name) if subject is not None else "",
+        record_type=stored_name(subject) if subject is not None else "",
         record_id=str(subject.pk) if subject is not None else "",
         patient_id=patient_id_of(subject) if subject is not None else None,
         ip_address=get_client_ip_address(request) if request is not None else None,
         path=_path_without_secret(request) if request is not None else "",
         detail=detail[:200],
     )
+
+
+def stored_name(subject) -> str:
+    """The record's kind as the trail keeps it: in English, whatever language the person who
+    acted reads, so the trail reads and filters alike for everyone."""
+    with translation.override(None):
+        return str(subject._meta.verbose_name)
 
 
 def viewed(request, subject, detail: str = "") -> None:

@@ -51,6 +51,19 @@ def test_opening_a_chart_writes_exactly_one_entry(client, physiotherapist, chart
     assert before <= entry.at <= timezone.now() and entry.at.utcoffset() == timedelta(0)
 
 
+def test_a_physiotherapist_working_in_french_is_recorded_in_the_trails_english(
+    client, physiotherapist, charted
+):
+    client.force_login(physiotherapist)
+    client.cookies["django_language"] = "fr-ca"
+    client.get(reverse("patients:patient-detail", args=[charted.patient_id]))
+    client.get(charted.get_absolute_url())
+    assert sorted(entry.record_type for entry in entries(action=Action.VIEWED)) == [
+        "patient",
+        "visit",
+    ]
+
+
 @pytest.mark.parametrize(
     "view,record_type",
     [("treatments:course-detail", "treatment course"), ("patients:patient-detail", "patient"),
