@@ -43,10 +43,10 @@ def test_the_due_list_starts_from_the_active_courses():
 
 
 def test_a_physiotherapists_week_is_read_through_its_index():
-    """With visits of theirs over many weeks, a colleague's filling the week, and the table's
-    statistics read, neither the index on the date nor the one on the physiotherapist alone is
-    as good as the one on both. Without them the planner took any of the three, at about the
-    same cost, depending on what it last knew of the table."""
+    """With visits of theirs over many weeks and a colleague's filling the week, and only this
+    index among the plain ones (dropped in the test's transaction, which rolls back): the
+    planner took the date's or the physiotherapist's index at about the same cost, depending
+    on what it last knew of the table, so the test asks only whether this index fits."""
     physiotherapist = make_physiotherapist()
     colleague = make_physiotherapist(username="colleague")
     week = (date(2030, 3, 4), date(2030, 3, 4) + timedelta(days=6))
@@ -58,6 +58,14 @@ def test_a_physiotherapists_week_is_read_through_its_index():
         make_visit(make_course(physiotherapist=physiotherapist),
                    week[0] + timedelta(weeks=weeks), time(9))  # fmt: skip
     with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = %s::regclass"
+            " AND NOT indisprimary AND indexrelid NOT IN (SELECT conindid FROM pg_constraint)",
+            ["treatments_visit"],
+        )
+        for (name,) in cursor.fetchall():
+            if name != "visit_physiotherapist_date_idx":
+                cursor.execute(f'DROP INDEX "{name}"')  # names read from the catalogue above
         cursor.execute("ANALYZE treatments_visit")
     plan = plan_of(Visit.objects.filter(physiotherapist=physiotherapist, date__range=week))
     assert "visit_physiotherapist_date_idx" in plan
